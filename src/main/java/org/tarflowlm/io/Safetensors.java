@@ -1,0 +1,493 @@
+package org.tarflowlm.io;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Reader and writer of the <a href="https://github.com/huggingface/safetensors">safetensors</a> format,
+ * restricted to float32 tensors.
+ *
+ * <p>Layout: an 8-byte little-endian unsigned header length {@code N}, {@code N} bytes of UTF-8 JSON
+ * ({@code {"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, "__metadata__": {..}}}),
+ * then the raw little-endian data; offsets count from the first byte after the header.
+ *
+ * <p>Why our own code: the format is small, and a model file may come from anywhere, so the reader treats
+ * it as hostile. The whole header is validated (lengths, types, offsets, overlaps, the config's expected
+ * shapes) <em>before</em> any tensor array is allocated, so a forged header cannot make us allocate more
+ * than the file actually holds; every problem is a {@link ModelFormatException} naming the file and the
+ * problem. The writer writes to a temporary file and renames it atomically, so a crash or failure never
+ * leaves a half-written model in place of a good one.
+ */
+public final class Safetensors {
+
+    /** Headers larger than this are refused: real headers are kilobytes, so this only stops abuse. */
+    public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+
+    private static final String METADATA_KEY = "__metadata__";
+    /** Largest length the JVM reliably allows for an array. */
+    private static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+    /** Data moves through a buffer of this size, so a big tensor is never held twice in memory. */
+    private static final int CHUNK_BYTES = 1 << 20;
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+
+    private Safetensors() {
+    }
+
+    /**
+     * A named float32 tensor in row-major order. The arrays are not copied (tensors can be large), so
+     * callers must not change them while the tensor is in use; {@code equals} compares them by reference.
+     */
+    public record Tensor(String name, long[] shape, float[] data) {
+
+        /** Checks that the name is usable and that {@code data.length == product(shape)}. */
+        public Tensor {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(shape, "shape");
+            Objects.requireNonNull(data, "data");
+            if (name.isEmpty() || name.equals(METADATA_KEY)) {
+                throw new IllegalArgumentException("invalid tensor name '" + name + "'");
+            }
+            long count = 1;
+            for (long dim : shape) {
+                if (dim < 0) {
+                    throw new IllegalArgumentException("tensor '" + name + "' has a negative dimension in shape "
+                            + Arrays.toString(shape));
+                }
+                try {
+                    count = Math.multiplyExact(count, dim);
+                } catch (ArithmeticException e) {
+                    throw new IllegalArgumentException("tensor '" + name + "' has shape " + Arrays.toString(shape)
+                            + " whose element count overflows");
+                }
+            }
+            if (count != data.length) {
+                throw new IllegalArgumentException("tensor '" + name + "' has shape " + Arrays.toString(shape)
+                        + " (" + count + " elements) but " + data.length + " values");
+            }
+        }
+    }
+
+    /** One validated header entry; {@code begin}/{@code end} are byte offsets within the data section. */
+    private record Entry(String name, long[] shape, long begin, long end) {
+    }
+
+    /** A fully validated header; {@code dataStart} is the file position of the data section. */
+    private record Header(Map<String, Entry> entries, Map<String, String> metadata, long dataStart) {
+    }
+
+    // ------------------------------------------------------------------------------------------ writing
+
+    /**
+     * Writes {@code tensors} (sorted by name, data contiguous, header padded with spaces to a multiple of
+     * 8 bytes) and the optional {@code metadata}. Everything is checked before the first byte is written;
+     * the bytes go to a temporary file in the same directory, are forced to disk, and the temporary file
+     * then atomically replaces {@code file}. On any failure {@code file} is left as it was.
+     *
+     * @throws IllegalArgumentException if two tensors share a name or the header would be too large
+     */
+    public static void write(Path file, Collection<Tensor> tensors, Map<String, String> metadata)
+            throws IOException {
+        TreeMap<String, Tensor> sorted = new TreeMap<>();
+        for (Tensor t : tensors) {
+            Objects.requireNonNull(t, "tensor");
+            if (sorted.put(t.name(), t) != null) {
+                throw new IllegalArgumentException("two tensors are named '" + t.name() + "'");
+            }
+        }
+        JsonObject header = new JsonObject();
+        if (metadata != null && !metadata.isEmpty()) {
+            JsonObject meta = new JsonObject();
+            new TreeMap<>(metadata).forEach((k, v) -> meta.addProperty(k, Objects.requireNonNull(v, k)));
+            header.add(METADATA_KEY, meta);
+        }
+        long offset = 0;
+        for (Tensor t : sorted.values()) {
+            JsonObject entry = new JsonObject();
+            entry.addProperty("dtype", "F32");
+            JsonArray shape = new JsonArray();
+            for (long dim : t.shape()) {
+                shape.add(dim);
+            }
+            entry.add("shape", shape);
+            JsonArray offsets = new JsonArray();
+            offsets.add(offset);
+            offset += 4L * t.data().length;
+            offsets.add(offset);
+            entry.add("data_offsets", offsets);
+            header.add(t.name(), entry);
+        }
+        byte[] json = GSON.toJson(header).getBytes(StandardCharsets.UTF_8);
+        long paddedLength = (json.length + 7L) & ~7L;
+        if (paddedLength > MAX_HEADER_BYTES) {
+            throw new IllegalArgumentException("safetensors header would be " + paddedLength + " bytes, above the "
+                    + MAX_HEADER_BYTES + "-byte limit");
+        }
+        byte[] headerBytes = Arrays.copyOf(json, (int) paddedLength);
+        Arrays.fill(headerBytes, json.length, headerBytes.length, (byte) ' ');
+
+        Path target = file.toAbsolutePath();
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        boolean moved = false;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                writeFully(ch, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, paddedLength));
+                writeFully(ch, ByteBuffer.wrap(headerBytes));
+                ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                for (Tensor t : sorted.values()) {
+                    float[] data = t.data();
+                    for (int off = 0; off < data.length; ) {
+                        int n = Math.min(data.length - off, CHUNK_BYTES / 4);
+                        buf.clear();
+                        buf.asFloatBuffer().put(data, off, n);
+                        buf.limit(n * 4);
+                        writeFully(ch, buf);
+                        off += n;
+                    }
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        syncDirectory(target.getParent());
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) {
+            ch.write(buf);
+        }
+    }
+
+    /** Makes the rename itself durable where the platform allows it (Linux); elsewhere this is a no-op. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | RuntimeException ignored) {
+            // not supported on this platform/file system; the rename is still atomic
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ reading
+
+    /**
+     * Reads all tensors, sorted by name. If {@code expectedShapes} is not null, the file must hold exactly
+     * those tensor names with exactly those shapes.
+     *
+     * @throws ModelFormatException if the file is malformed or does not match {@code expectedShapes}
+     */
+    public static Map<String, Tensor> read(Path file, Map<String, long[]> expectedShapes) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            Header header = readHeader(file, ch);
+            if (expectedShapes != null) {
+                checkAgainstConfig(file, header.entries(), expectedShapes);
+            }
+            Map<String, Tensor> result = new LinkedHashMap<>();
+            ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            for (Entry e : header.entries().values()) {
+                float[] data = new float[(int) ((e.end() - e.begin()) / 4)];
+                long pos = header.dataStart() + e.begin();
+                for (int off = 0; off < data.length; ) {
+                    int n = Math.min(data.length - off, CHUNK_BYTES / 4);
+                    buf.clear().limit(n * 4);
+                    readFully(file, ch, buf, pos);
+                    buf.flip();
+                    buf.asFloatBuffer().get(data, off, n);
+                    off += n;
+                    pos += n * 4L;
+                }
+                result.put(e.name(), new Tensor(e.name(), e.shape(), data));
+            }
+            return result;
+        }
+    }
+
+    /** Reads only the {@code __metadata__} map (empty if absent), after validating the whole header. */
+    public static Map<String, String> readMetadata(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return readHeader(file, ch).metadata();
+        }
+    }
+
+    private static void readFully(Path file, FileChannel ch, ByteBuffer buf, long pos) throws IOException {
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos);
+            if (n < 0) {
+                throw new ModelFormatException(file, "file ends at byte " + pos + ", earlier than its header says");
+            }
+            pos += n;
+        }
+    }
+
+    /** Reads and validates the header; allocates at most the (bounded) header bytes. */
+    private static Header readHeader(Path file, FileChannel ch) throws IOException {
+        long size = ch.size();
+        if (size < 8) {
+            throw new ModelFormatException(file, "file is " + size
+                    + " bytes long, shorter than the 8-byte header length");
+        }
+        ByteBuffer lengthBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(file, ch, lengthBuf, 0);
+        long headerLength = lengthBuf.getLong(0);
+        if (headerLength == 0) {
+            throw new ModelFormatException(file, "header length is 0");
+        }
+        if (headerLength < 0 || headerLength > size - 8) {
+            throw new ModelFormatException(file, "header length " + Long.toUnsignedString(headerLength)
+                    + " reaches beyond the end of the file (" + size + " bytes)");
+        }
+        if (headerLength > MAX_HEADER_BYTES) {
+            throw new ModelFormatException(file, "header length " + headerLength + " is above the limit of "
+                    + MAX_HEADER_BYTES + " bytes");
+        }
+        ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLength);
+        readFully(file, ch, headerBuf, 8);
+        headerBuf.flip();
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(headerBuf).toString();
+        } catch (CharacterCodingException e) {
+            throw new ModelFormatException(file, "header is not valid UTF-8");
+        }
+        long dataSize = size - 8 - headerLength;
+        return parseHeader(file, text, dataSize, 8 + headerLength);
+    }
+
+    private static Header parseHeader(Path file, String text, long dataSize, long dataStart) throws IOException {
+        Map<String, Entry> entries = new TreeMap<>();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        JsonReader reader = new JsonReader(new StringReader(text));
+        reader.setStrictness(Strictness.STRICT);
+        try {
+            if (reader.peek() != JsonToken.BEGIN_OBJECT) {
+                throw new ModelFormatException(file, "header is not a JSON object");
+            }
+            reader.beginObject();
+            while (reader.hasNext()) {
+                String name = reader.nextName();
+                JsonElement value = JsonParser.parseReader(reader);
+                if (!seen.add(name)) {
+                    throw new ModelFormatException(file, "header names '" + name + "' twice");
+                }
+                if (name.equals(METADATA_KEY)) {
+                    parseMetadata(file, value, metadata);
+                } else {
+                    entries.put(name, parseEntry(file, name, value, dataSize));
+                }
+            }
+            reader.endObject();
+            if (!atEnd(reader)) {
+                throw new ModelFormatException(file, "header has data after its JSON object");
+            }
+        } catch (ModelFormatException e) {
+            throw e;
+        } catch (IOException | JsonParseException | IllegalStateException e) {
+            String detail = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new ModelFormatException(file + ": header is not valid JSON (" + detail + ")", e);
+        }
+        checkNoOverlap(file, entries.values());
+        return new Header(Collections.unmodifiableMap(entries), Collections.unmodifiableMap(metadata), dataStart);
+    }
+
+    /** True if only whitespace follows; a strict reader throws on a second value rather than returning it. */
+    private static boolean atEnd(JsonReader reader) {
+        try {
+            return reader.peek() == JsonToken.END_DOCUMENT;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void parseMetadata(Path file, JsonElement value, Map<String, String> out)
+            throws ModelFormatException {
+        if (!value.isJsonObject()) {
+            throw new ModelFormatException(file, METADATA_KEY + " is not a JSON object");
+        }
+        for (Map.Entry<String, JsonElement> m : value.getAsJsonObject().entrySet()) {
+            JsonElement v = m.getValue();
+            if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
+                throw new ModelFormatException(file, METADATA_KEY + " value for key '" + m.getKey()
+                        + "' is not a string");
+            }
+            out.put(m.getKey(), v.getAsString());
+        }
+    }
+
+    private static Entry parseEntry(Path file, String name, JsonElement value, long dataSize)
+            throws ModelFormatException {
+        String what = "tensor '" + name + "'";
+        if (!value.isJsonObject()) {
+            throw new ModelFormatException(file, what + " is not described by a JSON object");
+        }
+        JsonObject o = value.getAsJsonObject();
+        JsonElement dtype = o.get("dtype");
+        JsonElement shapeJson = o.get("shape");
+        JsonElement offsetsJson = o.get("data_offsets");
+        if (dtype == null || shapeJson == null || offsetsJson == null) {
+            throw new ModelFormatException(file, what + " is missing "
+                    + (dtype == null ? "dtype" : shapeJson == null ? "shape" : "data_offsets"));
+        }
+        if (!dtype.isJsonPrimitive() || !dtype.getAsJsonPrimitive().isString()) {
+            throw new ModelFormatException(file, what + " has a dtype that is not a string: " + dtype);
+        }
+        if (!dtype.getAsString().equals("F32")) {
+            throw new ModelFormatException(file, what + " has dtype " + dtype.getAsString()
+                    + " but only F32 is supported");
+        }
+        if (!shapeJson.isJsonArray()) {
+            throw new ModelFormatException(file, what + " has a shape that is not an array: " + shapeJson);
+        }
+        JsonArray shapeArray = shapeJson.getAsJsonArray();
+        long[] shape = new long[shapeArray.size()];
+        long count = 1;
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = nonNegativeLong(file, shapeArray.get(i), what + " shape dimension " + i);
+            try {
+                count = Math.multiplyExact(count, shape[i]);
+            } catch (ArithmeticException e) {
+                throw new ModelFormatException(file, what + " has shape " + shapeArray
+                        + " whose element count overflows");
+            }
+        }
+        if (!offsetsJson.isJsonArray() || offsetsJson.getAsJsonArray().size() != 2) {
+            throw new ModelFormatException(file, what + " has data_offsets that are not [begin, end]: "
+                    + offsetsJson);
+        }
+        long begin = nonNegativeLong(file, offsetsJson.getAsJsonArray().get(0), what + " data_offsets begin");
+        long end = nonNegativeLong(file, offsetsJson.getAsJsonArray().get(1), what + " data_offsets end");
+        if (begin > end) {
+            throw new ModelFormatException(file, what + " has data_offsets [" + begin + ", " + end
+                    + "] with begin after end");
+        }
+        if (count > Long.MAX_VALUE / 4 || count * 4 != end - begin) {
+            throw new ModelFormatException(file, what + " has shape " + Arrays.toString(shape) + " = " + count
+                    + " floats, but its data_offsets [" + begin + ", " + end + "] span " + (end - begin)
+                    + " bytes");
+        }
+        if (end > dataSize) {
+            throw new ModelFormatException(file, what + " has data_offsets [" + begin + ", " + end
+                    + "] reaching beyond the data section (" + dataSize + " bytes)");
+        }
+        if (count > MAX_ARRAY_LENGTH) {
+            throw new ModelFormatException(file, what + " has " + count + " elements, too many for one array");
+        }
+        return new Entry(name, shape, begin, end);
+    }
+
+    /**
+     * Parses a JSON integer in [0, Long.MAX_VALUE] from its literal text, so that a forged number (a huge
+     * exponent, millions of digits) costs nothing beyond one linear scan.
+     */
+    private static long nonNegativeLong(Path file, JsonElement e, String what) throws ModelFormatException {
+        if (!e.isJsonPrimitive() || !((JsonPrimitive) e).isNumber()) {
+            throw new ModelFormatException(file, what + " is not a number: " + e);
+        }
+        String literal = e.getAsString();
+        if (literal.startsWith("-")) {
+            throw new ModelFormatException(file, what + " is negative: " + literal);
+        }
+        for (int i = 0; i < literal.length(); i++) {
+            if (literal.charAt(i) < '0' || literal.charAt(i) > '9') {
+                throw new ModelFormatException(file, what + " is not an integer: " + literal);
+            }
+        }
+        try {
+            return Long.parseLong(literal);
+        } catch (NumberFormatException ex) {
+            throw new ModelFormatException(file, what + " is too large: " + literal);
+        }
+    }
+
+    /** Refuses tensors whose byte ranges overlap; gaps between tensors are allowed. */
+    private static void checkNoOverlap(Path file, Collection<Entry> entries) throws ModelFormatException {
+        List<Entry> byBegin = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.end() > e.begin()) { // empty tensors occupy no bytes
+                byBegin.add(e);
+            }
+        }
+        byBegin.sort(Comparator.comparingLong(Entry::begin));
+        Entry furthest = null;
+        for (Entry e : byBegin) {
+            if (furthest != null && e.begin() < furthest.end()) {
+                throw new ModelFormatException(file, "tensors '" + furthest.name() + "' [" + furthest.begin()
+                        + ", " + furthest.end() + "] and '" + e.name() + "' [" + e.begin() + ", " + e.end()
+                        + "] overlap");
+            }
+            if (furthest == null || e.end() > furthest.end()) {
+                furthest = e;
+            }
+        }
+    }
+
+    private static void checkAgainstConfig(Path file, Map<String, Entry> entries, Map<String, long[]> expected)
+            throws ModelFormatException {
+        List<String> missing = new ArrayList<>(new TreeMap<>(expected).keySet());
+        missing.removeAll(entries.keySet());
+        if (!missing.isEmpty()) {
+            throw new ModelFormatException(file, "missing tensor(s) that the config expects: "
+                    + quoted(missing));
+        }
+        List<String> extra = new ArrayList<>(entries.keySet());
+        extra.removeAll(expected.keySet());
+        if (!extra.isEmpty()) {
+            throw new ModelFormatException(file, "tensor(s) that the config does not expect: " + quoted(extra));
+        }
+        for (Entry e : entries.values()) {
+            long[] want = expected.get(e.name());
+            if (!Arrays.equals(want, e.shape())) {
+                throw new ModelFormatException(file, "tensor '" + e.name() + "' has shape "
+                        + Arrays.toString(e.shape()) + " but the config expects " + Arrays.toString(want));
+            }
+        }
+    }
+
+    private static String quoted(List<String> names) {
+        StringBuilder sb = new StringBuilder();
+        for (String n : names) {
+            sb.append(sb.length() == 0 ? "'" : ", '").append(n).append('\'');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,199 @@
+package org.tarflowlm.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.norm.LayerNorm;
+
+/**
+ * The body of a flow layer (design page, "The transformer body"): a pre-LayerNorm causal
+ * transformer over positions in flow order. Slot t holds a learned start vector (t = 0) or the
+ * projection of position t - 1, plus a learned embedding of t, so output t sees only inputs
+ * before t and position 0 is conditioned on the start vector alone.
+ */
+public final class CausalTransformer {
+  /** Parameters of one attention + MLP block. */
+  private record Block(
+      NDArray ln1g, NDArray ln1b, NDArray qkvW, NDArray qkvB, NDArray projW, NDArray projB,
+      NDArray ln2g, NDArray ln2b, NDArray fcW, NDArray fcB, NDArray outW, NDArray outB) {}
+
+  private final int width;
+  private final int heads;
+  private final int positions;
+  private final NDArray inW; // [c, D]
+  private final NDArray inB; // [D]
+  private final NDArray sos; // [D]
+  private final NDArray pos; // [N, D]
+  private final Block[] blocks;
+  private final NDArray lnfG; // [D]
+  private final NDArray lnfB; // [D]
+
+  /**
+   * @param prefix parameter name prefix, e.g. {@code layer0.}
+   * @param channels input channels per position
+   * @param positions longest sequence, in flow positions
+   */
+  public CausalTransformer(Params params, String prefix, int channels, int positions, int depth, int width, int heads) {
+    this.width = width;
+    this.heads = heads;
+    this.positions = positions;
+    float std = 0.02f;
+    float residualStd = (float) (std / Math.sqrt(2.0 * depth)); // GPT-2: keep the residual stream's variance flat in depth
+    inW = params.normal(prefix + "in.w", (float) (1 / Math.sqrt(channels)), channels, width);
+    inB = params.constant(prefix + "in.b", 0f, width);
+    sos = params.normal(prefix + "sos", std, width);
+    pos = params.normal(prefix + "pos", std, positions, width);
+    blocks = new Block[depth];
+    for (int i = 0; i < depth; i++) {
+      String b = prefix + "block" + i + ".";
+      blocks[i] = new Block(
+          params.constant(b + "ln1.g", 1f, width), params.constant(b + "ln1.b", 0f, width),
+          params.normal(b + "qkv.w", std, width, 3L * width), params.constant(b + "qkv.b", 0f, 3L * width),
+          params.normal(b + "proj.w", residualStd, width, width), params.constant(b + "proj.b", 0f, width),
+          params.constant(b + "ln2.g", 1f, width), params.constant(b + "ln2.b", 0f, width),
+          params.normal(b + "fc.w", std, width, 4L * width), params.constant(b + "fc.b", 0f, 4L * width),
+          params.normal(b + "out.w", residualStd, 4L * width, width), params.constant(b + "out.b", 0f, width));
+    }
+    lnfG = params.constant(prefix + "lnf.g", 1f, width);
+    lnfB = params.constant(prefix + "lnf.b", 0f, width);
+  }
+
+  public int width() {
+    return width;
+  }
+
+  /** Context for every position: x [B, N, c] in flow order -> [B, N, D]; output t sees x[:, < t]. */
+  public NDArray forward(NDArray x) {
+    NDManager scope = x.getManager();
+    long b = x.getShape().get(0);
+    int n = (int) x.getShape().get(1);
+    checkLength(n);
+    NDArray start = scope.zeros(new Shape(b, 1, width)).add(sos); // [B, 1, D]
+    NDArray h = start;
+    if (n > 1) {
+      NDArray prev = Nd.linear(x.get(":, :{}", n - 1), inW, inB); // [B, N-1, D]
+      h = start.concat(prev, 1); // [B, N, D]
+    }
+    h = h.add(pos.get(scope, new NDIndex(":{}", n))); // + learned position of each slot
+    NDArray mask = causalMask(scope, n).toType(x.getDataType(), false); // [N, N]
+    for (Block blk : blocks) {
+      h = h.add(attention(blk, layerNorm(h, blk.ln1g, blk.ln1b), mask, null));
+      h = h.add(mlp(blk, layerNorm(h, blk.ln2g, blk.ln2b)));
+    }
+    return layerNorm(h, lnfG, lnfB);
+  }
+
+  /** Keys and values of the positions written so far, one pair per block. */
+  public final class Cache implements AutoCloseable {
+    private final NDManager manager;
+    private final NDArray[] keys = new NDArray[blocks.length]; // each [B, H, t, D/H]
+    private final NDArray[] values = new NDArray[blocks.length];
+    private int length;
+
+    private Cache(NDManager parent) {
+      this.manager = parent.newSubManager();
+    }
+
+    /** Positions held. */
+    public int length() {
+      return length;
+    }
+
+    private NDArray append(NDArray[] store, int block, NDArray next) {
+      NDArray all = store[block] == null ? next : store[block].concat(next, 2);
+      all.attach(manager);
+      if (store[block] != null) {
+        store[block].close();
+      }
+      store[block] = all;
+      return all;
+    }
+
+    @Override
+    public void close() {
+      manager.close();
+    }
+  }
+
+  /** An empty cache whose arrays live under {@code parent}. */
+  public Cache newCache(NDManager parent) {
+    return new Cache(parent);
+  }
+
+  /**
+   * One sampling step: the context of slot t = cache.length() from the input at t - 1.
+   *
+   * @param prev input of position t - 1, [B, 1, c]; ignored at t = 0 (give the batch size there
+   *     through {@code batch})
+   * @return [B, 1, D], on {@code scope}
+   */
+  public NDArray step(NDArray prev, int batch, Cache cache, NDManager scope) {
+    int t = cache.length;
+    checkLength(t + 1);
+    NDArray h = t == 0
+        ? scope.zeros(new Shape(batch, 1, width)).add(sos)
+        : Nd.linear(prev, inW, inB);
+    h = h.add(pos.get(scope, new NDIndex("{}:{}", t, t + 1))); // [B, 1, D]
+    for (int i = 0; i < blocks.length; i++) {
+      Block blk = blocks[i];
+      h = h.add(attention(blk, layerNorm(h, blk.ln1g, blk.ln1b), null, new CacheSlot(cache, i)));
+      h = h.add(mlp(blk, layerNorm(h, blk.ln2g, blk.ln2b)));
+    }
+    cache.length = t + 1;
+    NDArray out = layerNorm(h, lnfG, lnfB);
+    out.attach(scope);
+    return out;
+  }
+
+  private record CacheSlot(Cache cache, int block) {}
+
+  /** Multi-head self-attention; with a cache slot, x is one new position attending to all before it. */
+  private NDArray attention(Block blk, NDArray x, NDArray mask, CacheSlot slot) {
+    long b = x.getShape().get(0);
+    long n = x.getShape().get(1);
+    int hd = width / heads;
+    NDArray qkv = Nd.linear(x, blk.qkvW, blk.qkvB).reshape(b, n, 3, heads, hd).transpose(2, 0, 3, 1, 4); // [3, B, H, N, hd]
+    NDArray q = qkv.get(0);
+    NDArray k = qkv.get(1);
+    NDArray v = qkv.get(2);
+    if (slot != null) {
+      k = slot.cache.append(slot.cache.keys, slot.block, k); // [B, H, t+1, hd]
+      v = slot.cache.append(slot.cache.values, slot.block, v);
+    }
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1 / Math.sqrt(hd)); // [B, H, N, N]
+    if (mask != null) {
+      scores = scores.add(mask);
+    }
+    NDArray y = scores.softmax(-1).matMul(v); // [B, H, N, hd]
+    y = y.transpose(0, 2, 1, 3).reshape(b, n, width); // [B, N, D]
+    return Nd.linear(y, blk.projW, blk.projB);
+  }
+
+  private static NDArray mlp(Block blk, NDArray x) {
+    return Nd.linear(Activation.gelu(Nd.linear(x, blk.fcW, blk.fcB)), blk.outW, blk.outB);
+  }
+
+  private NDArray layerNorm(NDArray x, NDArray g, NDArray b) {
+    return LayerNorm.layerNorm(x, new Shape(width), g, b, 1e-5f).singletonOrThrow();
+  }
+
+  /** 0 on and below the diagonal, a large negative number above it: [N, N]. */
+  private static NDArray causalMask(NDManager scope, int n) {
+    float[] m = new float[n * n];
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        m[i * n + j] = -1e9f;
+      }
+    }
+    return scope.create(m, new Shape(n, n));
+  }
+
+  private void checkLength(int n) {
+    if (n > positions) {
+      throw new IllegalArgumentException(
+          "cannot run " + n + " positions, the model's context is only " + positions + " positions");
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package org.tarflowlm.model;
+
+import com.google.gson.annotations.SerializedName;
+
+/** The order in which a flow layer is autoregressive over positions. */
+public enum Direction {
+  @SerializedName("ltr")
+  LEFT_TO_RIGHT,
+  @SerializedName("rtl")
+  RIGHT_TO_LEFT
+}

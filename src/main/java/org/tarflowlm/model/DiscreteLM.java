@@ -1,0 +1,65 @@
+package org.tarflowlm.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+
+/**
+ * The baseline a user would pick instead (design page, section 6): a discrete autoregressive
+ * character transformer, the same body as a flow layer with one-hot characters as its input
+ * channels and V logits as its head. It gives an exact log-likelihood.
+ */
+public final class DiscreteLM {
+  private final ModelConfig config;
+  private final Params params;
+  private final CausalTransformer body;
+  private final NDArray headW; // [D, V]
+  private final NDArray headB; // [V]
+
+  public DiscreteLM(ModelConfig config, NDManager manager) {
+    if (!config.isBaseline()) {
+      throw new IllegalArgumentException("a DiscreteLM needs an ar-baseline config");
+    }
+    LayerConfig layer = config.layers().get(0);
+    this.config = config;
+    this.params = new Params(manager, config.seed());
+    this.body = new CausalTransformer(params, "body.", config.vocabSize(), config.seqLen(),
+        config.layers().stream().mapToInt(LayerConfig::depth).sum(), layer.width(), layer.heads());
+    this.headW = params.constant("head.w", 0f, layer.width(), config.vocabSize());
+    this.headB = params.constant("head.b", 0f, config.vocabSize());
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public Params params() {
+    return params;
+  }
+
+  public CausalTransformer body() {
+    return body;
+  }
+
+  /** One-hot inputs of ids [B, T] -> [B, T, V]. */
+  public NDArray oneHot(NDArray ids) {
+    return ids.oneHot(config.vocabSize(), 1f, 0f, DataType.FLOAT32);
+  }
+
+  /** log p(x_t | x_<t) for every position: ids [B, T] -> [B, T, V]. */
+  public NDArray logProbs(NDArray ids) {
+    return Nd.linear(body.forward(oneHot(ids)), headW, headB).logSoftmax(-1);
+  }
+
+  /** log p(x) per sequence: ids [B, T] -> [B]. */
+  public NDArray logProb(NDArray ids) {
+    NDArray lp = logProbs(ids); // [B, T, V]
+    return lp.get(new NDIndex("..., {}", ids.expandDims(-1)).addAllDim()).sum(new int[] {1, 2});
+  }
+
+  /** Next-token logits from a context: [B, 1, D] -> [B, 1, V]. */
+  public NDArray head(NDArray ctx) {
+    return Nd.linear(ctx, headW, headB);
+  }
+}

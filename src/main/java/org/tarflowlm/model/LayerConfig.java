@@ -1,0 +1,29 @@
+package org.tarflowlm.model;
+
+/**
+ * One flow layer: its coupling, its direction and the transformer that predicts its parameters.
+ *
+ * @param coupling which coupling maps the layer's input to its output
+ * @param direction the order of positions in which the layer is autoregressive
+ * @param depth transformer blocks
+ * @param width model width D
+ * @param heads attention heads (width must divide by it)
+ * @param components mixture components K of a Mix-1 layer (ignored by the others)
+ */
+public record LayerConfig(
+    CouplingType coupling, Direction direction, int depth, int width, int heads, int components) {
+
+  public LayerConfig {
+    if (coupling == null || direction == null) {
+      throw new IllegalArgumentException("a layer needs a coupling and a direction");
+    }
+    if (depth < 1 || width < 1 || heads < 1 || width % heads != 0) {
+      throw new IllegalArgumentException(
+          "layer needs depth >= 1 and a width divisible by heads, got depth "
+              + depth + ", width " + width + ", heads " + heads);
+    }
+    if (coupling == CouplingType.MIX1 && components < 1) {
+      throw new IllegalArgumentException("a mix1 layer needs components >= 1, got " + components);
+    }
+  }
+}

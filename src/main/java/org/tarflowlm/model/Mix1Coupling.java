@@ -1,0 +1,191 @@
+package org.tarflowlm.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Map;
+
+/**
+ * Mix-1 (design page, coupling 2): every scalar channel i gets a K-component Gaussian mixture
+ * (pi, m, s) from the context and the channels before it, through a MADE-style masked MLP
+ * (Categorical Normalizing Flows): channel values enter as [x, elu(x), elu(-x)], hidden unit j
+ * has a degree m_j in [0, c) and sees channels < m_j, output i sees hidden units with m_j <= i.
+ * Map: h = Phi^-1(F(x)), F(x) = sum_k pi_k Phi((x - m_k) / s_k); log|dh/dx| = log p_mix(x) - log N(h).
+ */
+public final class Mix1Coupling implements Coupling {
+  /** Log-scales are soft-clamped into (-LOG_SCALE_BOUND, LOG_SCALE_BOUND) with tanh. */
+  static final double LOG_SCALE_BOUND = 5;
+
+  private final int channels;
+  private final int k;
+  private final int hidden;
+  private final NDArray wc; // [D, H], context -> hidden
+  private final NDArray wx; // [3c, H], channel features -> hidden
+  private final NDArray b1; // [H]
+  private final NDArray wo; // [H, c*3K], zero at the start
+  private final NDArray bo; // [c*3K]: logits 0, means spread over [-1, 1], log-scales 0
+  private final NDArray maskX; // [3c, H]
+  private final NDArray maskO; // [H, c*3K]
+  private double[][] hostWx; // masked, [3c][H]
+  private double[][] hostWo; // masked, [H][c*3K]
+  private double[] hostBo;
+
+  Mix1Coupling(Params params, String prefix, int width, int channels, int components) {
+    this.channels = channels;
+    this.k = components;
+    this.hidden = width;
+    wc = params.normal(prefix + "made.wc", (float) (1 / Math.sqrt(width)), width, hidden);
+    wx = params.normal(prefix + "made.wx", (float) (1 / Math.sqrt(3.0 * channels)), 3L * channels, hidden);
+    b1 = params.constant(prefix + "made.b1", 0f, hidden);
+    wo = params.constant(prefix + "made.wo", 0f, hidden, (long) channels * 3 * k);
+    float[] bias = new float[channels * 3 * k];
+    for (int i = 0; i < channels; i++) {
+      for (int j = 0; j < k; j++) {
+        bias[i * 3 * k + k + j] = k == 1 ? 0f : -1f + 2f * j / (k - 1); // component means
+      }
+    }
+    bo = params.put(prefix + "made.bo", bias, (long) channels * 3 * k);
+    float[] mx = new float[3 * channels * hidden];
+    float[] mo = new float[hidden * channels * 3 * k];
+    for (int j = 0; j < hidden; j++) {
+      int degree = j % channels;
+      for (int i = 0; i < channels; i++) {
+        for (int f = 0; f < 3; f++) {
+          mx[(3 * i + f) * hidden + j] = i < degree ? 1f : 0f; // hidden j sees channels < m_j
+        }
+        for (int o = 0; o < 3 * k; o++) {
+          mo[j * channels * 3 * k + i * 3 * k + o] = degree <= i ? 1f : 0f; // output i sees m_j <= i
+        }
+      }
+    }
+    maskX = params.fixed(mx, 3L * channels, hidden);
+    maskO = params.fixed(mo, hidden, (long) channels * 3 * k);
+  }
+
+  /** [x, elu(x), elu(-x)] per channel, channel-major: [B, N, c] -> [B, N, 3c]. */
+  private static NDArray features(NDArray x) {
+    Shape s = x.getShape();
+    NDArray f = x.expandDims(-1).concat(Nd.elu(x).expandDims(-1), -1).concat(Nd.elu(x.neg()).expandDims(-1), -1);
+    return f.reshape(s.get(0), s.get(1), 3 * s.get(2));
+  }
+
+  @Override
+  public CouplingResult forward(NDArray x, NDArray ctx, boolean full) {
+    NDManager scope = x.getManager();
+    long b = x.getShape().get(0);
+    long n = x.getShape().get(1);
+    NDArray pre = Nd.linear(ctx, wc, b1).add(features(x).matMul(Nd.scoped(wx.mul(maskX), scope))); // [B, N, H]
+    NDArray out = Nd.linear(Nd.geluTanh(pre), Nd.scoped(wo.mul(maskO), scope), bo); // [B, N, c*3K]
+    out = Nd.f64(out.reshape(b, n, channels, 3, k)); // [B, N, c, 3, K]
+    NDArray logPi = out.get("..., 0, :").logSoftmax(-1); // [B, N, c, K]
+    NDArray means = out.get("..., 1, :");
+    NDArray logScales = out.get("..., 2, :").div(LOG_SCALE_BOUND).tanh().mul(LOG_SCALE_BOUND);
+    NDArray std = Nd.f64(x).expandDims(-1).sub(means).mul(logScales.neg().exp()); // (x - m_k) / s_k
+    NDArray logPdf = Nd.logSumExp(logPi.add(Nd.standardNormalLogPdf(std)).sub(logScales), -1); // log p_mix(x_i), [B, N, c]
+    NDArray logDensity = Nd.as(logPdf.sum(new int[] {-1}), x.getDataType()); // [B, N]
+    if (!full) {
+      return new CouplingResult(null, null, logDensity, Map.of());
+    }
+    NDArray cdf = logPi.exp().mul(Nd.normalCdf(std)).sum(new int[] {-1}); // F(x_i)
+    NDArray h = Nd.normalQuantile(cdf.clip(Normal.EPS, 1 - Normal.EPS)); // h = Phi^-1(F(x))
+    NDArray logDet = logPdf.sub(Nd.standardNormalLogPdf(h)); // log p_mix(x) - log N(h)
+    return new CouplingResult(Nd.as(h, x.getDataType()), Nd.as(logDet, x.getDataType()), logDensity,
+        Map.of("logits", logPi, "means", means, "scales", logScales.exp()));
+  }
+
+  /** The context's share of the hidden pre-activation: ctx Wc + b1, [B, 1, H]. */
+  @Override
+  public NDArray stepParams(NDArray ctx) {
+    return Nd.linear(ctx, wc, b1);
+  }
+
+  @Override
+  public void prepareInverse() {
+    NDManager tmp = wx.getManager().newSubManager();
+    try (tmp) {
+      hostWx = rows(Nd.scoped(wx.mul(maskX), tmp).toFloatArray(), 3 * channels, hidden);
+      hostWo = rows(Nd.scoped(wo.mul(maskO), tmp).toFloatArray(), hidden, channels * 3 * k);
+      float[] b = bo.toFloatArray();
+      hostBo = new double[b.length];
+      for (int i = 0; i < b.length; i++) {
+        hostBo[i] = b[i];
+      }
+    }
+  }
+
+  @Override
+  public double[] inverse(float[] contextPre, double[] h) {
+    if (hostWx == null) {
+      throw new IllegalStateException("call prepareInverse() before inverting a mix1 layer");
+    }
+    double[] pre = new double[hidden];
+    for (int j = 0; j < hidden; j++) {
+      pre[j] = contextPre[j];
+    }
+    double[] act = new double[hidden];
+    double[] x = new double[channels];
+    double[] pi = new double[k];
+    double[] m = new double[k];
+    double[] s = new double[k];
+    for (int i = 0; i < channels; i++) {
+      for (int j = 0; j < hidden; j++) {
+        act[j] = Normal.geluTanh(pre[j]);
+      }
+      mixtureOf(act, i, pi, m, s);
+      double lo = Double.POSITIVE_INFINITY;
+      double hi = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < k; c++) {
+        lo = Math.min(lo, m[c] - 20 * s[c]);
+        hi = Math.max(hi, m[c] + 20 * s[c]);
+      }
+      double xi = Normal.solveIncreasing(v -> {
+        double f = 0;
+        for (int c = 0; c < k; c++) {
+          f += pi[c] * Normal.cdf((v - m[c]) / s[c]);
+        }
+        return f;
+      }, Normal.clampedCdf(h[i]), lo, hi);
+      x[i] = xi;
+      double[] feat = {xi, Normal.elu(xi), Normal.elu(-xi)};
+      for (int f = 0; f < 3; f++) {
+        double[] row = hostWx[3 * i + f];
+        for (int j = 0; j < hidden; j++) {
+          pre[j] += feat[f] * row[j];
+        }
+      }
+    }
+    return x;
+  }
+
+  /** Mixture weights, means and scales of channel i from the hidden activations. */
+  private void mixtureOf(double[] act, int i, double[] pi, double[] m, double[] s) {
+    double[] raw = new double[3 * k];
+    for (int o = 0; o < 3 * k; o++) {
+      int col = i * 3 * k + o;
+      double v = hostBo[col];
+      for (int j = 0; j < hidden; j++) {
+        v += act[j] * hostWo[j][col];
+      }
+      raw[o] = v;
+    }
+    for (int c = 0; c < k; c++) {
+      pi[c] = raw[c];
+      m[c] = raw[k + c];
+      s[c] = Math.exp(Math.tanh(raw[2 * k + c] / LOG_SCALE_BOUND) * LOG_SCALE_BOUND);
+    }
+    MixdCoupling.normalizeLogs(pi);
+    for (int c = 0; c < k; c++) {
+      pi[c] = Math.exp(pi[c]);
+    }
+  }
+
+  private static double[][] rows(float[] flat, int r, int c) {
+    double[][] out = new double[r][c];
+    for (int i = 0; i < r; i++) {
+      for (int j = 0; j < c; j++) {
+        out[i][j] = flat[i * c + j];
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,70 @@
+package org.tarflowlm.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+
+/**
+ * Small NDArray helpers the engine lacks. Results of an op belong to the manager of its first
+ * operand, so every helper keeps an activation (never a long-lived parameter) first.
+ */
+public final class Nd {
+  /** log(2 pi) / 2. */
+  public static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+  private Nd() {}
+
+  /** {@code x W + b} over the last axis: [..., in] x [in, out] -> [..., out]. */
+  public static NDArray linear(NDArray x, NDArray w, NDArray b) {
+    NDArray y = x.matMul(w);
+    return b == null ? y : y.add(b);
+  }
+
+  /** Stable log(sum(exp(x))) over one axis: max + log(sum(exp(x - max))). */
+  public static NDArray logSumExp(NDArray x, int axis) {
+    NDArray max = x.max(new int[] {axis}, true).stopGradient();
+    return x.sub(max).exp().sum(new int[] {axis}).log().add(max.squeeze(axis));
+  }
+
+  /** log N(x; 0, 1) elementwise. */
+  public static NDArray standardNormalLogPdf(NDArray x) {
+    return x.square().mul(-0.5).sub(HALF_LOG_2PI);
+  }
+
+  /** Phi(x), the standard normal CDF, elementwise: (1 + erf(x / sqrt 2)) / 2. */
+  public static NDArray normalCdf(NDArray x) {
+    return x.mul(1 / Math.sqrt(2)).erf().add(1).mul(0.5);
+  }
+
+  /** Phi^-1(p) = sqrt(2) erfinv(2p - 1); call it in float64 with p kept away from 0 and 1. */
+  public static NDArray normalQuantile(NDArray p) {
+    return p.mul(2).sub(1).erfinv().mul(Math.sqrt(2));
+  }
+
+  /** GELU in its tanh form, which {@link Normal#geluTanh} reproduces exactly on the host. */
+  public static NDArray geluTanh(NDArray x) {
+    NDArray inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+    return x.mul(inner.tanh().add(1)).mul(0.5);
+  }
+
+  /** ELU with alpha 1. */
+  public static NDArray elu(NDArray x) {
+    return x.maximum(0).add(x.minimum(0).exp().sub(1));
+  }
+
+  /** Float64 copy that keeps the gradient path. */
+  public static NDArray f64(NDArray x) {
+    return as(x, DataType.FLOAT64);
+  }
+
+  /** Copy in another float type that keeps the gradient path (x itself when it already is). */
+  public static NDArray as(NDArray x, DataType type) {
+    return x.getDataType() == type ? x : x.toType(type, false);
+  }
+
+  /** Moves an op result that landed on a long-lived manager to the caller's scope. */
+  public static NDArray scoped(NDArray x, NDManager scope) {
+    x.attach(scope);
+    return x;
+  }
+}

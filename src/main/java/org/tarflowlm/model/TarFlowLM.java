@@ -1,0 +1,127 @@
+package org.tarflowlm.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * TarFlowLM (design page, sections 2 and 3): a codebook VAE whose prior is a stack of
+ * autoregressive flow layers with alternating directions, h0 = z, h_l = f_l(mix(h_{l-1})),
+ * u = h_L ~ N(0, I); log p(z) = log N(u) + sum_l log|det J_l|.
+ */
+public final class TarFlowLM {
+  private final ModelConfig config;
+  private final Params params;
+  private final Codebook codebook;
+  private final List<FlowLayer> layers = new ArrayList<>();
+  private final ChannelMix mix;
+
+  /** A float32 model with freshly initialised parameters on the manager's device. */
+  public TarFlowLM(ModelConfig config, NDManager manager) {
+    this(config, manager, DataType.FLOAT32);
+  }
+
+  /** A model whose parameters and activations have the given float type. */
+  public TarFlowLM(ModelConfig config, NDManager manager, DataType dtype) {
+    if (config.isBaseline()) {
+      throw new IllegalArgumentException("an ar-baseline config describes a DiscreteLM, not a TarFlowLM");
+    }
+    this.config = config;
+    this.params = new Params(manager, config.seed(), dtype);
+    this.codebook = new Codebook(params, config.vocabSize(), config.latentDim());
+    for (int l = 0; l < config.layers().size(); l++) {
+      layers.add(new FlowLayer(params, "layer" + l + ".", config.layers().get(l), config, codebook));
+    }
+    this.mix = new ChannelMix(params, config.channels());
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public Params params() {
+    return params;
+  }
+
+  public Codebook codebook() {
+    return codebook;
+  }
+
+  public List<FlowLayer> layers() {
+    return layers;
+  }
+
+  public ChannelMix channelMix() {
+    return mix;
+  }
+
+  /** Groups P tokens into one flow position: [B, T, d] -> [B, T/P, P*d]. */
+  public NDArray toPositions(NDArray z) {
+    long b = z.getShape().get(0);
+    long t = z.getShape().get(1);
+    return z.reshape(b, t / config.patchSize(), config.channels());
+  }
+
+  /** Brings a per-channel array of layer l's input space back to tokens: [B, N, c] -> [B, T, d]. */
+  public NDArray toTokens(NDArray a, int layer) {
+    for (int i = 0; i < layer; i++) {
+      a = mix.unmix(a);
+    }
+    long b = a.getShape().get(0);
+    long n = a.getShape().get(1);
+    return a.reshape(b, n * config.patchSize(), config.latentDim());
+  }
+
+  /** log p(z) per sequence, the cheap way training needs: z [B, T, d] -> [B]. */
+  public NDArray logProb(NDArray z) {
+    NDArray x = toPositions(z);
+    NDArray sum = null;
+    for (int l = 0; l < layers.size(); l++) {
+      boolean last = l == layers.size() - 1;
+      if (l > 0) {
+        x = mix.mix(x);
+      }
+      // The last layer's log N(u) + log|det| is its own density of its input: no Phi^-1 needed.
+      CouplingResult r = layers.get(l).forward(x, !last);
+      NDArray term = last ? r.logDensity().sum(new int[] {1}) : r.logDet().sum(new int[] {1, 2});
+      sum = sum == null ? term : sum.add(term);
+      x = r.h();
+    }
+    return sum;
+  }
+
+  /** The whole forward run with every layer's output: z [B, T, d]. */
+  public FlowForward forward(NDArray z) {
+    NDArray x = toPositions(z);
+    List<NDArray> inputs = new ArrayList<>();
+    List<CouplingResult> results = new ArrayList<>();
+    NDArray logProb = null;
+    for (int l = 0; l < layers.size(); l++) {
+      if (l > 0) {
+        x = mix.mix(x);
+      }
+      inputs.add(x);
+      CouplingResult r = layers.get(l).forward(x, true);
+      results.add(r);
+      NDArray term = r.logDet().sum(new int[] {1, 2});
+      logProb = logProb == null ? term : logProb.add(term);
+      x = r.h();
+    }
+    NDArray base = Nd.standardNormalLogPdf(x); // log N(u), [B, N, c]
+    return new FlowForward(inputs, results, base, logProb.add(base.sum(new int[] {1, 2})));
+  }
+
+  /**
+   * The single-sample ELBO in nats per sequence (design page, section 2):
+   * sum_t [-logsumexp_j log N_j(z_t)] + log p(z), with z = mu_x + sigma_x eps.
+   *
+   * @param ids token ids [B, T], T a multiple of P
+   * @param eps standard normal noise [B, T, d]
+   */
+  public NDArray elbo(NDArray ids, NDArray eps) {
+    NDArray z = codebook.encode(ids, eps, ids.getManager());
+    return codebook.decoderTerm(z).sum(new int[] {1}).add(logProb(z));
+  }
+}
