@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.DataType;
  * character transformer, the same body as a flow layer with one-hot characters as its input
  * channels and V logits as its head. It gives an exact log-likelihood.
  */
-public final class DiscreteLM {
+public final class DiscreteLM implements LanguageModel {
   private final ModelConfig config;
   private final Params params;
   private final CausalTransformer body;
@@ -18,22 +18,28 @@ public final class DiscreteLM {
   private final NDArray headB; // [V]
 
   public DiscreteLM(ModelConfig config, NDManager manager) {
+    this(config, manager, DataType.FLOAT32);
+  }
+
+  public DiscreteLM(ModelConfig config, NDManager manager, DataType dtype) {
     if (!config.isBaseline()) {
       throw new IllegalArgumentException("a DiscreteLM needs an ar-baseline config");
     }
     LayerConfig layer = config.layers().get(0);
     this.config = config;
-    this.params = new Params(manager, config.seed());
+    this.params = new Params(manager, config.seed(), dtype);
     this.body = new CausalTransformer(params, "body.", config.vocabSize(), config.seqLen(),
         config.layers().stream().mapToInt(LayerConfig::depth).sum(), layer.width(), layer.heads());
     this.headW = params.constant("head.w", 0f, layer.width(), config.vocabSize());
     this.headB = params.constant("head.b", 0f, config.vocabSize());
   }
 
+  @Override
   public ModelConfig config() {
     return config;
   }
 
+  @Override
   public Params params() {
     return params;
   }
@@ -44,7 +50,7 @@ public final class DiscreteLM {
 
   /** One-hot inputs of ids [B, T] -> [B, T, V]. */
   public NDArray oneHot(NDArray ids) {
-    return ids.oneHot(config.vocabSize(), 1f, 0f, DataType.FLOAT32);
+    return ids.oneHot(config.vocabSize(), 1f, 0f, params.dtype());
   }
 
   /** log p(x_t | x_<t) for every position: ids [B, T] -> [B, T, V]. */

@@ -23,7 +23,7 @@ public final class Mix1Coupling implements Coupling {
   private final NDArray wx; // [3c, H], channel features -> hidden
   private final NDArray b1; // [H]
   private final NDArray wo; // [H, c*3K], zero at the start
-  private final NDArray bo; // [c*3K]: logits 0, means spread over [-1, 1], log-scales 0
+  private final NDArray bo; // [c*3K]: logits 0, means spread over [-0.5, 0.5], log-scales 0
   private final NDArray maskX; // [3c, H]
   private final NDArray maskO; // [H, c*3K]
   private double[][] hostWx; // masked, [3c][H]
@@ -41,7 +41,8 @@ public final class Mix1Coupling implements Coupling {
     float[] bias = new float[channels * 3 * k];
     for (int i = 0; i < channels; i++) {
       for (int j = 0; j < k; j++) {
-        bias[i * 3 * k + k + j] = k == 1 ? 0f : -1f + 2f * j / (k - 1); // component means
+        // component means spread over [-0.5, 0.5]: distinct (or they never separate) yet close to N(0, 1)
+        bias[i * 3 * k + k + j] = k == 1 ? 0f : -0.5f + (float) j / (k - 1);
       }
     }
     bo = params.put(prefix + "made.bo", bias, (long) channels * 3 * k);
@@ -82,7 +83,7 @@ public final class Mix1Coupling implements Coupling {
     NDArray logScales = out.get("..., 2, :").div(LOG_SCALE_BOUND).tanh().mul(LOG_SCALE_BOUND);
     NDArray std = Nd.f64(x).expandDims(-1).sub(means).mul(logScales.neg().exp()); // (x - m_k) / s_k
     NDArray logPdf = Nd.logSumExp(logPi.add(Nd.standardNormalLogPdf(std)).sub(logScales), -1); // log p_mix(x_i), [B, N, c]
-    NDArray logDensity = Nd.as(logPdf.sum(new int[] {-1}), x.getDataType()); // [B, N]
+    NDArray logDensity = logPdf.sum(new int[] {-1}); // [B, N], float64: a cast would cut the gradient
     if (!full) {
       return new CouplingResult(null, null, logDensity, Map.of());
     }

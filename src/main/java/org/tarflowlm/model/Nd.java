@@ -52,14 +52,21 @@ public final class Nd {
     return x.maximum(0).add(x.minimum(0).exp().sub(1));
   }
 
-  /** Float64 copy that keeps the gradient path. */
+  /** Float64 copy that keeps the gradient path: type promotion by a float64 one, since the cast drops it. */
   public static NDArray f64(NDArray x) {
-    return as(x, DataType.FLOAT64);
+    return x.getDataType() == DataType.FLOAT64 ? x : x.mul(x.getManager().create(1.0));
   }
 
-  /** Copy in another float type that keeps the gradient path (x itself when it already is). */
+  /**
+   * x in another float type (x itself when it already is). The engine's cast does not record a
+   * gradient, so a float32 model's gradients stop at a float64 -> float32 cast: the trainer runs
+   * joint training, which needs them, in float64.
+   */
   public static NDArray as(NDArray x, DataType type) {
-    return x.getDataType() == type ? x : x.toType(type, false);
+    if (x.getDataType() == type) {
+      return x;
+    }
+    return type == DataType.FLOAT64 ? f64(x) : x.toType(type, false);
   }
 
   /** Moves an op result that landed on a long-lived manager to the caller's scope. */

@@ -11,7 +11,7 @@ import java.util.List;
  * autoregressive flow layers with alternating directions, h0 = z, h_l = f_l(mix(h_{l-1})),
  * u = h_L ~ N(0, I); log p(z) = log N(u) + sum_l log|det J_l|.
  */
-public final class TarFlowLM {
+public final class TarFlowLM implements LanguageModel {
   private final ModelConfig config;
   private final Params params;
   private final Codebook codebook;
@@ -37,10 +37,12 @@ public final class TarFlowLM {
     this.mix = new ChannelMix(params, config.channels());
   }
 
+  @Override
   public ModelConfig config() {
     return config;
   }
 
+  @Override
   public Params params() {
     return params;
   }
@@ -76,10 +78,21 @@ public final class TarFlowLM {
 
   /** log p(z) per sequence, the cheap way training needs: z [B, T, d] -> [B]. */
   public NDArray logProb(NDArray z) {
+    return logProb(z, layers.size());
+  }
+
+  /**
+   * log p(z) under the first {@code active} layers only, the model progressive training has built
+   * so far: z [B, T, d] -> [B].
+   */
+  public NDArray logProb(NDArray z, int active) {
+    if (active < 1 || active > layers.size()) {
+      throw new IllegalArgumentException("active layers must be in [1, " + layers.size() + "], got " + active);
+    }
     NDArray x = toPositions(z);
     NDArray sum = null;
-    for (int l = 0; l < layers.size(); l++) {
-      boolean last = l == layers.size() - 1;
+    for (int l = 0; l < active; l++) {
+      boolean last = l == active - 1;
       if (l > 0) {
         x = mix.mix(x);
       }
@@ -121,7 +134,12 @@ public final class TarFlowLM {
    * @param eps standard normal noise [B, T, d]
    */
   public NDArray elbo(NDArray ids, NDArray eps) {
+    return elbo(ids, eps, layers.size());
+  }
+
+  /** The ELBO of the model made of the first {@code active} layers. */
+  public NDArray elbo(NDArray ids, NDArray eps, int active) {
     NDArray z = codebook.encode(ids, eps, ids.getManager());
-    return codebook.decoderTerm(z).sum(new int[] {1}).add(logProb(z));
+    return logProb(z, active).add(codebook.decoderTerm(z).sum(new int[] {1}));
   }
 }

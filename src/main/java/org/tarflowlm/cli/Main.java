@@ -1,0 +1,29 @@
+package org.tarflowlm.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code tarflowlm <command>}: the command-line face of the runtime. */
+@Command(name = "tarflowlm", mixinStandardHelpOptions = true, version = "tarflowlm 0.1",
+    description = "Train, evaluate, trace and sample TarFlowLM character models.",
+    subcommands = {
+        TrainCommand.class, DataCommand.class})
+public final class Main {
+  public static void main(String[] args) {
+    System.setProperty("ai.djl.offline", "true");
+    int code = new CommandLine(new Main())
+        .setExecutionExceptionHandler(Main::reportError)
+        .execute(args);
+    System.exit(code);
+  }
+
+  /** Errors reach the user as one clear line on stderr and a non-zero exit code, never a stack trace. */
+  static int reportError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    cmd.getErr().println("tarflowlm " + cmd.getCommandName() + ": " + msg);
+    if (Boolean.getBoolean("tarflowlm.debug")) {
+      e.printStackTrace(cmd.getErr());
+    }
+    return 1;
+  }
+}

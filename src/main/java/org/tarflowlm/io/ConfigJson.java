@@ -1,0 +1,43 @@
+package org.tarflowlm.io;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Reads and writes the JSON files of a model folder and a training run, with errors that name the file. */
+public final class ConfigJson {
+  /** One Gson for every file: pretty, and without HTML escaping so that files stay readable. */
+  public static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+      .serializeSpecialFloatingPointValues().create();
+
+  private ConfigJson() {}
+
+  /** Parses {@code file} as a {@code type}; a missing, unparsable or invalid file is a ModelFormatException. */
+  public static <T> T read(Path file, Class<T> type) throws IOException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ModelFormatException(file, "file not found");
+    }
+    try {
+      T value = GSON.fromJson(text, type);
+      if (value == null) {
+        throw new ModelFormatException(file, "file is empty");
+      }
+      return value;
+    } catch (JsonParseException | IllegalArgumentException | NullPointerException e) {
+      throw new ModelFormatException(file, "not a valid " + type.getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  /** Writes {@code value} as JSON atomically (temporary file, fsync, rename). */
+  public static void write(Path file, Object value) throws IOException {
+    AtomicFiles.writeString(file, GSON.toJson(value) + "\n");
+  }
+}

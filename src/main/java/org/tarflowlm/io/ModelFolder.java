@@ -1,0 +1,88 @@
+package org.tarflowlm.io;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tarflowlm.model.DiscreteLM;
+import org.tarflowlm.model.LanguageModel;
+import org.tarflowlm.model.ModelConfig;
+import org.tarflowlm.model.TarFlowLM;
+
+/**
+ * A model on disk is a folder: {@code config.json} (the {@link ModelConfig}),
+ * {@code model.safetensors} (float32 parameters under the names of {@code Params}) and
+ * {@code card.md} (what it is, how it was trained, what it measures).
+ */
+public final class ModelFolder {
+  public static final String CONFIG = "config.json";
+  public static final String WEIGHTS = "model.safetensors";
+  public static final String CARD = "card.md";
+
+  private ModelFolder() {}
+
+  /** The config of a model folder, validated. */
+  public static ModelConfig readConfig(Path dir) throws IOException {
+    requireFolder(dir);
+    return ConfigJson.read(dir.resolve(CONFIG), ModelConfig.class);
+  }
+
+  /** Builds the model a folder describes on the manager's device and loads its weights. */
+  public static LanguageModel load(Path dir, NDManager manager) throws IOException {
+    ModelConfig config = readConfig(dir);
+    LanguageModel model = create(config, manager);
+    loadWeights(model, dir.resolve(WEIGHTS));
+    return model;
+  }
+
+  /** A freshly initialised model of a config. */
+  public static LanguageModel create(ModelConfig config, NDManager manager) {
+    return create(config, manager, DataType.FLOAT32);
+  }
+
+  /** A freshly initialised model whose parameters have the given float type. */
+  public static LanguageModel create(ModelConfig config, NDManager manager, DataType dtype) {
+    return config.isBaseline() ? new DiscreteLM(config, manager, dtype) : new TarFlowLM(config, manager, dtype);
+  }
+
+  /** Loads a safetensors file into a model whose shapes it must match exactly. */
+  public static void loadWeights(LanguageModel model, Path file) throws IOException {
+    Map<String, long[]> expected = new LinkedHashMap<>();
+    model.params().all().forEach((name, a) -> expected.put(name, a.getShape().getShape()));
+    Map<String, Safetensors.Tensor> tensors = Safetensors.read(file, expected);
+    for (Safetensors.Tensor t : tensors.values()) {
+      model.params().load(t.name(), t.data());
+    }
+  }
+
+  /** Writes the weights of a model (float32) atomically. */
+  public static void saveWeights(LanguageModel model, Path file, Map<String, String> metadata) throws IOException {
+    List<Safetensors.Tensor> tensors = new ArrayList<>();
+    for (Map.Entry<String, NDArray> e : model.params().all().entrySet()) {
+      try (NDArray f32 = e.getValue().toType(DataType.FLOAT32, true)) {
+        tensors.add(new Safetensors.Tensor(e.getKey(), e.getValue().getShape().getShape(), f32.toFloatArray()));
+      }
+    }
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Safetensors.write(file, tensors, metadata);
+  }
+
+  /** Writes config and weights (not the card) into a folder. */
+  public static void save(LanguageModel model, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    ConfigJson.write(dir.resolve(CONFIG), model.config());
+    saveWeights(model, dir.resolve(WEIGHTS), Map.of("format", "tarflowlm/1", "type", model.config().type()));
+  }
+
+  private static void requireFolder(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new ModelFormatException(dir, "not a model folder (it should hold " + CONFIG + " and " + WEIGHTS + ")");
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package org.tarflowlm.runtime;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.SplittableRandom;
+
+/**
+ * Standard normal noise drawn in Java from a seed, so that a seed gives the same encoder noise and
+ * the same generation on every device and every run.
+ */
+public final class Noise {
+  private final SplittableRandom random;
+
+  public Noise(long seed) {
+    this.random = new SplittableRandom(seed);
+  }
+
+  /** One N(0, 1) draw (Box-Muller). */
+  public double next() {
+    double u1 = random.nextDouble();
+    double u2 = random.nextDouble();
+    return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  /** An integer in [0, bound). */
+  public int nextInt(int bound) {
+    return random.nextInt(bound);
+  }
+
+  /** An array of N(0, 1) draws of the given shape and float type. */
+  public NDArray normal(NDManager manager, DataType type, long... shape) {
+    float[] v = new float[(int) new Shape(shape).size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) next();
+    }
+    NDArray a = manager.create(v, new Shape(shape));
+    return type == DataType.FLOAT32 ? a : a.toType(type, false);
+  }
+}

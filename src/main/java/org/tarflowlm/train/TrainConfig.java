@@ -1,0 +1,64 @@
+package org.tarflowlm.train;
+
+import java.util.List;
+import org.tarflowlm.model.ModelConfig;
+
+/**
+ * Everything that fixes a training run; saved as {@code train.json} in the run folder so that a
+ * run can be resumed and a model card can say how its model was made.
+ *
+ * @param model the model to train
+ * @param schedule {@code progressive} (one stage per flow layer: layer 1 with the codebook, then
+ *     freeze and add the next) or {@code joint} (every layer from the start); the baseline has one stage
+ * @param stageSteps step budget of each stage (one entry for joint or baseline training)
+ * @param batch sequences per step
+ * @param learningRate Adam's peak learning rate, reached after warm-up, then cosine decay to
+ *     {@code minLearningRate} over the stage
+ * @param warmupSteps linear warm-up at the start of each stage
+ * @param weightDecay decoupled (AdamW) decay of matrices
+ * @param clipNorm global gradient norm clip
+ * @param evalEvery steps between validation evaluations
+ * @param evalChars validation characters per evaluation (a fixed prefix of the validation split)
+ * @param patience evaluations without improvement that end a stage early (0: never)
+ * @param checkpointSeconds seconds between checkpoints
+ * @param seed seed of batches and encoder noise
+ */
+public record TrainConfig(
+    ModelConfig model, String schedule, List<Integer> stageSteps, int batch, double learningRate,
+    double minLearningRate, int warmupSteps, double weightDecay, double clipNorm, int evalEvery,
+    int evalChars, int patience, int checkpointSeconds, long seed) {
+
+  public static final String PROGRESSIVE = "progressive";
+  public static final String JOINT = "joint";
+
+  public TrainConfig {
+    if (model == null) {
+      throw new IllegalArgumentException("a training config needs a model");
+    }
+    if (!PROGRESSIVE.equals(schedule) && !JOINT.equals(schedule)) {
+      throw new IllegalArgumentException("schedule must be 'progressive' or 'joint', got '" + schedule + "'");
+    }
+    int stages = stages(model, schedule);
+    if (stageSteps == null || stageSteps.size() != stages || stageSteps.stream().anyMatch(s -> s < 1)) {
+      throw new IllegalArgumentException("stageSteps needs " + stages + " positive entries, got " + stageSteps);
+    }
+    if (batch < 1 || learningRate <= 0 || warmupSteps < 0 || clipNorm <= 0 || evalEvery < 1 || evalChars < model.seqLen()) {
+      throw new IllegalArgumentException(
+          "need batch >= 1, learningRate > 0, clipNorm > 0, evalEvery >= 1 and evalChars >= seqLen");
+    }
+  }
+
+  /** Number of stages a model and schedule give. */
+  public static int stages(ModelConfig model, String schedule) {
+    return model.isBaseline() || JOINT.equals(schedule) ? 1 : model.layers().size();
+  }
+
+  public int stages() {
+    return stages(model, schedule);
+  }
+
+  /** Total step budget over all stages. */
+  public int totalSteps() {
+    return stageSteps.stream().mapToInt(Integer::intValue).sum();
+  }
+}

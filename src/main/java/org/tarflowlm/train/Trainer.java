@@ -1,0 +1,358 @@
+package org.tarflowlm.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.tarflowlm.io.ConfigJson;
+import org.tarflowlm.io.ModelFolder;
+import org.tarflowlm.io.Safetensors;
+import org.tarflowlm.model.DiscreteLM;
+import org.tarflowlm.model.LanguageModel;
+import org.tarflowlm.model.TarFlowLM;
+import org.tarflowlm.model.Vocabulary;
+import org.tarflowlm.runtime.EvalResult;
+import org.tarflowlm.runtime.Evaluator;
+import org.tarflowlm.runtime.Noise;
+
+/**
+ * Trains a TarFlowLM (maximizing the ELBO with reparameterized encoder samples) or the discrete
+ * baseline (maximizing the log-likelihood) with AdamW, warm-up and cosine decay, gradient clipping,
+ * progressive or joint stages, periodic validation, atomic checkpoints and resume.
+ *
+ * <p>A run folder holds {@code train.json}, {@code checkpoint.safetensors} (weights, optimizer
+ * state and {@link TrainState}), {@code curves.csv} and {@code best/} (the model folder of the best
+ * validation bpc so far).
+ */
+public final class Trainer {
+  public static final String TRAIN_CONFIG = "train.json";
+  public static final String CHECKPOINT = "checkpoint.safetensors";
+  public static final String CURVES = "curves.csv";
+  public static final String BEST = "best";
+  /** Non-finite steps in a row that trigger a rollback to the last checkpoint. */
+  static final int MAX_BAD_STEPS = 3;
+
+  private final TrainConfig config;
+  private final Path runDir;
+  private final String train;
+  private final String validation;
+  private final NDManager manager;
+  private final PrintStream log;
+  private final LanguageModel model;
+  private final Adam adam;
+  private TrainState state = new TrainState();
+  private long lastCheckpointNanos = System.nanoTime();
+  private int badStreak;
+
+  /**
+   * @param resume continue from the run folder's checkpoint (which must exist) instead of starting
+   */
+  public Trainer(TrainConfig config, Path runDir, String train, String validation, NDManager manager,
+      PrintStream log, boolean resume) throws IOException {
+    if (train.length() <= config.model().seqLen()) {
+      throw new IllegalArgumentException("the training text has " + train.length()
+          + " characters, fewer than one sequence of " + config.model().seqLen());
+    }
+    this.config = config;
+    this.runDir = runDir;
+    this.train = train;
+    this.validation = validation.substring(0, Math.min(validation.length(), config.evalChars()));
+    this.manager = manager;
+    this.log = log;
+    boolean jointFlow = !config.model().isBaseline() && config.stages() == 1 && config.model().layers().size() > 1;
+    this.model = ModelFolder.create(config.model(), manager, jointFlow ? DataType.FLOAT64 : DataType.FLOAT32);
+    this.adam = new Adam(manager.newSubManager(), config.weightDecay(), model.params().dtype());
+    Files.createDirectories(runDir);
+    if (resume) {
+      restore(runDir.resolve(CHECKPOINT));
+      log.printf("resumed at step %d (stage %d, step %d of the stage)%n", state.step, state.stage + 1, state.stageStep);
+    } else {
+      ConfigJson.write(runDir.resolve(TRAIN_CONFIG), config);
+      Files.writeString(runDir.resolve(CURVES), "step,stage,stage_step,lr,train_bpc,val_bpc,chars_per_s,seconds\n");
+      checkpoint(); // a rollback always has somewhere to go
+    }
+  }
+
+  public LanguageModel model() {
+    return model;
+  }
+
+  public TrainState state() {
+    return state;
+  }
+
+  /** Runs until every stage is done or {@code stop} says so; always leaves a checkpoint behind. */
+  public void run(BooleanSupplier stop) throws IOException {
+    long sessionStart = System.nanoTime();
+    double secondsAtStart = state.seconds;
+    long windowStart = System.nanoTime();
+    int windowSteps = 0;
+    double windowLoss = 0;
+    while (state.stage < config.stages()) {
+      setTrainable(state.stage);
+      int budget = config.stageSteps().get(state.stage);
+      boolean stageOver = state.stageStep >= budget;
+      while (!stageOver) {
+        if (stop.getAsBoolean()) {
+          state.seconds = secondsAtStart + (System.nanoTime() - sessionStart) / 1e9;
+          checkpoint();
+          log.println("stopped; checkpoint written at step " + state.step);
+          return;
+        }
+        double loss = step();
+        if (Double.isFinite(loss)) {
+          windowLoss += loss;
+          windowSteps++;
+        }
+        state.seconds = secondsAtStart + (System.nanoTime() - sessionStart) / 1e9;
+        boolean evalNow = state.stageStep % config.evalEvery() == 0 || state.stageStep >= budget;
+        if (evalNow) {
+          double elapsed = (System.nanoTime() - windowStart) / 1e9;
+          double charsPerSecond = windowSteps * (double) config.batch() * config.model().seqLen() / elapsed;
+          double trainBpc = windowLoss / Math.max(1, windowSteps) / Math.log(2);
+          double val = validate();
+          stageOver = record(val, trainBpc, charsPerSecond, budget);
+          windowStart = System.nanoTime();
+          windowSteps = 0;
+          windowLoss = 0;
+        }
+        stageOver |= state.stageStep >= budget;
+        if ((System.nanoTime() - lastCheckpointNanos) / 1e9 > config.checkpointSeconds()) {
+          checkpoint();
+        }
+      }
+      finishStage();
+    }
+    checkpoint();
+    log.printf("done: best validation %.4f bpc at step %d, %.0f s%n", state.bestValBpc, state.bestStep, state.seconds);
+  }
+
+  /** One optimizer step; returns the training loss in nats per character (NaN when skipped). */
+  private double step() throws IOException {
+    int b = config.batch();
+    int t = config.model().seqLen();
+    Noise noise = new Noise(config.seed() * 0x9E3779B97F4A7C15L + state.step);
+    double lossValue;
+    try (NDManager scope = manager.newSubManager()) {
+      NDArray ids = batch(scope, noise, b, t);
+      List<Map.Entry<String, NDArray>> trainable = trainableParams();
+      NDArray loss;
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        loss = loss(ids, noise, scope); // mean nats per character
+        gc.backward(loss);
+      }
+      lossValue = loss.getFloat();
+      List<NDArray> grads = new ArrayList<>();
+      NDArray sq = null;
+      for (Map.Entry<String, NDArray> e : trainable) {
+        NDArray g = e.getValue().getGradient();
+        g.attach(scope);
+        grads.add(g);
+        NDArray s = g.square().sum();
+        sq = sq == null ? s : sq.add(s);
+      }
+      double norm = Math.sqrt(sq.getFloat());
+      if (!Double.isFinite(lossValue) || !Double.isFinite(norm)) {
+        grads.forEach(g -> g.set(new NDIndex("..."), 0));
+        state.skippedSteps++;
+        badStreak++;
+        log.printf("step %d: non-finite loss or gradient (loss %s, |g| %s), skipped%n", state.step, lossValue, norm);
+        if (badStreak >= MAX_BAD_STEPS) {
+          rollback();
+        }
+        return Double.NaN;
+      }
+      badStreak = 0;
+      double clip = Math.min(1, config.clipNorm() / (norm + 1e-12));
+      double lr = learningRate();
+      for (int i = 0; i < trainable.size(); i++) {
+        NDArray g = grads.get(i);
+        adam.update(trainable.get(i).getKey(), trainable.get(i).getValue(), clip < 1 ? g.mul(clip) : g, lr, scope);
+        g.set(new NDIndex("..."), 0);
+      }
+    }
+    state.step++;
+    state.stageStep++;
+    return lossValue;
+  }
+
+  /** -ELBO (flow) or -log p (baseline), in nats per character, averaged over the batch. */
+  private NDArray loss(NDArray ids, Noise noise, NDManager scope) {
+    long b = ids.getShape().get(0);
+    long t = ids.getShape().get(1);
+    NDArray ll = model instanceof TarFlowLM flow
+        ? flow.elbo(ids, noise.normal(scope, flow.params().dtype(), b, t, flow.config().latentDim()), activeLayers())
+        : ((DiscreteLM) model).logProb(ids);
+    return ll.sum().neg().div(b * t);
+  }
+
+  /** B random windows of T characters from the training text: [B, T] ids. */
+  private NDArray batch(NDManager scope, Noise noise, int b, int t) {
+    int[] ids = new int[b * t];
+    for (int i = 0; i < b; i++) {
+      int start = noise.nextInt(train.length() - t);
+      for (int j = 0; j < t; j++) {
+        ids[i * t + j] = Vocabulary.id(train.charAt(start + j));
+      }
+    }
+    return scope.create(ids, new Shape(b, t));
+  }
+
+  /** Warm-up to the peak, then cosine decay to the floor, restarted in every stage. */
+  double learningRate() {
+    int s = state.stageStep;
+    int total = config.stageSteps().get(state.stage);
+    double peak = config.learningRate() * state.lrScale;
+    double floor = config.minLearningRate() * state.lrScale;
+    if (s < config.warmupSteps()) {
+      return peak * (s + 1) / config.warmupSteps();
+    }
+    double progress = Math.min(1, (s - config.warmupSteps()) / (double) Math.max(1, total - config.warmupSteps()));
+    return floor + (peak - floor) * 0.5 * (1 + Math.cos(Math.PI * progress));
+  }
+
+  /** Flow layers the current stage trains with: the ones built so far in progressive training. */
+  private int activeLayers() {
+    boolean progressive = TrainConfig.PROGRESSIVE.equals(config.schedule()) && !config.model().isBaseline();
+    return progressive ? state.stage + 1 : config.model().layers().size();
+  }
+
+  private double validate() {
+    EvalResult r = new Evaluator(model, manager, activeLayers()).evaluate(validation, 1, config.seed() + 1, config.batch(), () -> false);
+    return r.bitsPerChar();
+  }
+
+  /** Logs and records an evaluation; returns true when patience ends the stage. */
+  private boolean record(double val, double trainBpc, double charsPerSecond, int budget) throws IOException {
+    if (val < state.bestValBpc) {
+      state.bestValBpc = val;
+      state.bestStep = state.step;
+      state.evalsWithoutImprovement = 0;
+      ModelFolder.save(model, runDir.resolve(BEST));
+    } else {
+      state.evalsWithoutImprovement++;
+    }
+    Files.writeString(runDir.resolve(CURVES), String.format("%d,%d,%d,%.3g,%.4f,%.4f,%.0f,%.0f%n",
+        state.step, state.stage + 1, state.stageStep, learningRate(), trainBpc, val, charsPerSecond, state.seconds),
+        StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    int total = config.totalSteps();
+    int bar = (int) (30.0 * state.step / total);
+    double eta = (total - state.step) * config.batch() * (double) config.model().seqLen() / Math.max(1, charsPerSecond);
+    log.printf("[%s%s] step %d/%d | stage %d/%d | train %.3f bpc | val %.4f bpc (best %.4f) | %,.0f char/s | ETA %s%n",
+        "#".repeat(bar), ".".repeat(30 - bar), state.step, total, state.stage + 1, config.stages(), trainBpc, val,
+        state.bestValBpc, charsPerSecond, duration(eta));
+    boolean patienceOut = config.patience() > 0 && state.evalsWithoutImprovement >= config.patience();
+    if (patienceOut && state.stageStep < budget) {
+      log.printf("stage %d: no improvement in %d evaluations, ending it at step %d of %d%n",
+          state.stage + 1, config.patience(), state.stageStep, budget);
+    }
+    return patienceOut;
+  }
+
+  /** Ends a stage: the best weights so far carry into the next stage (or are the result). */
+  private void finishStage() throws IOException {
+    Path best = runDir.resolve(BEST).resolve(ModelFolder.WEIGHTS);
+    if (Files.exists(best)) {
+      ModelFolder.loadWeights(model, best);
+    }
+    state.stageBest.add(state.bestValBpc);
+    log.printf("stage %d done: best validation %.4f bpc%n", state.stage + 1, state.bestValBpc);
+    // The next stage's model has one more layer, so its figures are compared among themselves.
+    state.bestValBpc = Double.POSITIVE_INFINITY;
+    state.stage++;
+    state.stageStep = 0;
+    state.evalsWithoutImprovement = 0;
+    checkpoint();
+  }
+
+  private void setTrainable(int stage) {
+    boolean progressive = TrainConfig.PROGRESSIVE.equals(config.schedule()) && !config.model().isBaseline();
+    model.params().all().forEach((name, a) -> a.setRequiresGradient(
+        !progressive || name.startsWith("layer" + stage + ".") || (stage == 0 && name.startsWith("codebook."))));
+  }
+
+  private List<Map.Entry<String, NDArray>> trainableParams() {
+    List<Map.Entry<String, NDArray>> out = new ArrayList<>();
+    for (Map.Entry<String, NDArray> e : model.params().all().entrySet()) {
+      if (e.getValue().hasGradient()) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /** Writes weights, optimizer state and run state in one file, atomically. */
+  void checkpoint() throws IOException {
+    List<Safetensors.Tensor> tensors = new ArrayList<>();
+    model.params().all().forEach((name, a) -> tensors.add(tensor(name, a)));
+    adam.state().forEach((name, a) -> tensors.add(tensor(name, a)));
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("state", ConfigJson.GSON.toJson(state));
+    meta.put("adam_steps", ConfigJson.GSON.toJson(adam.steps()));
+    Safetensors.write(runDir.resolve(CHECKPOINT), tensors, meta);
+    lastCheckpointNanos = System.nanoTime();
+  }
+
+  private static Safetensors.Tensor tensor(String name, NDArray a) {
+    try (NDArray f32 = a.toType(DataType.FLOAT32, true)) {
+      return new Safetensors.Tensor(name, a.getShape().getShape(), f32.toFloatArray());
+    }
+  }
+
+  private void restore(Path file) throws IOException {
+    Map<String, String> meta = Safetensors.readMetadata(file);
+    Map<String, Safetensors.Tensor> tensors = Safetensors.read(file, null);
+    Map<String, float[]> adamArrays = new LinkedHashMap<>();
+    Map<String, long[]> adamShapes = new LinkedHashMap<>();
+    for (Safetensors.Tensor t : tensors.values()) {
+      if (t.name().startsWith("adam.")) {
+        adamArrays.put(t.name(), t.data());
+        adamShapes.put(t.name(), t.shape());
+      } else {
+        model.params().load(t.name(), t.data());
+      }
+    }
+    for (String name : model.params().all().keySet()) {
+      if (!tensors.containsKey(name)) {
+        throw new org.tarflowlm.io.ModelFormatException(file, "checkpoint lacks parameter '" + name + "'");
+      }
+    }
+    Map<String, Integer> steps = new LinkedHashMap<>();
+    ConfigJson.GSON.fromJson(meta.get("adam_steps"), Map.class).forEach(
+        (k, v) -> steps.put((String) k, ((Number) v).intValue()));
+    adam.restore(adamArrays, adamShapes, steps);
+    state = ConfigJson.GSON.fromJson(meta.get("state"), TrainState.class);
+  }
+
+  /** Back to the last checkpoint with half the learning rate, after repeated non-finite steps. */
+  private void rollback() throws IOException {
+    int skipped = state.skippedSteps;
+    int rollbacks = state.rollbacks;
+    double lrScale = state.lrScale;
+    restore(runDir.resolve(CHECKPOINT));
+    state.skippedSteps = skipped;
+    state.rollbacks = rollbacks + 1;
+    state.lrScale = lrScale * 0.5;
+    badStreak = 0;
+    log.printf("rolled back to the checkpoint at step %d with learning rate scale %.3g%n", state.step, state.lrScale);
+  }
+
+  private static String duration(double seconds) {
+    long s = Math.round(seconds);
+    return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60) : String.format("%dm%02ds", s / 60, s % 60);
+  }
+}

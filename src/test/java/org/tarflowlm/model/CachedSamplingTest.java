@@ -1,0 +1,101 @@
+package org.tarflowlm.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tarflowlm.model.ModelFixtures.doubles;
+import static org.tarflowlm.model.ModelFixtures.host;
+import static org.tarflowlm.model.ModelFixtures.invert;
+import static org.tarflowlm.model.ModelFixtures.maxAbsDiff;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Design page, section 7: sampling with the key/value cache equals sampling that recomputes the prefix, to 1e-5. */
+class CachedSamplingTest {
+  private static final double TOL = 1e-5;
+  private static NDManager manager;
+
+  @BeforeAll
+  static void open() {
+    manager = NDManager.newBaseManager();
+  }
+
+  @AfterAll
+  static void close() {
+    manager.close();
+  }
+
+  static Stream<Arguments> layers() {
+    return ModelFixtures.cases(1, 4).stream().map(Arguments::of);
+  }
+
+  @ParameterizedTest(name = "{0} {1} P={2}")
+  @MethodSource("layers")
+  void cachedInverseEqualsRecomputedInverse(CouplingType coupling, Direction direction, int patch) {
+    try (NDManager m = manager.newSubManager()) {
+      TarFlowLM model = new TarFlowLM(ModelFixtures.oneLayer(coupling, direction, patch, 16), m);
+      ModelFixtures.perturb(model.params(), 0.1, 1000 + patch);
+      FlowLayer layer = model.layers().get(0);
+      // any h will do: a draw from the base, as generation starts
+      NDArray u = ModelFixtures.gaussian(m, new Shape(2, 16 / patch, 5L * patch), DataType.FLOAT32, 51);
+      double[][][] h = host(u);
+      double[][][] cached = invert(layer, h, true, m);
+      double[][][] recomputed = invert(layer, h, false, m);
+      double err = maxAbsDiff(cached, recomputed);
+      assertTrue(err < TOL, () -> coupling + " " + direction + " P=" + patch + ": cached and recomputed differ by " + err);
+      // and both are the inverse: forward(x) = h
+      double back = maxAbsDiff(h, host(layer.forward(ModelFixtures.device(m, cached, DataType.FLOAT32), true).h()));
+      assertTrue(back < 1e-4, () -> "forward(inverse(h)) is off by " + back);
+    }
+  }
+
+  /** The transformer alone: contexts from step() with the cache equal forward() over the whole sequence. */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = DataType.class, names = {"FLOAT32", "FLOAT64"})
+  void cachedStepsEqualTheFullForward(DataType type) {
+    try (NDManager m = manager.newSubManager()) {
+      Params params = new Params(m, 3, type);
+      CausalTransformer body = new CausalTransformer(params, "b.", 5, 8, 2, 16, 4);
+      ModelFixtures.perturb(params, 0.2, 5);
+      NDArray x = ModelFixtures.gaussian(m, new Shape(2, 8, 5), type, 9);
+      NDArray full = body.forward(x);
+      double tol = type == DataType.FLOAT64 ? 1e-12 : TOL;
+      try (NDManager pass = m.newSubManager(); CausalTransformer.Cache cache = body.newCache(pass)) {
+        for (int t = 0; t < 8; t++) {
+          NDArray prev = t == 0 ? null : x.get(":, {}:{}", t - 1, t);
+          NDArray ctx = body.step(prev, 2, cache, pass);
+          assertEquals(new Shape(2, 1, 16), ctx.getShape());
+          assertEquals(t + 1, cache.length());
+          double err = maxAbsDiff(doubles(ctx), doubles(full.get(":, {}:{}", t, t + 1)));
+          int step = t;
+          assertTrue(err < tol, () -> type + " step " + step + ": cached context differs by " + err);
+        }
+        assertThrows(IllegalArgumentException.class, () -> body.step(x.get(":, 7:8"), 2, cache, pass),
+            "the cache must refuse to run past the model's positions");
+      }
+    }
+  }
+
+  @Test
+  void contextZeroSeesOnlyTheStartVector() {
+    try (NDManager m = manager.newSubManager()) {
+      Params params = new Params(m, 4);
+      CausalTransformer body = new CausalTransformer(params, "b.", 5, 6, 1, 16, 2);
+      ModelFixtures.perturb(params, 0.2, 6);
+      double[] a = doubles(body.forward(ModelFixtures.gaussian(m, new Shape(1, 6, 5), DataType.FLOAT32, 1)).get(":, 0"));
+      double[] b = doubles(body.forward(ModelFixtures.gaussian(m, new Shape(1, 6, 5), DataType.FLOAT32, 2)).get(":, 0"));
+      assertEquals(0, maxAbsDiff(a, b), 1e-7);
+    }
+  }
+}

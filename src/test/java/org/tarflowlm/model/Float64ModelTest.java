@@ -1,0 +1,55 @@
+package org.tarflowlm.model;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tarflowlm.model.ModelFixtures.host;
+import static org.tarflowlm.model.ModelFixtures.maxAbsDiff;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A model built in float64 (what the finite-difference tests use) must behave like the float32 one: its
+ * parameters outlive the scopes its activations live in, and its layers invert.
+ */
+class Float64ModelTest {
+
+  /** Runs a forward pass in a short-lived scope, closes it, and checks that every parameter is still alive. */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = DataType.class, names = {"FLOAT32", "FLOAT64"})
+  void forwardInAClosedScopeLeavesTheParametersAlive(DataType type) {
+    for (CouplingType coupling : CouplingType.values()) {
+      try (NDManager m = NDManager.newBaseManager()) {
+        TarFlowLM model = new TarFlowLM(ModelFixtures.oneLayer(coupling, Direction.LEFT_TO_RIGHT, 1, 4), m, type);
+        try (NDManager scope = m.newSubManager()) {
+          NDArray z = ModelFixtures.codebookPositions(model, scope, 1, 1).reshape(1, 4, ModelFixtures.D);
+          model.forward(z);
+          model.logProb(z);
+        }
+        for (Map.Entry<String, NDArray> e : model.params().all().entrySet()) {
+          assertDoesNotThrow(() -> e.getValue().toType(DataType.FLOAT64, false).toDoubleArray(),
+              () -> type + " " + coupling + ": parameter " + e.getKey() + " was released with the activation scope");
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(CouplingType.class)
+  void float64LayerInverts(CouplingType coupling) {
+    try (NDManager m = NDManager.newBaseManager()) {
+      TarFlowLM model = new TarFlowLM(ModelFixtures.oneLayer(coupling, Direction.RIGHT_TO_LEFT, 2, 8), m,
+          DataType.FLOAT64);
+      ModelFixtures.perturb(model.params(), 0.1, 31);
+      FlowLayer layer = model.layers().get(0);
+      NDArray x = ModelFixtures.layerInput(model, coupling, m, 2, 32);
+      double[][][] back = ModelFixtures.invert(layer, host(layer.forward(x, true).h()), true, m);
+      double err = maxAbsDiff(host(x), back);
+      assertTrue(err < 1e-4, () -> coupling + ": max |x - inverse(h)| = " + err);
+    }
+  }
+}
