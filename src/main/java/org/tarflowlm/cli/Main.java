@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code tarflowlm <command>}: the command-line face of the runtime. */
 @Command(name = "tarflowlm", mixinStandardHelpOptions = true, version = "tarflowlm 0.1",
     description = "Train, evaluate, trace and sample TarFlowLM character models.",
-    subcommands = {
+    subcommands = {InfoCommand.class, EvalCommand.class, GenerateCommand.class, TraceCommand.class,
+        BenchCommand.class,
         TrainCommand.class, DataCommand.class})
 public final class Main {
   public static void main(String[] args) {

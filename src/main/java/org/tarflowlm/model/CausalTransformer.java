@@ -155,14 +155,14 @@ public final class CausalTransformer {
     long n = x.getShape().get(1);
     int hd = width / heads;
     NDArray qkv = Nd.linear(x, blk.qkvW, blk.qkvB).reshape(b, n, 3, heads, hd).transpose(2, 0, 3, 1, 4); // [3, B, H, N, hd]
-    NDArray q = qkv.get(0);
+    NDArray q = qkv.get(0).mul(1 / Math.sqrt(hd)); // scaled here: [B, H, N, hd] is smaller than the scores
     NDArray k = qkv.get(1);
     NDArray v = qkv.get(2);
     if (slot != null) {
       k = slot.cache.append(slot.cache.keys, slot.block, k); // [B, H, t+1, hd]
       v = slot.cache.append(slot.cache.values, slot.block, v);
     }
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1 / Math.sqrt(hd)); // [B, H, N, N]
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)); // q k^T / sqrt(hd), [B, H, N, N]
     if (mask != null) {
       scores = scores.add(mask);
     }

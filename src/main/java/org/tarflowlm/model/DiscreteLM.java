@@ -2,7 +2,6 @@ package org.tarflowlm.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -50,7 +49,9 @@ public final class DiscreteLM implements LanguageModel {
 
   /** One-hot inputs of ids [B, T] -> [B, T, V]. */
   public NDArray oneHot(NDArray ids) {
-    return ids.oneHot(config.vocabSize(), 1f, 0f, params.dtype());
+    // compared with 0..V-1 rather than the engine's one_hot, which the PyTorch engine lacks for floats
+    NDArray range = ids.getManager().arange(config.vocabSize()).toType(ids.getDataType(), false);
+    return ids.expandDims(-1).eq(range).toType(params.dtype(), false);
   }
 
   /** log p(x_t | x_<t) for every position: ids [B, T] -> [B, T, V]. */
@@ -61,7 +62,7 @@ public final class DiscreteLM implements LanguageModel {
   /** log p(x) per sequence: ids [B, T] -> [B]. */
   public NDArray logProb(NDArray ids) {
     NDArray lp = logProbs(ids); // [B, T, V]
-    return lp.get(new NDIndex("..., {}", ids.expandDims(-1)).addAllDim()).sum(new int[] {1, 2});
+    return lp.gather(ids.expandDims(-1), -1).sum(new int[] {1, 2}); // sum_t log p(x_t | x_<t)
   }
 
   /** Next-token logits from a context: [B, 1, D] -> [B, 1, V]. */

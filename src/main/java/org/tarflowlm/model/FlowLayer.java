@@ -98,7 +98,7 @@ public final class FlowLayer {
           } else {
             ctx = contextByRecomputing(x, t, step);
           }
-          float[] sp = coupling.stepParams(ctx).toFloatArray(); // [B, 1, k]
+          float[] sp = coupling.stepParams(ctx).toType(DataType.FLOAT32, false).toFloatArray(); // [B, 1, k]
           int k = sp.length / batch;
           float[] row = new float[k];
           float[] next = new float[batch * channels];

@@ -2,6 +2,7 @@ package org.tarflowlm.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 
@@ -104,9 +105,9 @@ public final class Mix1Coupling implements Coupling {
   public void prepareInverse() {
     NDManager tmp = wx.getManager().newSubManager();
     try (tmp) {
-      hostWx = rows(Nd.scoped(wx.mul(maskX), tmp).toFloatArray(), 3 * channels, hidden);
-      hostWo = rows(Nd.scoped(wo.mul(maskO), tmp).toFloatArray(), hidden, channels * 3 * k);
-      float[] b = bo.toFloatArray();
+      hostWx = rows(Nd.scoped(wx.mul(maskX), tmp).toType(DataType.FLOAT32, false).toFloatArray(), 3 * channels, hidden);
+      hostWo = rows(Nd.scoped(wo.mul(maskO), tmp).toType(DataType.FLOAT32, false).toFloatArray(), hidden, channels * 3 * k);
+      float[] b = Nd.scoped(bo.toType(DataType.FLOAT32, true), tmp).toFloatArray();
       hostBo = new double[b.length];
       for (int i = 0; i < b.length; i++) {
         hostBo[i] = b[i];

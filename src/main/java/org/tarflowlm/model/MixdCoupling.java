@@ -1,6 +1,8 @@
 package org.tarflowlm.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 
 /**
@@ -41,8 +43,9 @@ public final class MixdCoupling implements Coupling {
       return new CouplingResult(null, null, logMix.sum(new int[] {-1}), Map.of());
     }
     NDArray x64 = Nd.f64(xt).expandDims(-2); // [B, N, P, 1, d]
-    NDArray mu = Nd.scoped(Nd.f64(codebook.mu()), x.getManager()); // [V, d]
-    NDArray logSigma = Nd.scoped(Nd.f64(codebook.logSigma()), x.getManager()).expandDims(-1); // [V, 1]
+    NDArray one = x.getManager().ones(new Shape(1), DataType.FLOAT64); // first operand: results stay on the scope
+    NDArray mu = one.mul(codebook.mu()); // [V, d], float64
+    NDArray logSigma = one.mul(codebook.logSigma()).expandDims(-1); // [V, 1]
     NDArray std = x64.sub(mu).mul(logSigma.neg().exp()); // (x_i - mu_ki) / sigma_k, [B, N, P, V, d]
     NDArray logN1 = Nd.standardNormalLogPdf(std).sub(logSigma); // log N(x_i; mu_ki, sigma_k^2)
     NDArray before = logN1.cumSum(-1).sub(logN1); // sum_{j<i} log N(x_j; ...), exclusive
@@ -66,8 +69,13 @@ public final class MixdCoupling implements Coupling {
 
   @Override
   public void prepareInverse() {
-    float[] mu = codebook.mu().toFloatArray();
-    float[] logSigma = codebook.logSigma().toFloatArray();
+    double[] mu;
+    double[] logSigma;
+    try (NDArray m = codebook.mu().toType(DataType.FLOAT64, true);
+        NDArray s = codebook.logSigma().toType(DataType.FLOAT64, true)) {
+      mu = m.toDoubleArray();
+      logSigma = s.toDoubleArray();
+    }
     hostMu = new double[vocab][dim];
     hostSigma = new double[vocab];
     for (int k = 0; k < vocab; k++) {

@@ -3,6 +3,7 @@ package org.tarflowlm.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Small NDArray helpers the engine lacks. Results of an op belong to the manager of its first
@@ -54,7 +55,12 @@ public final class Nd {
 
   /** Float64 copy that keeps the gradient path: type promotion by a float64 one, since the cast drops it. */
   public static NDArray f64(NDArray x) {
-    return x.getDataType() == DataType.FLOAT64 ? x : x.mul(x.getManager().create(1.0));
+    if (x.getDataType() == DataType.FLOAT64) {
+      return x;
+    }
+    // A 0-d operand does not take part in PyTorch's type promotion, a [1]-shaped one does.
+    return x.getShape().dimension() == 0 ? x.mul(x.getManager().create(1.0))
+        : x.mul(x.getManager().ones(new Shape(1), DataType.FLOAT64));
   }
 
   /**

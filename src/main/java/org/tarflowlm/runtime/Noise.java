@@ -24,6 +24,11 @@ public final class Noise {
     return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
   }
 
+  /** A uniform draw in [0, 1). */
+  public double uniform() {
+    return random.nextDouble();
+  }
+
   /** An integer in [0, bound). */
   public int nextInt(int bound) {
     return random.nextInt(bound);

@@ -43,6 +43,8 @@ public final class Trainer {
   public static final String CHECKPOINT = "checkpoint.safetensors";
   public static final String CURVES = "curves.csv";
   public static final String BEST = "best";
+  /** Steps between progress lines. */
+  static final int PROGRESS_EVERY = 25;
   /** Non-finite steps in a row that trigger a rollback to the last checkpoint. */
   static final int MAX_BAD_STEPS = 3;
 
@@ -55,6 +57,8 @@ public final class Trainer {
   private final LanguageModel model;
   private final Adam adam;
   private TrainState state = new TrainState();
+  /** Steps whose loss is replaced by NaN: lets tests exercise the non-finite path. */
+  java.util.function.IntPredicate poisoned = step -> false;
   private long lastCheckpointNanos = System.nanoTime();
   private int badStreak;
 
@@ -119,6 +123,10 @@ public final class Trainer {
           windowSteps++;
         }
         state.seconds = secondsAtStart + (System.nanoTime() - sessionStart) / 1e9;
+        if (state.stageStep % PROGRESS_EVERY == 0 && windowSteps > 0) {
+          double elapsed = (System.nanoTime() - windowStart) / 1e9;
+          progress(windowLoss / windowSteps / Math.log(2), windowSteps * (double) config.batch() * config.model().seqLen() / elapsed);
+        }
         boolean evalNow = state.stageStep % config.evalEvery() == 0 || state.stageStep >= budget;
         if (evalNow) {
           double elapsed = (System.nanoTime() - windowStart) / 1e9;
@@ -141,6 +149,20 @@ public final class Trainer {
     log.printf("done: best validation %.4f bpc at step %d, %.0f s%n", state.bestValBpc, state.bestStep, state.seconds);
   }
 
+  /**
+   * Times {@code steps} optimizer steps after one warm-up step, without evaluating or writing
+   * anything: training characters per second, for benchmarks.
+   */
+  public double measureCharsPerSecond(int steps) throws IOException {
+    setTrainable(state.stage);
+    step();
+    long start = System.nanoTime();
+    for (int i = 0; i < steps; i++) {
+      step();
+    }
+    return steps * (double) config.batch() * config.model().seqLen() / ((System.nanoTime() - start) / 1e9);
+  }
+
   /** One optimizer step; returns the training loss in nats per character (NaN when skipped). */
   private double step() throws IOException {
     int b = config.batch();
@@ -155,7 +177,7 @@ public final class Trainer {
         loss = loss(ids, noise, scope); // mean nats per character
         gc.backward(loss);
       }
-      lossValue = loss.getFloat();
+      lossValue = loss.toType(DataType.FLOAT64, false).getDouble();
       List<NDArray> grads = new ArrayList<>();
       NDArray sq = null;
       for (Map.Entry<String, NDArray> e : trainable) {
@@ -165,10 +187,12 @@ public final class Trainer {
         NDArray s = g.square().sum();
         sq = sq == null ? s : sq.add(s);
       }
-      double norm = Math.sqrt(sq.getFloat());
+      double norm = Math.sqrt(sq.toType(DataType.FLOAT64, false).getDouble());
       if (!Double.isFinite(lossValue) || !Double.isFinite(norm)) {
         grads.forEach(g -> g.set(new NDIndex("..."), 0));
         state.skippedSteps++;
+        state.step++; // the batch is skipped: retrying it with the same weights would fail the same way
+        state.stageStep++;
         badStreak++;
         log.printf("step %d: non-finite loss or gradient (loss %s, |g| %s), skipped%n", state.step, lossValue, norm);
         if (badStreak >= MAX_BAD_STEPS) {
@@ -197,7 +221,8 @@ public final class Trainer {
     NDArray ll = model instanceof TarFlowLM flow
         ? flow.elbo(ids, noise.normal(scope, flow.params().dtype(), b, t, flow.config().latentDim()), activeLayers())
         : ((DiscreteLM) model).logProb(ids);
-    return ll.sum().neg().div(b * t);
+    NDArray loss = ll.sum().neg().div(b * t);
+    return poisoned.test(state.step) ? loss.mul(Double.NaN) : loss;
   }
 
   /** B random windows of T characters from the training text: [B, T] ids. */
@@ -249,12 +274,7 @@ public final class Trainer {
     Files.writeString(runDir.resolve(CURVES), String.format("%d,%d,%d,%.3g,%.4f,%.4f,%.0f,%.0f%n",
         state.step, state.stage + 1, state.stageStep, learningRate(), trainBpc, val, charsPerSecond, state.seconds),
         StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-    int total = config.totalSteps();
-    int bar = (int) (30.0 * state.step / total);
-    double eta = (total - state.step) * config.batch() * (double) config.model().seqLen() / Math.max(1, charsPerSecond);
-    log.printf("[%s%s] step %d/%d | stage %d/%d | train %.3f bpc | val %.4f bpc (best %.4f) | %,.0f char/s | ETA %s%n",
-        "#".repeat(bar), ".".repeat(30 - bar), state.step, total, state.stage + 1, config.stages(), trainBpc, val,
-        state.bestValBpc, charsPerSecond, duration(eta));
+    log.printf("%s | val %.4f bpc (best %.4f)%n", progressLine(trainBpc, charsPerSecond), val, state.bestValBpc);
     boolean patienceOut = config.patience() > 0 && state.evalsWithoutImprovement >= config.patience();
     if (patienceOut && state.stageStep < budget) {
       log.printf("stage %d: no improvement in %d evaluations, ending it at step %d of %d%n",
@@ -349,6 +369,20 @@ public final class Trainer {
     state.lrScale = lrScale * 0.5;
     badStreak = 0;
     log.printf("rolled back to the checkpoint at step %d with learning rate scale %.3g%n", state.step, state.lrScale);
+  }
+
+  private void progress(double trainBpc, double charsPerSecond) {
+    log.println(progressLine(trainBpc, charsPerSecond));
+  }
+
+  /** {@code [#####.....] step 1200/6000 | stage 1/2 | train 2.310 bpc | 9,800 char/s | ETA 14m02s}. */
+  private String progressLine(double trainBpc, double charsPerSecond) {
+    int total = config.totalSteps();
+    int bar = Math.min(30, (int) (30.0 * state.step / total));
+    double eta = (total - state.step) * config.batch() * (double) config.model().seqLen() / Math.max(1, charsPerSecond);
+    return String.format("[%s%s] step %d/%d | stage %d/%d | train %.3f bpc | %,.0f char/s | ETA %s",
+        "#".repeat(bar), ".".repeat(30 - bar), state.step, total, state.stage + 1, config.stages(), trainBpc,
+        charsPerSecond, duration(eta));
   }
 
   private static String duration(double seconds) {

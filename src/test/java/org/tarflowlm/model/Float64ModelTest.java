@@ -9,6 +9,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.Map;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -33,6 +37,32 @@ class Float64ModelTest {
         for (Map.Entry<String, NDArray> e : model.params().all().entrySet()) {
           assertDoesNotThrow(() -> e.getValue().toType(DataType.FLOAT64, false).toDoubleArray(),
               () -> type + " " + coupling + ": parameter " + e.getKey() + " was released with the activation scope");
+        }
+      }
+    }
+  }
+
+  /**
+   * The trainer's joint stage: a float64 model, one short-lived scope per step. Each step must leave the model
+   * usable for the next, and the ELBO must send a gradient to every parameter (the reason for float64 there).
+   */
+  @Test
+  void float64StackTrainsStepAfterStep() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      TarFlowLM model = new TarFlowLM(ModelFixtures.stack(2, 8), m, DataType.FLOAT64);
+      ModelFixtures.perturb(model.params(), 0.1, 33);
+      model.params().setTrainable("", true);
+      for (int step = 0; step < 2; step++) {
+        try (NDManager scope = m.newSubManager();
+            GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          NDArray ids = ModelFixtures.ids(scope, 2, 8, step);
+          NDArray eps = ModelFixtures.gaussian(scope, new Shape(2, 8, 5), DataType.FLOAT64, step);
+          NDArray loss = model.elbo(ids, eps).mean().neg();
+          gc.backward(loss);
+          for (Map.Entry<String, NDArray> e : model.params().all().entrySet()) {
+            double g = e.getValue().getGradient().abs().sum().toType(DataType.FLOAT64, false).getDouble();
+            assertTrue(g > 0, "step " + step + ": no gradient reaches " + e.getKey());
+          }
         }
       }
     }

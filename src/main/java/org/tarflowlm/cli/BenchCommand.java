@@ -1,0 +1,137 @@
+package org.tarflowlm.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.tarflowlm.io.ConfigJson;
+import org.tarflowlm.io.ModelFolder;
+import org.tarflowlm.model.CouplingType;
+import org.tarflowlm.model.Direction;
+import org.tarflowlm.model.LanguageModel;
+import org.tarflowlm.model.LayerConfig;
+import org.tarflowlm.model.ModelConfig;
+import org.tarflowlm.runtime.DeviceChoice;
+import org.tarflowlm.runtime.EvalResult;
+import org.tarflowlm.runtime.GenerationListener;
+import org.tarflowlm.runtime.GenerationRequest;
+import org.tarflowlm.runtime.GenerationResult;
+import org.tarflowlm.runtime.ModelRuntime;
+import org.tarflowlm.runtime.Noise;
+import org.tarflowlm.train.TrainConfig;
+import org.tarflowlm.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Speed figures on the reference shape (width 128, 4 transformer blocks, 4 heads, context 256):
+ * sampling with and without the key/value cache for P = 1, 2, 4 and the baseline, evaluation,
+ * and training steps (batch 32 x 256).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Sampling (cached vs recomputed, P = 1, 2, 4, baseline), evaluation and training speed.")
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--length", description = "characters to generate (default: ${DEFAULT-VALUE})")
+  int length = 256;
+
+  @Option(names = "--train-steps", description = "timed training steps per model, 0 to skip (default: ${DEFAULT-VALUE})")
+  int trainSteps = 5;
+
+  @Option(names = "--device", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
+  String device = "auto";
+
+  @Option(names = "--json", description = "print JSON")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("engine", DeviceChoice.engineDescription() + " (" + DeviceChoice.engineFlavour() + ")");
+    out.put("threads", Runtime.getRuntime().availableProcessors());
+    List<Map<String, Object>> sampling = new ArrayList<>();
+    try (NDManager manager = NDManager.newBaseManager(DeviceChoice.pick(device))) {
+      out.put("device", manager.getDevice().toString());
+      String text = randomText(20_000);
+      for (ModelConfig cfg : List.of(flow(1), flow(2), flow(4), baseline())) {
+        try (NDManager m = manager.newSubManager()) {
+          LanguageModel model = ModelFolder.create(cfg, m);
+          ModelRuntime rt = ModelRuntime.of(model, m, cfg.isBaseline() ? "ar-baseline" : "mixd-p" + cfg.patchSize());
+          GenerationResult cached = run(rt, true);
+          GenerationResult uncached = run(rt, false);
+          EvalResult eval = rt.evaluate(text, 1, 1, 16, () -> false);
+          Map<String, Object> row = new LinkedHashMap<>();
+          row.put("model", rt.name());
+          row.put("patch", cfg.patchSize());
+          row.put("cachedCharsPerSecond", cached.charsPerSecond());
+          row.put("uncachedCharsPerSecond", uncached.charsPerSecond());
+          row.put("cacheSpeedup", cached.charsPerSecond() / uncached.charsPerSecond());
+          row.put("sequentialSteps", cached.sequentialSteps());
+          row.put("evalCharsPerSecond", eval.charsPerSecond());
+          if (trainSteps > 0 && cfg.patchSize() == 1) {
+            row.put("trainCharsPerSecond", trainSpeed(cfg, manager, text));
+          }
+          sampling.add(row);
+          if (!json) {
+            System.out.printf("%-12s P=%d  cached %7.0f char/s  recomputed %7.0f char/s  (x%.1f)  %4d steps  eval %7.0f char/s%s%n",
+                rt.name(), cfg.patchSize(), cached.charsPerSecond(), uncached.charsPerSecond(),
+                cached.charsPerSecond() / uncached.charsPerSecond(), cached.sequentialSteps(), eval.charsPerSecond(),
+                row.containsKey("trainCharsPerSecond") ? String.format("  train %7.0f char/s", row.get("trainCharsPerSecond")) : "");
+          }
+        }
+      }
+    }
+    out.put("models", sampling);
+    double p1 = (double) sampling.get(0).get("cachedCharsPerSecond");
+    double p4 = (double) sampling.get(2).get("cachedCharsPerSecond");
+    out.put("p4OverP1", p4 / p1);
+    if (json) {
+      System.out.println(ConfigJson.GSON.toJson(out));
+    } else {
+      System.out.printf("P=4 writes %.2fx the characters per second of P=1 (%s, %s)%n", p4 / p1, out.get("engine"), out.get("device"));
+    }
+    return 0;
+  }
+
+  private GenerationResult run(ModelRuntime rt, boolean cache) {
+    rt.generate(new GenerationRequest("", 16, 1.0, 0, cache, 1), GenerationListener.NONE, () -> false); // warm up
+    return rt.generate(new GenerationRequest("", length, 1.0, 1, cache, 1), GenerationListener.NONE, () -> false);
+  }
+
+  private double trainSpeed(ModelConfig cfg, NDManager manager, String text) throws Exception {
+    TrainConfig tc = new TrainConfig(cfg, TrainConfig.PROGRESSIVE, List.of(1000), 32, 1e-3, 1e-4, 10, 0.01, 1.0,
+        1000, cfg.seqLen(), 0, 3600, 1);
+    Path dir = Files.createTempDirectory("tarflowlm-bench");
+    try (NDManager m = manager.newSubManager()) {
+      Trainer trainer = new Trainer(tc, dir, text, text, m, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), false);
+      return trainer.measureCharsPerSecond(trainSteps);
+    } finally {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** One Mix-d layer with the reference body. */
+  private static ModelConfig flow(int patch) {
+    return new ModelConfig(ModelConfig.TARFLOWLM, 27, 5, patch, 256,
+        List.of(new LayerConfig(CouplingType.MIXD, Direction.LEFT_TO_RIGHT, 4, 128, 4, 0)), 1);
+  }
+
+  private static ModelConfig baseline() {
+    return new ModelConfig(ModelConfig.AR_BASELINE, 27, 5, 1, 256,
+        List.of(new LayerConfig(CouplingType.MIXD, Direction.LEFT_TO_RIGHT, 4, 128, 4, 0)), 1);
+  }
+
+  private static String randomText(int n) {
+    Noise noise = new Noise(3);
+    StringBuilder sb = new StringBuilder(n);
+    for (int i = 0; i < n; i++) {
+      sb.append(org.tarflowlm.model.Vocabulary.symbol(noise.nextInt(27)));
+    }
+    return org.tarflowlm.model.Vocabulary.normalize(sb);
+  }
+}

@@ -1,0 +1,88 @@
+package org.tarflowlm.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.tarflowlm.io.ConfigJson;
+import org.tarflowlm.runtime.GenerationListener;
+import org.tarflowlm.runtime.GenerationRequest;
+import org.tarflowlm.runtime.GenerationResult;
+import org.tarflowlm.runtime.ModelRuntime;
+import org.tarflowlm.runtime.PassResult;
+import org.tarflowlm.runtime.TextBits;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Generates text, printing the text after every pass (the multi-pass refinement). */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+    description = "Generate text; prints the text after every flow pass.")
+final class GenerateCommand implements Callable<Integer> {
+  @Mixin
+  ModelOptions options;
+
+  @Option(names = "--prompt", description = "text to continue (default: none)")
+  String prompt = "";
+
+  @Option(names = "--length", description = "characters to write (default: ${DEFAULT-VALUE})")
+  int length = 128;
+
+  @Option(names = "--temperature", description = "noise scale tau (default: ${DEFAULT-VALUE})")
+  double temperature = 1.0;
+
+  @Option(names = "--seed", description = "seed (default: ${DEFAULT-VALUE})")
+  long seed = 1;
+
+  @Option(names = "--no-cache", description = "recompute the prefix at every step instead of caching keys and values")
+  boolean noCache;
+
+  @Option(names = "--iterations", description = "most prompt-conditioning iterations (default: ${DEFAULT-VALUE})")
+  int iterations = 8;
+
+  @Option(names = "--passes", description = "print the text after every pass")
+  boolean passes;
+
+  @Option(names = "--json", description = "print JSON")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    try (ModelRuntime rt = ModelRuntime.open(options.model, options.device)) {
+      GenerationRequest req = new GenerationRequest(prompt, length, temperature, seed, !noCache, iterations);
+      GenerationListener listener = passes && !json ? new GenerationListener() {
+        @Override
+        public void onPass(PassResult p) {
+          System.out.printf("iteration %d, after layer %d (%d changed): %s%n", p.iteration(), p.layer(), p.changed(), p.text());
+        }
+      } : GenerationListener.NONE;
+      GenerationResult r = rt.generate(req, listener, () -> false);
+      TextBits bits = rt.bitsPerChar(r.text(), 1, seed);
+      double contBits = 0;
+      for (int i = r.prompt().length(); i < r.text().length(); i++) {
+        contBits += bits.perChar()[i];
+      }
+      if (json) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("model", rt.name());
+        out.put("prompt", r.prompt());
+        out.put("text", r.text());
+        out.put("continuation", r.continuation());
+        out.put("continuationBitsPerChar", contBits / r.continuation().length());
+        out.put("iterations", r.iterations());
+        out.put("converged", r.converged());
+        out.put("sequentialSteps", r.sequentialSteps());
+        out.put("charsPerSecond", r.charsPerSecond());
+        out.put("passes", r.passes().stream().map(p -> Map.of("iteration", p.iteration(), "layer", p.layer(),
+            "text", p.text(), "changed", p.changed())).toList());
+        System.out.println(ConfigJson.GSON.toJson(out));
+        return 0;
+      }
+      System.out.println(r.text());
+      System.out.printf("%n%d characters in %.2f s (%.0f char/s), %d sequential steps, %d iteration(s)%s; "
+              + "continuation %.3f bits/char under the model%n", r.continuation().length(), r.seconds(),
+          r.charsPerSecond(), r.sequentialSteps(), r.iterations(), r.converged() ? "" : " (not converged)",
+          contBits / r.continuation().length());
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,20 @@
+package org.tarflowlm.runtime;
+
+/** Hears a generation as it is produced; called on the generating thread. */
+public interface GenerationListener {
+  /**
+   * A position was written.
+   *
+   * @param iteration prompt-conditioning iteration
+   * @param layer the layer being inverted (1-based), or 0 for the baseline
+   * @param step steps done in this pass, in the pass's own order
+   * @param position first character index of the position written
+   * @param chars the characters the written latent decodes to (P of them)
+   */
+  default void onStep(int iteration, int layer, int step, int position, String chars) {}
+
+  /** A pass finished. */
+  default void onPass(PassResult pass) {}
+
+  GenerationListener NONE = new GenerationListener() {};
+}

@@ -1,0 +1,189 @@
+package org.tarflowlm.runtime;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
+import org.tarflowlm.io.ModelFolder;
+import org.tarflowlm.model.DiscreteLM;
+import org.tarflowlm.model.FlowLayer;
+import org.tarflowlm.model.LanguageModel;
+import org.tarflowlm.model.ModelConfig;
+import org.tarflowlm.model.TarFlowLM;
+import org.tarflowlm.model.Vocabulary;
+
+/**
+ * One loaded model on one device, and everything the command line and the explorer ask of it.
+ * Calls are serialized: the engine runs one model call at a time from any thread.
+ */
+public final class ModelRuntime implements AutoCloseable {
+  private final Path folder;
+  private final NDManager manager;
+  private final LanguageModel model;
+
+  private ModelRuntime(Path folder, NDManager manager, LanguageModel model) {
+    this.folder = folder;
+    this.manager = manager;
+    this.model = model;
+  }
+
+  /** Loads a model folder onto a device ({@code auto}, {@code cpu} or {@code gpu}). */
+  public static ModelRuntime open(Path folder, String device) throws IOException {
+    NDManager manager = NDManager.newBaseManager(DeviceChoice.pick(device));
+    try {
+      return new ModelRuntime(folder, manager, ModelFolder.load(folder, manager));
+    } catch (IOException | RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  /** Wraps a model already in memory (tests, benchmarks). */
+  public static ModelRuntime of(LanguageModel model, NDManager manager, String name) {
+    return new ModelRuntime(Path.of(name), manager, model);
+  }
+
+  public String name() {
+    return folder.getFileName() == null ? folder.toString() : folder.getFileName().toString();
+  }
+
+  public Path folder() {
+    return folder;
+  }
+
+  public ModelConfig config() {
+    return model.config();
+  }
+
+  public LanguageModel model() {
+    return model;
+  }
+
+  public boolean isBaseline() {
+    return model.config().isBaseline();
+  }
+
+  public Device device() {
+    return manager.getDevice();
+  }
+
+  public long parameterCount() {
+    return model.params().count();
+  }
+
+  /** The model card, or an empty string when the folder has none. */
+  public String card() throws IOException {
+    Path card = folder.resolve(ModelFolder.CARD);
+    return Files.exists(card) ? Files.readString(card) : "";
+  }
+
+  /** Bits per character of a long text, scored in windows of the context. */
+  public synchronized EvalResult evaluate(String text, int samples, long seed, int batch, BooleanSupplier cancelled) {
+    String normalized = Vocabulary.normalize(text).strip();
+    return new Evaluator(model, manager).evaluate(normalized, samples, seed, batch, cancelled);
+  }
+
+  /**
+   * Bits of a text that fits the context, total and per character; with samples > 1 also the
+   * importance-weighted bound (flow only).
+   */
+  public synchronized TextBits bitsPerChar(String text, int samples, long seed) {
+    NormalizedText norm = NormalizedText.of(text);
+    Tracer.padded(norm.normalized(), model.config()); // the same checks as a trace
+    if (model instanceof TarFlowLM flow) {
+      ForwardTrace trace = new Tracer(flow, manager, name()).trace(text, seed);
+      EvalResult r = new Evaluator(model, manager).evaluate(norm.normalized(), samples, seed, 1, () -> false);
+      float[] per = java.util.Arrays.copyOf(trace.totalBits(), norm.normalized().length());
+      return new TextBits(norm, trace.bitsPerChar(), samples > 1 ? r.iwBitsPerChar() : Double.NaN, samples, per);
+    }
+    float[] per = discreteBits(norm.normalized());
+    double sum = 0;
+    for (float b : per) {
+      sum += b;
+    }
+    return new TextBits(norm, sum / per.length, Double.NaN, 1, per);
+  }
+
+  /** -log2 p(x_t | x_<t) per character under the baseline. */
+  private float[] discreteBits(String normalized) {
+    DiscreteLM lm = (DiscreteLM) model;
+    try (NDManager scope = manager.newSubManager()) {
+      NDArray ids = scope.create(Vocabulary.encode(normalized), new Shape(1, normalized.length()));
+      float[][] logp = Host.rows(lm.logProbs(ids));
+      float[] bits = new float[normalized.length()];
+      for (int t = 0; t < bits.length; t++) {
+        bits[t] = (float) (-logp[t][Vocabulary.id(normalized.charAt(t))] / Math.log(2));
+      }
+      return bits;
+    }
+  }
+
+  /** The forward trace of a text through every layer (flow models only). */
+  public synchronized ForwardTrace trace(String text, long seed) {
+    return new Tracer(flow("tracing"), manager, name()).trace(text, seed);
+  }
+
+  /** Generates text; the listener hears every position and every pass. */
+  public synchronized GenerationResult generate(GenerationRequest request, GenerationListener listener,
+      BooleanSupplier cancelled) {
+    if (model instanceof TarFlowLM flow) {
+      return new FlowGenerator(flow, manager).generate(request, listener, cancelled);
+    }
+    return new DiscreteGenerator((DiscreteLM) model, manager).generate(request, listener, cancelled);
+  }
+
+  /**
+   * The round-trip health of every layer on a text: max |inverse(forward(x)) - x| per layer,
+   * inverting with the same sampling pass generation uses.
+   */
+  public synchronized double[] roundTripErrors(String text, long seed) {
+    TarFlowLM flow = flow("a round trip");
+    ForwardTrace trace = new Tracer(flow, manager, name()).trace(text, seed);
+    double[] errors = new double[flow.layers().size()];
+    for (int l = 0; l < errors.length; l++) {
+      LayerTrace state = trace.states().get(l + 1);
+      double[][][] h = {toDouble(state.output())};
+      double[][][] x = flow.layers().get(l).inverse(h, null, null, true, manager, (s, i, v) -> { }, () -> false);
+      double max = 0;
+      for (int i = 0; i < state.input().length; i++) {
+        for (int j = 0; j < state.input()[i].length; j++) {
+          max = Math.max(max, Math.abs(x[0][i][j] - state.input()[i][j]));
+        }
+      }
+      errors[l] = max;
+    }
+    return errors;
+  }
+
+  private TarFlowLM flow(String what) {
+    if (model instanceof TarFlowLM flow) {
+      return flow;
+    }
+    throw new IllegalArgumentException(name() + " is the discrete baseline: it has no flow layers for " + what);
+  }
+
+  private static double[][] toDouble(float[][] a) {
+    double[][] out = new double[a.length][];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = new double[a[i].length];
+      for (int j = 0; j < a[i].length; j++) {
+        out[i][j] = a[i][j];
+      }
+    }
+    return out;
+  }
+
+  /** The layers of the flow model (empty for the baseline). */
+  public java.util.List<FlowLayer> layers() {
+    return model instanceof TarFlowLM flow ? flow.layers() : java.util.List.of();
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

@@ -1,0 +1,143 @@
+package org.tarflowlm.ui;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.tarflowlm.runtime.ModelRuntime;
+
+/**
+ * The window's state: which models exist, which one is open (loaded in the background), on what
+ * device, and the status line. Views bind to it; it never touches a scene.
+ */
+public final class AppViewModel {
+  private final ModelWorker worker;
+  private final Path modelsDir;
+  private final String device;
+  private final ObservableList<Path> models = FXCollections.observableArrayList();
+  private final ObjectProperty<Path> selected = new SimpleObjectProperty<>();
+  private final ObjectProperty<ModelRuntime> runtime = new SimpleObjectProperty<>();
+  private final StringProperty status = new SimpleStringProperty("");
+  private final StringProperty deviceLabel = new SimpleStringProperty("");
+  private final BooleanProperty loading = new SimpleBooleanProperty();
+
+  public AppViewModel(ModelWorker worker, Path modelsDir, String device) {
+    this.worker = worker;
+    this.modelsDir = modelsDir;
+    this.device = device;
+    selected.addListener((obs, old, now) -> {
+      if (now != null && (runtime.get() == null || !runtime.get().folder().equals(now))) {
+        load(now);
+      }
+    });
+  }
+
+  public ModelWorker worker() {
+    return worker;
+  }
+
+  public ObservableList<Path> models() {
+    return models;
+  }
+
+  public ObjectProperty<Path> selectedModelProperty() {
+    return selected;
+  }
+
+  public ReadOnlyObjectProperty<ModelRuntime> runtimeProperty() {
+    return runtime;
+  }
+
+  public ModelRuntime runtime() {
+    return runtime.get();
+  }
+
+  public StringProperty statusProperty() {
+    return status;
+  }
+
+  public ReadOnlyStringProperty deviceLabelProperty() {
+    return deviceLabel;
+  }
+
+  public BooleanProperty loadingProperty() {
+    return loading;
+  }
+
+  private final java.util.Map<Path, ModelRuntime> others = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Another model than the open one (the baseline, a model to compare with), loaded once and
+   * kept; call from a worker job only.
+   */
+  public ModelRuntime other(Path folder) throws IOException {
+    ModelRuntime open = runtime.get();
+    if (open != null && open.folder().equals(folder)) {
+      return open;
+    }
+    ModelRuntime rt = others.get(folder);
+    if (rt == null) {
+      rt = ModelRuntime.open(folder, device);
+      others.put(folder, rt);
+    }
+    return rt;
+  }
+
+  /** Lists every model folder (a folder holding a config.json) under the models directory. */
+  public void scanModels() {
+    try (Stream<Path> dirs = Files.list(modelsDir)) {
+      List<Path> found = dirs.filter(d -> Files.exists(d.resolve("config.json"))).sorted().toList();
+      models.setAll(found);
+    } catch (IOException e) {
+      status.set("cannot list " + modelsDir + ": " + e.getMessage());
+    }
+  }
+
+  /** Adds a folder the user opened to the list and selects it. */
+  public void open(Path folder) {
+    if (!models.contains(folder)) {
+      models.add(folder);
+    }
+    selected.set(folder);
+  }
+
+  /** The models folder sibling of the open one, e.g. the baseline, if installed. */
+  public Path sibling(String name) {
+    Path p = modelsDir.resolve(name);
+    return Files.exists(p.resolve("config.json")) ? p : null;
+  }
+
+  private void load(Path folder) {
+    loading.set(true);
+    status.set("loading " + folder.getFileName() + "...");
+    worker.submit(cancelled -> ModelRuntime.open(folder, device), rt -> {
+      ModelRuntime old = runtime.get();
+      runtime.set(rt);
+      if (old != null) {
+        worker.submit(c -> {
+          old.close();
+          return null;
+        }, x -> { }, () -> { }, msg -> { });
+      }
+      loading.set(false);
+      deviceLabel.set(rt.device().isGpu() ? "GPU" : "CPU");
+      status.set(String.format("%s: %s, P=%d, %d layer(s), %,d parameters, on %s", folder.getFileName(),
+          rt.config().type(), rt.config().patchSize(), rt.config().layers().size(), rt.parameterCount(),
+          rt.device().isGpu() ? "GPU" : "CPU"));
+    }, () -> loading.set(false), msg -> {
+      loading.set(false);
+      status.set("could not open " + folder.getFileName() + ": " + msg);
+    });
+  }
+}

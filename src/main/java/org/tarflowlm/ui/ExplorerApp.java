@@ -1,0 +1,76 @@
+package org.tarflowlm.ui;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+
+/**
+ * The TarFlowLM Explorer window. The model loads in the background after the window shows; the
+ * JavaFX thread only draws. {@code TARFLOWLM_MODELS} and {@code TARFLOWLM_DEVICE} override the
+ * models folder and the device.
+ */
+public final class ExplorerApp extends Application {
+  private ModelWorker worker;
+  private AppViewModel app;
+  private GenerateViewModel generate;
+
+  @Override
+  public void start(Stage stage) {
+    System.setProperty("ai.djl.offline", "true");
+    Settings settings = Settings.user();
+    Path modelsDir = Path.of(System.getenv().getOrDefault("TARFLOWLM_MODELS", "models"));
+    worker = new ModelWorker(Platform::runLater);
+    app = new AppViewModel(worker, modelsDir, System.getenv().getOrDefault("TARFLOWLM_DEVICE", "auto"));
+    generate = new GenerateViewModel(app, Platform::runLater);
+    generate.promptProperty().set(settings.lastPrompt());
+    LayersViewModel layers = new LayersViewModel(app);
+    RefinementViewModel refinement = new RefinementViewModel(app, Platform::runLater);
+    MainView view = new MainView(app, generate, layers, refinement);
+    Scene scene = new Scene(view, settings.width(), settings.height());
+    scene.getStylesheets().add(ExplorerApp.class.getResource("explorer.css").toExternalForm());
+    stage.setTitle("TarFlowLM Explorer");
+    stage.setScene(scene);
+    stage.setOnCloseRequest(e -> settings.save(scene.getWidth(), scene.getHeight(),
+        app.selectedModelProperty().get() == null ? null : app.selectedModelProperty().get().toString(),
+        generate.promptProperty().get()));
+    stage.show();
+
+    app.scanModels();
+    Path initial = pick(settings.lastModel(), modelsDir);
+    if (initial != null) {
+      app.selectedModelProperty().set(initial);
+    } else {
+      app.statusProperty().set("no model folder found in " + modelsDir.toAbsolutePath() + "; use Open model folder...");
+    }
+    String shots = System.getenv("TARFLOWLM_SCREENSHOTS");
+    if (shots != null) {
+      new Screenshots(view, app, generate, layers, refinement, Path.of(shots), stage).start();
+    }
+  }
+
+  /** The last model when it still exists, else the default mixd-p1, else the first one found. */
+  private Path pick(String last, Path modelsDir) {
+    if (last != null && Files.exists(Path.of(last).resolve("config.json"))) {
+      return Path.of(last);
+    }
+    Path def = modelsDir.resolve("mixd-p1");
+    if (Files.exists(def.resolve("config.json"))) {
+      return def;
+    }
+    return app.models().isEmpty() ? null : app.models().get(0);
+  }
+
+  @Override
+  public void stop() {
+    if (worker != null) {
+      worker.close();
+    }
+  }
+
+  public static void main(String[] args) {
+    launch(args);
+  }
+}

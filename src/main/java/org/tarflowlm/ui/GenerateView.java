@@ -1,0 +1,136 @@
+package org.tarflowlm.ui;
+
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.scene.paint.Color;
+import javafx.scene.text.Text;
+import javafx.scene.text.TextFlow;
+
+/** The Generate view: a playground that shades every character by its bits under the model. */
+final class GenerateView extends BorderPane {
+  private final GenerateViewModel vm;
+  private final FlowPane scored = new FlowPane();
+  private final TextFlow streaming = new TextFlow();
+
+  GenerateView(GenerateViewModel vm) {
+    this.vm = vm;
+    getStyleClass().add("generate-view");
+
+    TextField prompt = new TextField();
+    prompt.setId("prompt");
+    prompt.setPromptText("a prompt to continue (optional)");
+    prompt.textProperty().bindBidirectional(vm.promptProperty());
+    HBox.setHgrow(prompt, Priority.ALWAYS);
+
+    Spinner<Integer> length = new Spinner<>(1, 4096, vm.lengthProperty().get(), 8);
+    length.setId("length");
+    length.setEditable(true);
+    length.setPrefWidth(90);
+    length.valueProperty().addListener((o, a, b) -> vm.lengthProperty().set(b));
+
+    Spinner<Double> temperature = new Spinner<>(0.05, 3.0, vm.temperatureProperty().get(), 0.05);
+    temperature.setId("temperature");
+    temperature.setEditable(true);
+    temperature.setPrefWidth(80);
+    temperature.valueProperty().addListener((o, a, b) -> vm.temperatureProperty().set(b));
+
+    TextField seed = new TextField();
+    seed.setId("seed");
+    seed.setPrefColumnCount(7);
+    seed.setText(Long.toString(vm.seedProperty().get()));
+    vm.seedProperty().addListener((o, a, b) -> seed.setText(Long.toString(b.longValue())));
+    seed.textProperty().addListener((o, a, b) -> {
+      try {
+        vm.seedProperty().set(Long.parseLong(b.trim()));
+      } catch (NumberFormatException e) {
+        vm.errorProperty().set("the seed must be a whole number");
+      }
+    });
+    Button newSeed = new Button("New seed");
+    newSeed.setOnAction(e -> vm.newSeed());
+
+    Button generate = new Button("Generate");
+    generate.setId("generate");
+    generate.setDefaultButton(true);
+    generate.disableProperty().bind(vm.runningProperty());
+    generate.setOnAction(e -> vm.generate());
+    Button stop = new Button("Stop");
+    stop.setId("stop");
+    stop.disableProperty().bind(vm.runningProperty().not());
+    stop.setOnAction(e -> vm.stop());
+    ProgressBar progress = new ProgressBar();
+    progress.progressProperty().bind(vm.progressProperty());
+    progress.visibleProperty().bind(vm.runningProperty());
+
+    HBox controls = new HBox(8, new Label("Prompt"), prompt, new Label("Length"), length, new Label("Temperature"),
+        temperature, new Label("Seed"), seed, newSeed, generate, stop, progress);
+    controls.setAlignment(Pos.CENTER_LEFT);
+
+    Label normalization = new Label();
+    normalization.getStyleClass().add("note");
+    normalization.textProperty().bind(vm.normalizationProperty());
+    Label error = new Label();
+    error.setId("generate-error");
+    error.getStyleClass().add("error");
+    error.textProperty().bind(vm.errorProperty());
+    Label summary = new Label();
+    summary.setId("summary");
+    summary.getStyleClass().add("summary");
+    summary.textProperty().bind(vm.summaryProperty());
+
+    VBox top = new VBox(6, controls, normalization, error);
+    top.setPadding(new Insets(10));
+    setTop(top);
+
+    streaming.getStyleClass().add("streaming");
+    streaming.setId("streaming");
+    Text streamText = new Text();
+    streamText.getStyleClass().add("mono");
+    streamText.textProperty().bind(vm.streamedProperty());
+    streaming.getChildren().add(streamText);
+    streaming.visibleProperty().bind(Bindings.isEmpty(vm.cells()));
+    streaming.managedProperty().bind(streaming.visibleProperty());
+
+    scored.setId("scored");
+    scored.getStyleClass().add("scored");
+    vm.cells().addListener((javafx.collections.ListChangeListener<CharCell>) c -> redraw());
+    VBox body = new VBox(8, streaming, scored, summary, Legend.bits());
+    body.setPadding(new Insets(10));
+    ScrollPane scroll = new ScrollPane(body);
+    scroll.setFitToWidth(true);
+    setCenter(scroll);
+  }
+
+  private void redraw() {
+    scored.getChildren().clear();
+    for (CharCell cell : vm.cells()) {
+      Label l = new Label(cell.ch() == ' ' ? "\u00a0" : String.valueOf(cell.ch()));
+      Color bg = BitsPalette.ofBits(cell.bits());
+      l.getStyleClass().add(cell.prompt() ? "cell-prompt" : "cell");
+      l.setStyle("-fx-background-color: " + BitsPalette.css(bg) + "; -fx-text-fill: "
+          + BitsPalette.css(BitsPalette.textOn(bg)) + ";");
+      StringBuilder tip = new StringBuilder(String.format("'%s': %.2f bits%s", cell.ch() == ' ' ? "space" : cell.ch(),
+          cell.bits(), cell.prompt() ? " (prompt)" : ""));
+      if (!cell.alternatives().isEmpty()) {
+        tip.append("\nmost likely here: ").append(String.join(", ", cell.alternatives()));
+      }
+      Tooltip t = new Tooltip(tip.toString());
+      t.setShowDelay(javafx.util.Duration.millis(100));
+      l.setTooltip(t);
+      scored.getChildren().add(l);
+    }
+  }
+}

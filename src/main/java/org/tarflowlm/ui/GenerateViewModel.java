@@ -1,0 +1,238 @@
+package org.tarflowlm.ui;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.LongProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleLongProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.tarflowlm.model.Vocabulary;
+import org.tarflowlm.runtime.ForwardTrace;
+import org.tarflowlm.runtime.GenerationListener;
+import org.tarflowlm.runtime.GenerationRequest;
+import org.tarflowlm.runtime.GenerationResult;
+import org.tarflowlm.runtime.ModelRuntime;
+import org.tarflowlm.runtime.NormalizedText;
+import org.tarflowlm.runtime.PassResult;
+import org.tarflowlm.runtime.TextBits;
+
+/**
+ * State and commands of the Generate view: prompt, length, temperature, seed; Generate and Stop;
+ * the text as it streams in; then every character with its bits and its top alternatives, the
+ * bits per character, and the baseline's figure on the same text.
+ */
+public final class GenerateViewModel {
+  /** Name of the baseline model folder beside the others. */
+  static final String BASELINE = "ar-baseline";
+
+  private final AppViewModel app;
+  private final Executor ui;
+  private final StringProperty prompt = new SimpleStringProperty("");
+  private final IntegerProperty length = new SimpleIntegerProperty(120);
+  private final DoubleProperty temperature = new SimpleDoubleProperty(1.0);
+  private final LongProperty seed = new SimpleLongProperty(1);
+  private final BooleanProperty running = new SimpleBooleanProperty();
+  private final DoubleProperty progress = new SimpleDoubleProperty(0);
+  private final StringProperty streamed = new SimpleStringProperty("");
+  private final StringProperty normalization = new SimpleStringProperty("");
+  private final StringProperty summary = new SimpleStringProperty("");
+  private final StringProperty error = new SimpleStringProperty("");
+  private final ObservableList<CharCell> cells = FXCollections.observableArrayList();
+  private final ObjectProperty<GenerationResult> result = new SimpleObjectProperty<>();
+  private ModelWorker.Handle handle;
+
+  public GenerateViewModel(AppViewModel app, Executor ui) {
+    this.app = app;
+    this.ui = ui;
+    prompt.addListener((obs, old, now) -> {
+      NormalizedText n = NormalizedText.of(now);
+      normalization.set(n.changed() && !now.isEmpty() ? "the model reads: \"" + n.normalized() + "\"" : "");
+    });
+  }
+
+  public StringProperty promptProperty() {
+    return prompt;
+  }
+
+  public IntegerProperty lengthProperty() {
+    return length;
+  }
+
+  public DoubleProperty temperatureProperty() {
+    return temperature;
+  }
+
+  public LongProperty seedProperty() {
+    return seed;
+  }
+
+  public BooleanProperty runningProperty() {
+    return running;
+  }
+
+  public DoubleProperty progressProperty() {
+    return progress;
+  }
+
+  public StringProperty streamedProperty() {
+    return streamed;
+  }
+
+  public StringProperty normalizationProperty() {
+    return normalization;
+  }
+
+  public StringProperty summaryProperty() {
+    return summary;
+  }
+
+  public StringProperty errorProperty() {
+    return error;
+  }
+
+  public ObservableList<CharCell> cells() {
+    return cells;
+  }
+
+  public ObjectProperty<GenerationResult> resultProperty() {
+    return result;
+  }
+
+  /** A fresh random seed. */
+  public void newSeed() {
+    seed.set(ThreadLocalRandom.current().nextLong(1, 1_000_000));
+  }
+
+  /** Starts a generation in the background; the text streams into {@link #streamedProperty()}. */
+  public void generate() {
+    ModelRuntime rt = app.runtime();
+    if (rt == null) {
+      error.set("no model is open yet");
+      return;
+    }
+    if (running.get()) {
+      return;
+    }
+    GenerationRequest req;
+    try {
+      req = new GenerationRequest(prompt.get(), length.get(), temperature.get(), seed.get(), true, 8);
+    } catch (IllegalArgumentException e) {
+      error.set(e.getMessage());
+      return;
+    }
+    error.set("");
+    summary.set("");
+    cells.clear();
+    streamed.set("");
+    running.set(true);
+    progress.set(0);
+    int layers = Math.max(1, rt.config().layers().size());
+    int positions = (NormalizedText.of(req.prompt()).normalized().length() + req.length() + rt.config().patchSize() - 1)
+        / rt.config().patchSize();
+    char[] current = new char[0];
+    GenerationListener listener = new GenerationListener() {
+      private char[] text = current;
+      private int steps;
+
+      @Override
+      public void onStep(int iteration, int layer, int step, int position, String chars) {
+        if (text.length == 0) {
+          text = new char[positions * rt.config().patchSize()];
+          Arrays.fill(text, ' ');
+        }
+        for (int i = 0; i < chars.length() && position + i < text.length; i++) {
+          text[position + i] = chars.charAt(i);
+        }
+        steps++;
+        String snapshot = new String(text);
+        double done = Math.min(1, steps / (double) (positions * layers));
+        ui.execute(() -> {
+          streamed.set(snapshot);
+          progress.set(done);
+        });
+      }
+
+      @Override
+      public void onPass(PassResult pass) {
+        ui.execute(() -> streamed.set(pass.text()));
+      }
+    };
+    Path baseline = rt.isBaseline() ? null : app.sibling(BASELINE);
+    handle = app.worker().submit(cancelled -> {
+      GenerationResult r = rt.generate(req, listener, cancelled);
+      return new Scored(r, score(rt, r), baseline == null ? Double.NaN : app.other(baseline).bitsPerChar(r.text(), 1, 1).bitsPerChar());
+    }, scored -> {
+      running.set(false);
+      progress.set(1);
+      result.set(scored.result());
+      streamed.set(scored.result().text());
+      cells.setAll(scored.cells());
+      double bpc = scored.cells().stream().mapToDouble(CharCell::bits).sum() / scored.cells().size();
+      summary.set(String.format("%.3f bits/char under %s%s  |  %d characters in %.2f s (%.0f char/s), %d sequential steps",
+          bpc, rt.name(), Double.isNaN(scored.baselineBpc()) ? "" : String.format("  |  %.3f under %s", scored.baselineBpc(), BASELINE),
+          scored.result().continuation().length(), scored.result().seconds(), scored.result().charsPerSecond(),
+          scored.result().sequentialSteps()));
+    }, () -> {
+      running.set(false);
+      summary.set("stopped");
+    }, msg -> {
+      running.set(false);
+      error.set(msg);
+    });
+  }
+
+  /** Stops the running generation; it ends at its next step. */
+  public void stop() {
+    if (handle != null) {
+      handle.cancel();
+    }
+  }
+
+  private record Scored(GenerationResult result, List<CharCell> cells, double baselineBpc) {}
+
+  /** Bits of every character of the generated text and the model's top-5 alternatives there. */
+  private static List<CharCell> score(ModelRuntime rt, GenerationResult r) {
+    TextBits bits = rt.bitsPerChar(r.text(), 1, 1);
+    float[][] next = rt.isBaseline() ? null : traceNext(rt, r.text());
+    List<CharCell> out = new ArrayList<>();
+    for (int i = 0; i < r.text().length(); i++) {
+      out.add(new CharCell(r.text().charAt(i), bits.perChar()[i], i < r.prompt().length(),
+          next == null ? List.of() : top(next[i], 5)));
+    }
+    return out;
+  }
+
+  private static float[][] traceNext(ModelRuntime rt, String text) {
+    ForwardTrace t = rt.trace(text, 1);
+    return t.nextCharProbs();
+  }
+
+  /** The k most probable symbols of a distribution, as "c 12%". */
+  static List<String> top(float[] probs, int k) {
+    Integer[] idx = new Integer[probs.length];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = i;
+    }
+    Arrays.sort(idx, (a, b) -> Float.compare(probs[b], probs[a]));
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < Math.min(k, idx.length); i++) {
+      char c = Vocabulary.symbol(idx[i]);
+      out.add(String.format("%s %.0f%%", c == ' ' ? "\u2423" : String.valueOf(c), 100 * probs[idx[i]]));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,116 @@
+package org.tarflowlm.ui;
+
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.LongProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleLongProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import org.tarflowlm.runtime.ForwardTrace;
+import org.tarflowlm.runtime.ModelRuntime;
+
+/**
+ * The layer stepper: a text's forward trace from z (state 0) to u (state L), the state the user has
+ * stepped to, and each layer's round-trip health.
+ */
+public final class LayersViewModel {
+  private final AppViewModel app;
+  private final StringProperty text = new SimpleStringProperty("the united states of america");
+  private final LongProperty seed = new SimpleLongProperty(1);
+  private final ObjectProperty<ForwardTrace> trace = new SimpleObjectProperty<>();
+  private final ObjectProperty<double[]> roundTrip = new SimpleObjectProperty<>();
+  private final IntegerProperty current = new SimpleIntegerProperty(0);
+  private final BooleanProperty running = new SimpleBooleanProperty();
+  private final StringProperty error = new SimpleStringProperty("");
+  private ModelWorker.Handle handle;
+
+  public LayersViewModel(AppViewModel app) {
+    this.app = app;
+  }
+
+  public StringProperty textProperty() {
+    return text;
+  }
+
+  public LongProperty seedProperty() {
+    return seed;
+  }
+
+  public ObjectProperty<ForwardTrace> traceProperty() {
+    return trace;
+  }
+
+  public ObjectProperty<double[]> roundTripProperty() {
+    return roundTrip;
+  }
+
+  /** The state stepped to: 0 = z (text side) ... L = u (noise side). */
+  public IntegerProperty currentProperty() {
+    return current;
+  }
+
+  public BooleanProperty runningProperty() {
+    return running;
+  }
+
+  public StringProperty errorProperty() {
+    return error;
+  }
+
+  /** Number of states in the trace (L + 1), 0 before a trace. */
+  public int states() {
+    return trace.get() == null ? 0 : trace.get().states().size();
+  }
+
+  /** Runs the forward trace of the text in the background. */
+  public void run() {
+    ModelRuntime rt = app.runtime();
+    if (rt == null) {
+      error.set("no model is open yet");
+      return;
+    }
+    if (rt.isBaseline()) {
+      error.set(rt.name() + " is the discrete baseline: it has no flow layers to step through");
+      return;
+    }
+    String input = text.get();
+    long s = seed.get();
+    running.set(true);
+    error.set("");
+    handle = app.worker().submit(cancelled -> new Result(rt.trace(input, s), rt.roundTripErrors(input, s)), r -> {
+      running.set(false);
+      roundTrip.set(r.roundTrip());
+      trace.set(r.trace());
+      current.set(0);
+    }, () -> running.set(false), msg -> {
+      running.set(false);
+      error.set(msg);
+    });
+  }
+
+  public void stop() {
+    if (handle != null) {
+      handle.cancel();
+    }
+  }
+
+  /** One layer towards the noise (forward, text -> noise). */
+  public void forward() {
+    if (current.get() < states() - 1) {
+      current.set(current.get() + 1);
+    }
+  }
+
+  /** One layer towards the text (backward, noise -> text). */
+  public void backward() {
+    if (current.get() > 0) {
+      current.set(current.get() - 1);
+    }
+  }
+
+  private record Result(ForwardTrace trace, double[] roundTrip) {}
+}

@@ -1,0 +1,141 @@
+package org.tarflowlm.ui;
+
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Slider;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.util.Duration;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.fx.ChartViewer;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.tarflowlm.runtime.PassResult;
+
+/**
+ * Multi-pass refinement: the text after each pass, one line under the other, the characters that
+ * changed since the previous pass highlighted; a timeline to scrub, a play button, and a chart of
+ * the characters changed per pass.
+ */
+final class RefinementView extends BorderPane {
+  private final RefinementViewModel vm;
+  private final VBox lines = new VBox(4);
+  private final Slider timeline = new Slider(0, 0, 0);
+  private final DefaultCategoryDataset changes = new DefaultCategoryDataset();
+  private final Timeline player = new Timeline(new KeyFrame(Duration.millis(700), e -> step()));
+
+  RefinementView(RefinementViewModel vm) {
+    this.vm = vm;
+    getStyleClass().add("refinement-view");
+    TextField prompt = new TextField();
+    prompt.setId("refine-prompt");
+    prompt.setPromptText("a prompt (optional)");
+    prompt.textProperty().bindBidirectional(vm.promptProperty());
+    HBox.setHgrow(prompt, Priority.ALWAYS);
+    Button run = new Button("Generate");
+    run.setId("refine-run");
+    run.disableProperty().bind(vm.runningProperty());
+    run.setOnAction(e -> vm.run());
+    Button stop = new Button("Stop");
+    stop.disableProperty().bind(vm.runningProperty().not());
+    stop.setOnAction(e -> vm.stop());
+    Button play = new Button("\u25b6 Play");
+    play.setId("refine-play");
+    player.setCycleCount(Timeline.INDEFINITE);
+    play.setOnAction(e -> {
+      if (player.getStatus() == javafx.animation.Animation.Status.RUNNING) {
+        player.stop();
+        play.setText("\u25b6 Play");
+      } else {
+        player.play();
+        play.setText("\u275a\u275a Pause");
+      }
+    });
+    timeline.setId("refine-timeline");
+    timeline.setMajorTickUnit(1);
+    timeline.setMinorTickCount(0);
+    timeline.setSnapToTicks(true);
+    timeline.setShowTickMarks(true);
+    timeline.setPrefWidth(260);
+    timeline.valueProperty().addListener((o, a, b) -> vm.shownProperty().set((int) Math.round(b.doubleValue())));
+    vm.shownProperty().addListener((o, a, b) -> {
+      timeline.setValue(b.intValue());
+      highlight();
+    });
+    HBox controls = new HBox(8, new Label("Prompt"), prompt, run, stop, play, new Label("Pass"), timeline);
+    controls.setAlignment(Pos.CENTER_LEFT);
+    Label error = new Label();
+    error.getStyleClass().add("error");
+    error.textProperty().bind(vm.errorProperty());
+    VBox top = new VBox(6, controls, error);
+    top.setPadding(new Insets(10));
+    setTop(top);
+    lines.setPadding(new Insets(10));
+    ScrollPane scroll = new ScrollPane(lines);
+    scroll.setFitToWidth(true);
+    setCenter(scroll);
+    JFreeChart chart = ChartFactory.createBarChart("Characters changed per pass", "pass", "characters", changes,
+        PlotOrientation.VERTICAL, false, true, false);
+    ChartViewer viewer = new ChartViewer(chart);
+    viewer.setPrefSize(320, 260);
+    setRight(viewer);
+    vm.passes().addListener((ListChangeListener<PassResult>) c -> redraw());
+  }
+
+  private void step() {
+    if (!vm.advance()) {
+      player.stop();
+    }
+  }
+
+  private void redraw() {
+    lines.getChildren().clear();
+    changes.clear();
+    String previous = null;
+    int i = 0;
+    for (PassResult p : vm.passes()) {
+      HBox line = new HBox();
+      line.getStyleClass().add("pass-line");
+      Label head = new Label(String.format("it %d, layer %d", p.iteration() + 1, p.layer()));
+      head.getStyleClass().add("pass-head");
+      head.setMinWidth(110);
+      line.getChildren().add(head);
+      for (int k = 0; k < p.text().length(); k++) {
+        char c = p.text().charAt(k);
+        Label l = new Label(c == ' ' ? "\u00a0" : String.valueOf(c));
+        boolean changed = previous != null && (k >= previous.length() || previous.charAt(k) != c);
+        l.getStyleClass().add(changed ? "changed" : "cell-plain");
+        line.getChildren().add(l);
+      }
+      line.setUserData(i);
+      lines.getChildren().add(line);
+      changes.addValue(p.changed(), "changed", (i + 1) + "");
+      previous = p.text();
+      i++;
+    }
+    timeline.setMax(Math.max(0, vm.passes().size() - 1));
+    highlight();
+  }
+
+  private void highlight() {
+    int cur = vm.shownProperty().get();
+    lines.getChildren().forEach(n -> {
+      n.getStyleClass().remove("current");
+      int idx = (Integer) n.getUserData();
+      n.setOpacity(idx <= cur ? 1 : 0.25);
+      if (idx == cur) {
+        n.getStyleClass().add("current");
+      }
+    });
+  }
+}

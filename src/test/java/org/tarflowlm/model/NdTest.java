@@ -1,0 +1,82 @@
+package org.tarflowlm.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The float64 helpers the mixture couplings rely on: the design page computes the mixture CDFs and Phi^-1 in
+ * float64, and joint training needs gradients through the cast.
+ */
+class NdTest {
+
+  @Test
+  void f64MakesFloat64ValuesOfEveryShapeAndKeepsThem() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      float[] v = {0.1f, -2.5f, 3.75f, 1e-8f, -7f, 12345.678f};
+      for (Shape shape : new Shape[] {new Shape(6), new Shape(2, 3), new Shape(1, 2, 3)}) {
+        NDArray a = Nd.f64(m.create(v, shape));
+        assertEquals(DataType.FLOAT64, a.getDataType(), "Nd.f64 of a float32 " + shape);
+        assertEquals(shape, a.getShape());
+        double[] expected = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+          expected[i] = v[i];
+        }
+        assertArrayEquals(expected, a.toDoubleArray(), 0.0);
+        assertEquals(DataType.FLOAT64, Nd.as(m.create(v, shape), DataType.FLOAT64).getDataType(), "Nd.as to float64");
+      }
+      assertEquals(DataType.FLOAT64, Nd.f64(m.create(1.5f)).getDataType(), "a 0-dim float32");
+    }
+  }
+
+  @Test
+  void f64KeepsTheGradientPath() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray w = m.create(new float[] {0.5f, -1.5f}, new Shape(2));
+      w.setRequiresGradient(true);
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        gc.backward(Nd.f64(w).square().sum());
+      }
+      assertArrayEquals(new float[] {1f, -3f}, w.getGradient().toFloatArray(), 1e-6f);
+    }
+  }
+
+  /** Float64 values on a float32 input: F near 1 - 1e-12 survives only in float64 (it rounds to 1 in float32). */
+  @Test
+  void quantileOfAClampedFloat32CdfIsFinite() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.create(new float[] {-9f, -7.5f, 0f, 7.5f, 9f});
+      double[] h = Nd.normalQuantile(Nd.normalCdf(Nd.f64(x)).clip(Normal.EPS, 1 - Normal.EPS)).toDoubleArray();
+      double edge = 7.034484;
+      assertArrayEquals(new double[] {-edge, -edge, 0, edge, edge}, h, 1e-5);
+    }
+  }
+
+  /** Forward passes in closed scopes leave nothing behind on the parameters' manager (a training-length leak). */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = DataType.class, names = {"FLOAT32", "FLOAT64"})
+  void forwardPassesLeaveNoArraysOnTheParameterManager(DataType type) {
+    try (NDManager m = NDManager.newBaseManager()) {
+      TarFlowLM model = new TarFlowLM(ModelFixtures.stack(2, 8), m, type);
+      int before = m.getManagedArrays().size();
+      for (int i = 0; i < 3; i++) {
+        try (NDManager scope = m.newSubManager()) {
+          NDArray ids = ModelFixtures.ids(scope, 2, 8, i);
+          NDArray eps = ModelFixtures.gaussian(scope, new Shape(2, 8, 5), type, i);
+          model.elbo(ids, eps);
+          model.forward(model.codebook().encode(ids, eps, scope));
+        }
+      }
+      assertEquals(before, m.getManagedArrays().size(), "arrays left on the parameter manager after 3 passes");
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package org.tarflowlm.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.tarflowlm.model.Direction;
+import org.tarflowlm.model.TarFlowLM;
+
+class FlowGeneratorTest {
+  private NDManager manager;
+
+  @BeforeEach
+  void open() {
+    manager = NDManager.newBaseManager();
+  }
+
+  @AfterEach
+  void close() {
+    manager.close();
+  }
+
+  @Test
+  void cachedAndUncachedGenerationAgree() {
+    TarFlowLM model = RuntimeFixtures.model(RuntimeFixtures.config(2, 16, Direction.RIGHT_TO_LEFT), manager);
+    FlowGenerator gen = new FlowGenerator(model, manager);
+    GenerationResult cached = gen.generate(new GenerationRequest("", 14, 1.0, 3, true, 1), GenerationListener.NONE, () -> false);
+    GenerationResult uncached = gen.generate(new GenerationRequest("", 14, 1.0, 3, false, 1), GenerationListener.NONE, () -> false);
+    assertEquals(cached.text(), uncached.text());
+    for (int p = 0; p < cached.passes().size(); p++) {
+      float[][] a = cached.passes().get(p).latents();
+      float[][] b = uncached.passes().get(p).latents();
+      for (int t = 0; t < a.length; t++) {
+        for (int i = 0; i < a[t].length; i++) {
+          assertEquals(a[t][i], b[t][i], 1e-5, "pass " + p + ", char " + t + ", channel " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void everyPassIsHeardPositionByPositionInItsDirection() {
+    TarFlowLM model = RuntimeFixtures.model(RuntimeFixtures.config(2, 16, Direction.RIGHT_TO_LEFT), manager);
+    List<String> steps = new ArrayList<>();
+    List<PassResult> passes = new ArrayList<>();
+    GenerationListener listener = new GenerationListener() {
+      @Override
+      public void onStep(int iteration, int layer, int step, int position, String chars) {
+        steps.add(layer + ":" + position);
+        assertEquals(2, chars.length(), "a step writes one patch of P characters");
+      }
+
+      @Override
+      public void onPass(PassResult pass) {
+        passes.add(pass);
+      }
+    };
+    GenerationResult r = new FlowGenerator(model, manager).generate(GenerationRequest.of("", 16, 1.0, 1), listener, () -> false);
+    assertEquals(3 * 8, steps.size(), "8 positions in each of 3 passes");
+    assertEquals(List.of(3, 2, 1), passes.stream().map(PassResult::layer).toList(), "passes run from the last layer down");
+    assertEquals("3:0", steps.get(0), "layer 3 runs left to right");
+    assertEquals("2:14", steps.get(8), "layer 2 runs right to left, so it starts at the last patch");
+    assertEquals(r.text(), passes.get(2).text());
+    assertEquals(24, r.sequentialSteps());
+  }
+
+  @Test
+  void promptIsExactAfterOneIterationWhenEveryLayerRunsLeftToRight() {
+    TarFlowLM model = RuntimeFixtures.model(RuntimeFixtures.config(1, 24, Direction.LEFT_TO_RIGHT), manager);
+    GenerationResult r = new FlowGenerator(model, manager)
+        .generate(GenerationRequest.of("the cat", 12, 1.0, 9), GenerationListener.NONE, () -> false);
+    assertTrue(r.converged());
+    assertEquals(2, r.iterations(), "the second iteration reproduces the first");
+    assertTrue(r.text().startsWith("the cat"), r.text());
+    List<PassResult> p = r.passes();
+    assertEquals(p.get(2).text(), p.get(5).text(), "iteration 2 ends where iteration 1 ended");
+    assertArrayEquals(p.get(2).latents()[10], p.get(5).latents()[10], 1e-5f);
+  }
+
+  @Test
+  void promptConditioningSettlesWithRightToLeftLayers() {
+    TarFlowLM model = RuntimeFixtures.model(RuntimeFixtures.config(1, 24, Direction.RIGHT_TO_LEFT), manager);
+    GenerationResult r = new FlowGenerator(model, manager)
+        .generate(new GenerationRequest("a dog", 10, 0.7, 4, true, 6), GenerationListener.NONE, () -> false);
+    assertTrue(r.text().startsWith("a dog"), r.text());
+    assertEquals(10, r.continuation().length());
+    assertTrue(r.iterations() >= 1 && r.iterations() <= 6);
+  }
+
+  @Test
+  void cancelledGenerationStops() {
+    TarFlowLM model = RuntimeFixtures.model(RuntimeFixtures.config(1, 16, Direction.RIGHT_TO_LEFT), manager);
+    AtomicInteger steps = new AtomicInteger();
+    GenerationListener listener = new GenerationListener() {
+      @Override
+      public void onStep(int iteration, int layer, int step, int position, String chars) {
+        steps.incrementAndGet();
+      }
+    };
+    assertThrows(CancellationException.class, () -> new FlowGenerator(model, manager)
+        .generate(GenerationRequest.of("", 16, 1.0, 1), listener, () -> steps.get() >= 5));
+    assertEquals(5, steps.get(), "no step runs after the cancel");
+  }
+
+  @Test
+  void promptAndLengthBeyondTheContextAreRefused() {
+    TarFlowLM model = RuntimeFixtures.model(RuntimeFixtures.config(1, 16, Direction.RIGHT_TO_LEFT), manager);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FlowGenerator(model, manager)
+        .generate(GenerationRequest.of("a long prompt", 10, 1.0, 1), GenerationListener.NONE, () -> false));
+    assertTrue(e.getMessage().contains("context of 16"), e.getMessage());
+  }
+
+  @Test
+  void badRequestsAreRefused() {
+    assertThrows(IllegalArgumentException.class, () -> GenerationRequest.of("", 0, 1.0, 1));
+    assertThrows(IllegalArgumentException.class, () -> GenerationRequest.of("", 5, 0, 1));
+    assertThrows(IllegalArgumentException.class, () -> GenerationRequest.of("", 5, Double.NaN, 1));
+  }
+}

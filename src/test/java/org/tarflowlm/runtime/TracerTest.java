@@ -1,0 +1,90 @@
+package org.tarflowlm.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.tarflowlm.model.Direction;
+import org.tarflowlm.model.TarFlowLM;
+import org.tarflowlm.model.Vocabulary;
+
+class TracerTest {
+  private NDManager manager;
+  private TarFlowLM model;
+
+  @BeforeEach
+  void open() {
+    manager = NDManager.newBaseManager();
+    model = RuntimeFixtures.model(RuntimeFixtures.config(2, 16, Direction.RIGHT_TO_LEFT), manager);
+  }
+
+  @AfterEach
+  void close() {
+    manager.close();
+  }
+
+  @Test
+  void traceBitsAddUpToTheElbo() {
+    String text = "hello world abcd";
+    ForwardTrace t = new Tracer(model, manager, "m").trace(text, 5);
+    NDArray ids = manager.create(Vocabulary.encode(text), new Shape(1, 16));
+    NDArray eps = new Noise(5).normal(manager, DataType.FLOAT32, 1, 16, 5);
+    double elboBits = -model.elbo(ids, eps).getFloat() / Math.log(2);
+    double sum = 0;
+    for (float b : t.totalBits()) {
+      sum += b;
+    }
+    assertEquals(elboBits, sum, 1e-3 * Math.abs(elboBits));
+    assertEquals(sum / 16, t.bitsPerChar(), 1e-9);
+    assertEquals(4, t.states().size(), "z and the output of three layers");
+    assertEquals(text, t.states().get(0).decoded(), "z decodes to the text it encodes");
+  }
+
+  @Test
+  void everyLayerRoundTripsTheTrace() {
+    ModelRuntime rt = ModelRuntime.of(model, manager, "m");
+    for (double err : rt.roundTripErrors("round trip test", 2)) {
+      assertTrue(err < 1e-4, "round-trip error " + err);
+    }
+  }
+
+  @Test
+  void normalizationIsReportedNotHidden() {
+    ForwardTrace t = new Tracer(model, manager, "m").trace("Hi, THERE!", 1);
+    assertTrue(t.text().changed());
+    assertEquals("hi there ", t.text().normalized());
+    assertEquals(2, t.text().dropped());
+    assertEquals("hi there  ", t.scored(), "padded with a space to a multiple of P = 2");
+  }
+
+  @Test
+  void firstMixdLayerGivesANextCharacterDistribution() {
+    ForwardTrace t = new Tracer(model, manager, "m").trace("abcdefgh", 1);
+    assertNotNull(t.nextCharProbs());
+    for (float[] p : t.nextCharProbs()) {
+      double sum = 0;
+      for (float v : p) {
+        sum += v;
+      }
+      assertEquals(1, sum, 1e-5);
+    }
+  }
+
+  @Test
+  void emptyAndTooLongTextsAreRefused() {
+    Tracer tracer = new Tracer(model, manager, "m");
+    assertThrows(IllegalArgumentException.class, () -> tracer.trace("", 1));
+    IllegalArgumentException symbols = assertThrows(IllegalArgumentException.class, () -> tracer.trace("!!! 123", 1));
+    assertTrue(symbols.getMessage().contains("no letters"), symbols.getMessage());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> tracer.trace("x".repeat(17), 1));
+    assertTrue(e.getMessage().contains("context of 16"), e.getMessage());
+  }
+}

@@ -1,0 +1,118 @@
+package org.tarflowlm.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tarflowlm.model.CouplingType;
+import org.tarflowlm.model.Direction;
+import org.tarflowlm.model.LayerConfig;
+import org.tarflowlm.model.ModelConfig;
+
+class TrainerTest {
+  private static final String TEXT = ("the quick brown fox jumps over the lazy dog and then the dog sleeps in the sun "
+      + "while the fox runs away into the deep green forest ").repeat(20);
+
+  private static TrainConfig config(String schedule, List<Integer> steps, int layers) {
+    List<LayerConfig> all = List.of(
+        new LayerConfig(CouplingType.MIXD, Direction.LEFT_TO_RIGHT, 1, 16, 2, 0),
+        new LayerConfig(CouplingType.MIX1, Direction.RIGHT_TO_LEFT, 1, 16, 2, 2));
+    ModelConfig model = new ModelConfig(ModelConfig.TARFLOWLM, 27, 5, 1, 32, all.subList(0, layers), 3);
+    return new TrainConfig(model, schedule, steps, 4, 3e-3, 3e-4, 2, 0.01, 1.0, 4, 64, 0, 3600, 5);
+  }
+
+  private static PrintStream quiet() {
+    return new PrintStream(new ByteArrayOutputStream());
+  }
+
+  @Test
+  void killedRunResumesExactlyWhereItStopped(@TempDir Path dir) throws Exception {
+    TrainConfig tc = config(TrainConfig.PROGRESSIVE, List.of(6, 4), 2);
+    float[] uninterrupted;
+    try (NDManager m = NDManager.newBaseManager()) {
+      Trainer t = new Trainer(tc, dir.resolve("a"), TEXT, TEXT, m, quiet(), false);
+      t.run(() -> false);
+      uninterrupted = t.model().params().get("layer1.made.wc").toFloatArray();
+    }
+    try (NDManager m = NDManager.newBaseManager()) {
+      Trainer t = new Trainer(tc, dir.resolve("b"), TEXT, TEXT, m, quiet(), false);
+      t.run(() -> t.state().step >= 7); // "killed" in stage 2
+      assertEquals(7, t.state().step);
+    }
+    try (NDManager m = NDManager.newBaseManager()) {
+      Trainer t = new Trainer(tc, dir.resolve("b"), TEXT, TEXT, m, quiet(), true);
+      assertEquals(7, t.state().step, "resumed at the checkpoint's step");
+      assertEquals(1, t.state().stage);
+      t.run(() -> false);
+      assertEquals(10, t.state().step);
+      assertArrayEquals(uninterrupted, t.model().params().get("layer1.made.wc").toFloatArray(), 1e-6f);
+    }
+    assertTrue(Files.exists(dir.resolve("b").resolve(Trainer.BEST).resolve("model.safetensors")));
+    List<String> curves = Files.readAllLines(dir.resolve("b").resolve(Trainer.CURVES));
+    assertTrue(curves.get(0).startsWith("step,stage"), curves.get(0));
+    assertTrue(curves.size() >= 3, "evaluations were recorded: " + curves);
+  }
+
+  @Test
+  void trainingLowersTheLoss(@TempDir Path dir) throws Exception {
+    TrainConfig tc = config(TrainConfig.PROGRESSIVE, List.of(40), 1);
+    try (NDManager m = NDManager.newBaseManager()) {
+      Trainer t = new Trainer(tc, dir, TEXT, TEXT, m, quiet(), false);
+      t.run(() -> false);
+      assertEquals(1, t.state().stageBest.size());
+      assertTrue(t.state().stageBest.get(0) < Math.log(27) / Math.log(2) - 0.3,
+          "validation bpc " + t.state().stageBest.get(0) + " should be well under the uniform 4.75");
+    }
+  }
+
+  @Test
+  void jointTrainingTrainsEveryLayerAtOnce(@TempDir Path dir) throws Exception {
+    TrainConfig tc = config(TrainConfig.JOINT, List.of(3), 2);
+    try (NDManager m = NDManager.newBaseManager()) {
+      Trainer t = new Trainer(tc, dir, TEXT, TEXT, m, quiet(), false);
+      float[] before = t.model().params().get("layer1.made.wo").toType(ai.djl.ndarray.types.DataType.FLOAT32, true).toFloatArray();
+      float[] codebookBefore = t.model().params().get("codebook.mu").toType(ai.djl.ndarray.types.DataType.FLOAT32, true).toFloatArray();
+      t.run(() -> false);
+      float[] after = t.model().params().get("layer1.made.wo").toType(ai.djl.ndarray.types.DataType.FLOAT32, true).toFloatArray();
+      float[] codebookAfter = t.model().params().get("codebook.mu").toType(ai.djl.ndarray.types.DataType.FLOAT32, true).toFloatArray();
+      assertTrue(differs(before, after), "the second layer was trained");
+      assertTrue(differs(codebookBefore, codebookAfter), "the codebook was trained through both layers");
+    }
+  }
+
+  @Test
+  void nonFiniteStepsAreSkippedThenRolledBackWithALowerLearningRate(@TempDir Path dir) throws Exception {
+    TrainConfig tc = config(TrainConfig.PROGRESSIVE, List.of(12), 1);
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    try (NDManager m = NDManager.newBaseManager()) {
+      Trainer t = new Trainer(tc, dir, TEXT, TEXT, m, new PrintStream(log), false);
+      int[] hits = {0};
+      t.poisoned = step -> step >= 5 && hits[0]++ < Trainer.MAX_BAD_STEPS; // three in a row, once
+      t.run(() -> false);
+      assertEquals(Trainer.MAX_BAD_STEPS, t.state().skippedSteps);
+      assertEquals(1, t.state().rollbacks);
+      assertEquals(0.5, t.state().lrScale);
+      assertTrue(log.toString().contains("rolled back"), log.toString());
+      for (float v : t.model().params().get("layer0.head.w").toFloatArray()) {
+        assertTrue(Float.isFinite(v), "no NaN reached the weights");
+      }
+    }
+  }
+
+  private static boolean differs(float[] a, float[] b) {
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] != b[i]) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,113 @@
+package org.tarflowlm.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.layout.FlowPane;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.testfx.framework.junit5.ApplicationTest;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** Drives the real window headlessly (Monocle) as a user would: type, generate, stop, step layers, switch models. */
+class ExplorerWindowTest extends ApplicationTest {
+  private static Path models;
+  private AppViewModel app;
+  private LayersViewModel layers;
+  private ModelWorker worker;
+
+  @Override
+  public void start(Stage stage) throws Exception {
+    models = Files.createTempDirectory("tarflowlm-ui");
+    TinyModels.flow(models, "mixd-p1", 1);
+    TinyModels.flow(models, "mixd-p2", 2);
+    TinyModels.corrupt(models, "broken");
+    worker = new ModelWorker(Platform::runLater);
+    app = new AppViewModel(worker, models, "cpu");
+    GenerateViewModel generate = new GenerateViewModel(app, Platform::runLater);
+    layers = new LayersViewModel(app);
+    RefinementViewModel refinement = new RefinementViewModel(app, Platform::runLater);
+    MainView view = new MainView(app, generate, layers, refinement);
+    Scene scene = new Scene(view, 1200, 760);
+    scene.getStylesheets().add(ExplorerApp.class.getResource("explorer.css").toExternalForm());
+    stage.setScene(scene);
+    stage.show();
+    app.scanModels();
+    app.selectedModelProperty().set(models.resolve("mixd-p1"));
+  }
+
+  @AfterAll
+  static void cleanUp() throws Exception {
+    if (models != null) {
+      try (var files = Files.walk(models)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private void waitFor(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+    WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, condition);
+  }
+
+  @Test
+  void typingAPromptAndGeneratingShadesEveryCharacter() throws Exception {
+    waitFor(() -> app.runtime() != null);
+    clickOn("#prompt").eraseText(40).write("Once upon");
+    Label note = lookup(".note").queryAs(Label.class);
+    assertEquals("the model reads: \"once upon\"", note.getText());
+    clickOn("#generate");
+    waitFor(() -> !lookup("#summary").queryAs(Label.class).getText().isEmpty());
+    FlowPane scored = lookup("#scored").queryAs(FlowPane.class);
+    assertEquals(9 + 120, scored.getChildren().size());
+    assertTrue(lookup("#summary").queryAs(Label.class).getText().contains("bits/char"));
+    assertEquals("CPU", lookup("#device").queryAs(Label.class).getText());
+  }
+
+  @Test
+  void stopInterruptsAGeneration() throws Exception {
+    waitFor(() -> app.runtime() != null);
+    clickOn("#generate");
+    clickOn("#stop");
+    waitFor(() -> "stopped".equals(lookup("#summary").queryAs(Label.class).getText())
+        || lookup("#summary").queryAs(Label.class).getText().contains("bits/char"));
+    assertFalse(lookup("#generate").queryButton().isDisabled(), "Generate is available again");
+  }
+
+  @Test
+  void layerStepperStepsBetweenTextAndNoise() throws Exception {
+    waitFor(() -> app.runtime() != null);
+    clickOn("#tab-flow-layers");
+    clickOn("#layers-text").eraseText(60).write("hello world");
+    clickOn("#trace");
+    waitFor(() -> layers.traceProperty().get() != null);
+    WaitForAsyncUtils.waitForFxEvents();
+    assertEquals(3, lookup(".layer-row").queryAll().size(), "z and two layers");
+    clickOn("#step-forward");
+    clickOn("#step-forward");
+    assertEquals(2, layers.currentProperty().get());
+    clickOn("#step-forward");
+    assertEquals(2, layers.currentProperty().get(), "u is the last state");
+    clickOn("#step-back");
+    assertEquals(1, layers.currentProperty().get());
+    assertTrue(lookup(".layer-row.current").tryQuery().isPresent());
+  }
+
+  @Test
+  void switchingModelsAndOpeningACorruptOneKeepsTheWindowUsable() throws Exception {
+    waitFor(() -> app.runtime() != null);
+    interact(() -> app.selectedModelProperty().set(models.resolve("mixd-p2")));
+    waitFor(() -> app.runtime().folder().endsWith("mixd-p2"));
+    assertTrue(lookup("#status").queryAs(Label.class).getText().contains("P=2"));
+    interact(() -> app.selectedModelProperty().set(models.resolve("broken")));
+    waitFor(() -> lookup("#status").queryAs(Label.class).getText().startsWith("could not open"));
+    assertTrue(app.runtime().folder().endsWith("mixd-p2"), "the last good model stays open");
+  }
+}

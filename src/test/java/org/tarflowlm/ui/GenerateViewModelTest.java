@@ -1,0 +1,102 @@
+package org.tarflowlm.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Generate view's state and commands, without a window: results arrive on a queue the test drains. */
+class GenerateViewModelTest {
+  private final BlockingQueue<Runnable> uiQueue = new ArrayBlockingQueue<>(100_000);
+  private final ModelWorker worker = new ModelWorker(uiQueue::add);
+
+  @AfterEach
+  void close() {
+    worker.close();
+  }
+
+  /** Runs UI callbacks until the condition holds. */
+  private void runUiUntil(java.util.function.BooleanSupplier done) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!done.getAsBoolean()) {
+      Runnable r = uiQueue.poll(100, TimeUnit.MILLISECONDS);
+      if (r != null) {
+        r.run();
+      }
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out");
+      }
+    }
+  }
+
+  private AppViewModel app(Path models) throws Exception {
+    AppViewModel app = new AppViewModel(worker, models, "cpu");
+    app.scanModels();
+    app.selectedModelProperty().set(models.resolve("mixd-p1"));
+    runUiUntil(() -> app.runtime() != null);
+    return app;
+  }
+
+  @Test
+  void generateScoresEveryCharacter(@TempDir Path models) throws Exception {
+    TinyModels.flow(models, "mixd-p1", 1);
+    AppViewModel app = app(models);
+    GenerateViewModel vm = new GenerateViewModel(app, uiQueue::add);
+    vm.promptProperty().set("Hello");
+    vm.lengthProperty().set(20);
+    vm.generate();
+    assertTrue(vm.runningProperty().get());
+    runUiUntil(() -> !vm.runningProperty().get());
+    assertEquals("", vm.errorProperty().get());
+    assertNotNull(vm.resultProperty().get());
+    assertEquals(25, vm.cells().size(), "prompt and continuation, one cell each");
+    assertTrue(vm.cells().get(0).prompt());
+    assertFalse(vm.cells().get(24).prompt());
+    assertEquals(5, vm.cells().get(10).alternatives().size());
+    assertTrue(vm.summaryProperty().get().contains("bits/char"), vm.summaryProperty().get());
+    assertEquals("the model reads: \"hello\"", vm.normalizationProperty().get());
+  }
+
+  @Test
+  void stopEndsTheGeneration(@TempDir Path models) throws Exception {
+    TinyModels.flow(models, "mixd-p1", 1);
+    AppViewModel app = app(models);
+    GenerateViewModel vm = new GenerateViewModel(app, uiQueue::add);
+    vm.lengthProperty().set(60);
+    vm.generate();
+    vm.stop();
+    runUiUntil(() -> !vm.runningProperty().get());
+    assertEquals("stopped", vm.summaryProperty().get());
+    assertTrue(vm.cells().isEmpty());
+  }
+
+  @Test
+  void tooLongARequestIsAClearMessage(@TempDir Path models) throws Exception {
+    TinyModels.flow(models, "mixd-p1", 1);
+    AppViewModel app = app(models);
+    GenerateViewModel vm = new GenerateViewModel(app, uiQueue::add);
+    vm.lengthProperty().set(500);
+    vm.generate();
+    runUiUntil(() -> !vm.runningProperty().get() && !vm.errorProperty().get().isEmpty());
+    assertTrue(vm.errorProperty().get().contains("context of 160"), vm.errorProperty().get());
+  }
+
+  @Test
+  void corruptModelFolderIsReportedAndNothingIsLost(@TempDir Path models) throws Exception {
+    TinyModels.flow(models, "mixd-p1", 1);
+    TinyModels.corrupt(models, "broken");
+    AppViewModel app = app(models);
+    app.selectedModelProperty().set(models.resolve("broken"));
+    runUiUntil(() -> !app.loadingProperty().get() && app.statusProperty().get().startsWith("could not open"));
+    assertTrue(app.statusProperty().get().contains("model.safetensors"), app.statusProperty().get());
+    assertEquals(models.resolve("mixd-p1"), app.runtime().folder(), "the open model stays usable");
+  }
+}
