@@ -37,7 +37,7 @@ public final class DeviceChoice {
   public static String engineFlavour() {
     Engine.getInstance(); // loads the library
     String path = ai.djl.pytorch.jni.LibUtils.getLibtorchPath();
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\d+\\.\\d+\\.\\d+-([a-z0-9]+)-").matcher(path);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("-(cpu|cu\\d+)(-precxx11)?-linux").matcher(path);
     return m.find() ? m.group(1) : "unknown (" + path + ")";
   }
 

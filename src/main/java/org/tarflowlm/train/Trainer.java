@@ -150,11 +150,12 @@ public final class Trainer {
   }
 
   /**
-   * Times {@code steps} optimizer steps after one warm-up step, without evaluating or writing
+   * Times {@code steps} optimizer steps after two warm-up steps, without evaluating or writing
    * anything: training characters per second, for benchmarks.
    */
   public double measureCharsPerSecond(int steps) throws IOException {
     setTrainable(state.stage);
+    step();
     step();
     long start = System.nanoTime();
     for (int i = 0; i < steps; i++) {

@@ -9,14 +9,12 @@ import javafx.scene.control.Slider;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
-import org.jfree.chart.ChartFactory;
-import org.jfree.chart.JFreeChart;
 import org.jfree.chart.fx.ChartViewer;
-import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.tarflowlm.runtime.ForwardTrace;
 import org.tarflowlm.runtime.LayerTrace;
@@ -77,9 +75,7 @@ final class LayersView extends BorderPane {
     scroll.setFitToWidth(true);
     setCenter(scroll);
 
-    JFreeChart chart = ChartFactory.createBarChart("Bits of the text by term", null, "bits", bits,
-        PlotOrientation.HORIZONTAL, false, true, false);
-    ChartViewer viewer = new ChartViewer(chart);
+    ChartViewer viewer = Charts.bars("Bits of the text by term", null, "bits", bits, true);
     viewer.setPrefWidth(340);
     setRight(viewer);
     vm.traceProperty().addListener((o, a, t) -> show(t));
@@ -114,8 +110,8 @@ final class LayersView extends BorderPane {
     }
     Label title = new Label(head);
     title.getStyleClass().add("row-title");
-    HBox chars = new HBox();
-    HBox dets = new HBox();
+    FlowPane chars = new FlowPane();
+    FlowPane dets = new FlowPane();
     double maxDet = 1e-9;
     if (s.logDet() != null) {
       for (float v : s.logDet()) {

@@ -11,14 +11,12 @@ import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Slider;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.util.Duration;
-import org.jfree.chart.ChartFactory;
-import org.jfree.chart.JFreeChart;
 import org.jfree.chart.fx.ChartViewer;
-import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.tarflowlm.runtime.PassResult;
 
@@ -84,9 +82,7 @@ final class RefinementView extends BorderPane {
     ScrollPane scroll = new ScrollPane(lines);
     scroll.setFitToWidth(true);
     setCenter(scroll);
-    JFreeChart chart = ChartFactory.createBarChart("Characters changed per pass", "pass", "characters", changes,
-        PlotOrientation.VERTICAL, false, true, false);
-    ChartViewer viewer = new ChartViewer(chart);
+    ChartViewer viewer = Charts.bars("Characters changed per pass", "pass", "characters", changes, false);
     viewer.setPrefSize(320, 260);
     setRight(viewer);
     vm.passes().addListener((ListChangeListener<PassResult>) c -> redraw());
@@ -104,18 +100,17 @@ final class RefinementView extends BorderPane {
     String previous = null;
     int i = 0;
     for (PassResult p : vm.passes()) {
-      HBox line = new HBox();
-      line.getStyleClass().add("pass-line");
-      Label head = new Label(String.format("it %d, layer %d", p.iteration() + 1, p.layer()));
+      FlowPane chars = new FlowPane();
+      Label head = new Label(String.format("iteration %d, after layer %d (%d changed)", p.iteration() + 1, p.layer(), p.changed()));
       head.getStyleClass().add("pass-head");
-      head.setMinWidth(110);
-      line.getChildren().add(head);
+      VBox line = new VBox(2, head, chars);
+      line.getStyleClass().add("pass-line");
       for (int k = 0; k < p.text().length(); k++) {
         char c = p.text().charAt(k);
         Label l = new Label(c == ' ' ? "\u00a0" : String.valueOf(c));
         boolean changed = previous != null && (k >= previous.length() || previous.charAt(k) != c);
         l.getStyleClass().add(changed ? "changed" : "cell-plain");
-        line.getChildren().add(l);
+        chars.getChildren().add(l);
       }
       line.setUserData(i);
       lines.getChildren().add(line);

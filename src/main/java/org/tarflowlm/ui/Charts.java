@@ -1,0 +1,32 @@
+package org.tarflowlm.ui;
+
+import java.awt.Color;
+import java.awt.Font;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.fx.ChartViewer;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.data.category.CategoryDataset;
+
+/** Bar charts in the explorer's look: white plot, palette colour, no gradients. */
+final class Charts {
+  private Charts() {}
+
+  static ChartViewer bars(String title, String categoryAxis, String valueAxis, CategoryDataset data, boolean horizontal) {
+    JFreeChart chart = ChartFactory.createBarChart(title, categoryAxis, valueAxis, data,
+        horizontal ? PlotOrientation.HORIZONTAL : PlotOrientation.VERTICAL, false, true, false);
+    chart.getTitle().setFont(new Font("SansSerif", Font.BOLD, 13));
+    chart.setBackgroundPaint(Color.WHITE);
+    CategoryPlot plot = chart.getCategoryPlot();
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setRangeGridlinePaint(new Color(0xd0d3dc));
+    BarRenderer renderer = (BarRenderer) plot.getRenderer();
+    renderer.setBarPainter(new StandardBarPainter());
+    renderer.setShadowVisible(false);
+    renderer.setSeriesPaint(0, new Color(0x31688e));
+    return new ChartViewer(chart);
+  }
+}
