@@ -159,6 +159,27 @@ public final class ModelRuntime implements AutoCloseable {
     return errors;
   }
 
+  /** The codebook means, one row per symbol: [V][d] (flow models only). */
+  public synchronized float[][] codebookMeans() {
+    NDArray mu = flow("a codebook").codebook().mu();
+    float[] flat = Host.floats(mu);
+    int d = (int) mu.getShape().get(1);
+    float[][] out = new float[flat.length / d][d];
+    for (int k = 0; k < out.length; k++) {
+      System.arraycopy(flat, k * d, out[k], 0, d);
+    }
+    return out;
+  }
+
+  /** The 2-D projection and coarse-to-fine measures of a trace's latents, with or without the codebook. */
+  public LatentGeometry geometry(ForwardTrace trace, boolean withCodebook) {
+    float[][][] states = new float[trace.states().size()][][];
+    for (int s = 0; s < states.length; s++) {
+      states[s] = trace.states().get(s).latents();
+    }
+    return LatentGeometry.of(states, withCodebook ? codebookMeans() : null);
+  }
+
   private TarFlowLM flow(String what) {
     if (model instanceof TarFlowLM flow) {
       return flow;

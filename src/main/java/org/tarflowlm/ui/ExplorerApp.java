@@ -24,11 +24,10 @@ public final class ExplorerApp extends Application {
     Path modelsDir = Path.of(System.getenv().getOrDefault("TARFLOWLM_MODELS", "models"));
     worker = new ModelWorker(Platform::runLater);
     app = new AppViewModel(worker, modelsDir, System.getenv().getOrDefault("TARFLOWLM_DEVICE", "auto"));
-    generate = new GenerateViewModel(app, Platform::runLater);
+    Workspace ws = new Workspace(app, Platform::runLater);
+    generate = ws.generate;
     generate.promptProperty().set(settings.lastPrompt());
-    LayersViewModel layers = new LayersViewModel(app);
-    RefinementViewModel refinement = new RefinementViewModel(app, Platform::runLater);
-    MainView view = new MainView(app, generate, layers, refinement);
+    MainView view = new MainView(ws);
     Scene scene = new Scene(view, settings.width(), settings.height());
     scene.getStylesheets().add(ExplorerApp.class.getResource("explorer.css").toExternalForm());
     stage.setTitle("TarFlowLM Explorer");
@@ -47,7 +46,7 @@ public final class ExplorerApp extends Application {
     }
     String shots = System.getenv("TARFLOWLM_SCREENSHOTS");
     if (shots != null) {
-      new Screenshots(view, app, generate, layers, refinement, Path.of(shots), stage).start();
+      new Screenshots(view, ws, Path.of(shots), stage).start();
     }
   }
 

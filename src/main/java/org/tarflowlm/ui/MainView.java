@@ -21,7 +21,8 @@ import javafx.stage.DirectoryChooser;
 final class MainView extends BorderPane {
   private final TabPane tabs = new TabPane();
 
-  MainView(AppViewModel app, GenerateViewModel generate, LayersViewModel layers, RefinementViewModel refinement) {
+  MainView(Workspace ws) {
+    AppViewModel app = ws.app;
     getStyleClass().add("main-view");
     ComboBox<Path> picker = new ComboBox<>(app.models());
     picker.setId("model-picker");
@@ -57,9 +58,10 @@ final class MainView extends BorderPane {
 
     tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
     tabs.getTabs().addAll(
-        tab("Generate", new GenerateView(generate)),
-        tab("Flow layers", new LayersView(layers)),
-        tab("Multi-pass refinement", new RefinementView(refinement)));
+        tab("Generate", new GenerateView(ws.generate)),
+        tab("Flow layers", new LayersView(ws.layers)),
+        tab("Latent trajectories", new TrajectoryView(ws.trajectory)),
+        tab("Multi-pass refinement", new RefinementView(ws.refinement)));
     setCenter(tabs);
 
     Label status = new Label();

@@ -22,41 +22,44 @@ import javax.imageio.ImageIO;
 final class Screenshots {
   private static final Logger LOG = Logger.getLogger(Screenshots.class.getName());
   private final MainView view;
-  private final AppViewModel app;
-  private final GenerateViewModel generate;
-  private final LayersViewModel layers;
-  private final RefinementViewModel refinement;
+  private final Workspace ws;
   private final Path dir;
   private final Stage stage;
 
-  Screenshots(MainView view, AppViewModel app, GenerateViewModel generate, LayersViewModel layers,
-      RefinementViewModel refinement, Path dir, Stage stage) {
+  Screenshots(MainView view, Workspace ws, Path dir, Stage stage) {
     this.view = view;
-    this.app = app;
-    this.generate = generate;
-    this.layers = layers;
-    this.refinement = refinement;
+    this.ws = ws;
     this.dir = dir;
     this.stage = stage;
   }
 
   void start() {
-    whenFalse(app.loadingProperty(), () -> {
-      view.tabs().getSelectionModel().select(0);
-      generate.generate();
-      whenFalse(generate.runningProperty(), () -> shoot("generate.png", () -> {
-        view.tabs().getSelectionModel().select(1);
-        layers.run();
-        whenFalse(layers.runningProperty(), () -> {
-          layers.currentProperty().set(1);
+    whenFalse(ws.app.loadingProperty(), () -> {
+      select("tab-generate");
+      ws.generate.generate();
+      whenFalse(ws.generate.runningProperty(), () -> shoot("generate.png", () -> {
+        select("tab-flow-layers");
+        ws.layers.run();
+        whenFalse(ws.layers.runningProperty(), () -> {
+          ws.layers.currentProperty().set(1);
           shoot("layers.png", () -> {
-            view.tabs().getSelectionModel().select(2);
-            refinement.run();
-            whenFalse(refinement.runningProperty(), () -> shoot("refinement.png", Platform::exit));
+            select("tab-latent-trajectories");
+            ws.layers.currentProperty().set(ws.layers.states() - 1);
+            ws.trajectory.selectedProperty().set(4);
+            shoot("trajectories.png", () -> {
+              select("tab-multi-pass-refinement");
+              ws.refinement.run();
+              whenFalse(ws.refinement.runningProperty(), () -> shoot("refinement.png", Platform::exit));
+            });
           });
         });
       }));
     });
+  }
+
+  private void select(String tabId) {
+    view.tabs().getTabs().stream().filter(t -> tabId.equals(t.getId())).findFirst()
+        .ifPresent(t -> view.tabs().getSelectionModel().select(t));
   }
 
   /** Runs {@code then} once the property has become true and then false again (a job started and ended). */

@@ -32,10 +32,9 @@ class ExplorerWindowTest extends ApplicationTest {
     TinyModels.corrupt(models, "broken");
     worker = new ModelWorker(Platform::runLater);
     app = new AppViewModel(worker, models, "cpu");
-    GenerateViewModel generate = new GenerateViewModel(app, Platform::runLater);
-    layers = new LayersViewModel(app);
-    RefinementViewModel refinement = new RefinementViewModel(app, Platform::runLater);
-    MainView view = new MainView(app, generate, layers, refinement);
+    Workspace ws = new Workspace(app, Platform::runLater);
+    layers = ws.layers;
+    MainView view = new MainView(ws);
     Scene scene = new Scene(view, 1200, 760);
     scene.getStylesheets().add(ExplorerApp.class.getResource("explorer.css").toExternalForm());
     stage.setScene(scene);

@@ -1,0 +1,175 @@
+package org.tarflowlm.ui;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.util.List;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.cell.PropertyValueFactory;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.annotations.XYTextAnnotation;
+import org.jfree.chart.fx.ChartViewer;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.tarflowlm.model.Vocabulary;
+import org.tarflowlm.runtime.ForwardTrace;
+import org.tarflowlm.runtime.LatentGeometry;
+
+/**
+ * Latent trajectories: a PCA plane in which every character position is a path from its latent
+ * in z to its latent in the layer shown; the codebook means are labelled points; the selected
+ * position's path is drawn strong. Beside it, the coarse-to-fine measures per layer.
+ */
+final class TrajectoryView extends BorderPane {
+  private final TrajectoryViewModel vm;
+  private final ChartViewer viewer;
+  private final TableView<Row> table = new TableView<>();
+  private final Label explained = new Label();
+
+  /** One row of the measures table. */
+  public record Row(String state, String meanNorm, String meanCosine, String participation, String movement) {
+    public String getState() {
+      return state;
+    }
+
+    public String getMeanNorm() {
+      return meanNorm;
+    }
+
+    public String getMeanCosine() {
+      return meanCosine;
+    }
+
+    public String getParticipation() {
+      return participation;
+    }
+
+    public String getMovement() {
+      return movement;
+    }
+  }
+
+  TrajectoryView(TrajectoryViewModel vm) {
+    this.vm = vm;
+    getStyleClass().add("trajectory-view");
+    JFreeChart chart = ChartFactory.createXYLineChart(null, "PC 1", "PC 2", new XYSeriesCollection(),
+        PlotOrientation.VERTICAL, false, true, false);
+    chart.setBackgroundPaint(Color.WHITE);
+    chart.getXYPlot().setBackgroundPaint(Color.WHITE);
+    viewer = new ChartViewer(chart);
+    Spinner<Integer> position = new Spinner<>(-1, 4096, -1);
+    position.setId("trajectory-position");
+    position.setEditable(true);
+    position.setPrefWidth(90);
+    position.valueProperty().addListener((o, a, b) -> vm.selectedProperty().set(b));
+    vm.selectedProperty().addListener((o, a, b) -> position.getValueFactory().setValue(b.intValue()));
+    CheckBox codebook = new CheckBox("fit on the codebook too");
+    codebook.selectedProperty().bindBidirectional(vm.withCodebookProperty());
+    Label hint = new Label("Trace a text in Flow layers; step layers there or here with the stepper.");
+    hint.getStyleClass().add("note");
+    HBox controls = new HBox(10, new Label("Highlight position"), position, codebook, explained, hint);
+    controls.setAlignment(Pos.CENTER_LEFT);
+    controls.setPadding(new Insets(10));
+    setTop(controls);
+    setCenter(viewer);
+    table.setId("measures");
+    table.getColumns().addAll(List.of(column("state", "state", 150), column("mean norm", "meanNorm", 80),
+        column("mean cos", "meanCosine", 80), column("particip.", "participation", 80),
+        column("centroid move", "movement", 100)));
+    table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
+    Label title = new Label("Coarse-to-fine measures per layer");
+    title.getStyleClass().add("row-title");
+    VBox side = new VBox(6, title, table);
+    side.setPadding(new Insets(10));
+    side.setPrefWidth(520);
+    setRight(side);
+    vm.geometryProperty().addListener((o, a, g) -> redraw());
+    vm.selectedProperty().addListener((o, a, b) -> redraw());
+    vm.layerProperty().addListener((o, a, b) -> redraw());
+  }
+
+  private static TableColumn<Row, String> column(String title, String property, double width) {
+    TableColumn<Row, String> c = new TableColumn<>(title);
+    c.setCellValueFactory(new PropertyValueFactory<>(property));
+    c.setPrefWidth(width);
+    return c;
+  }
+
+  private void redraw() {
+    LatentGeometry g = vm.geometryProperty().get();
+    ForwardTrace t = vm.traceProperty().get();
+    XYPlot plot = viewer.getChart().getXYPlot();
+    plot.clearAnnotations();
+    XYSeriesCollection data = new XYSeriesCollection();
+    table.getItems().clear();
+    if (g == null || t == null) {
+      plot.setDataset(data);
+      return;
+    }
+    explained.setText(String.format("the plane keeps %.0f%% of the variance", 100 * g.explained()));
+    int upTo = Math.min(vm.layerProperty().get(), g.paths().length - 1);
+    int selected = vm.selectedProperty().get();
+    int chars = g.paths()[0].length;
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+    for (int p = 0; p < chars; p++) {
+      XYSeries s = new XYSeries("position " + p, false);
+      for (int l = 0; l <= upTo; l++) {
+        s.add(g.paths()[l][p][0], g.paths()[l][p][1]);
+      }
+      data.addSeries(s);
+      int idx = data.getSeriesCount() - 1;
+      boolean on = p == selected;
+      java.awt.Color c = awt(BitsPalette.scale(chars == 1 ? 0.5 : p / (double) (chars - 1)));
+      renderer.setSeriesPaint(idx, selected < 0 || on ? c : new Color(200, 200, 205));
+      renderer.setSeriesStroke(idx, new BasicStroke(on ? 3f : 1f));
+      renderer.setSeriesShapesVisible(idx, true);
+      double[] end = g.paths()[upTo][p];
+      if (selected < 0 || on) {
+        XYTextAnnotation label = new XYTextAnnotation(String.valueOf(t.scored().charAt(p)), end[0], end[1]);
+        label.setFont(new Font("SansSerif", on ? Font.BOLD : Font.PLAIN, on ? 14 : 10));
+        plot.addAnnotation(label);
+      }
+    }
+    if (g.codebook() != null) {
+      XYSeries cb = new XYSeries("codebook", false);
+      for (int k = 0; k < g.codebook().length; k++) {
+        cb.add(g.codebook()[k][0], g.codebook()[k][1]);
+        char ch = Vocabulary.symbol(k);
+        XYTextAnnotation a = new XYTextAnnotation(ch == ' ' ? "\u2423" : String.valueOf(ch), g.codebook()[k][0], g.codebook()[k][1]);
+        a.setFont(new Font("SansSerif", Font.BOLD, 12));
+        a.setPaint(new Color(0x44, 0x01, 0x54));
+        plot.addAnnotation(a);
+      }
+      data.addSeries(cb);
+      int idx = data.getSeriesCount() - 1;
+      renderer.setSeriesLinesVisible(idx, false);
+      renderer.setSeriesPaint(idx, new Color(0xfd, 0xe7, 0x25));
+    }
+    plot.setRenderer(renderer);
+    plot.setDataset(data);
+    for (int l = 0; l < g.measures().size(); l++) {
+      LatentGeometry.Measures m = g.measures().get(l);
+      table.getItems().add(new Row(t.states().get(l).label(), String.format("%.3f", m.meanNorm()),
+          String.format("%.3f", m.meanCosine()), String.format("%.2f", m.participationRatio()),
+          l == 0 ? "-" : String.format("%.3f", m.centroidMovement())));
+    }
+    table.getSelectionModel().select(upTo);
+  }
+
+  private static Color awt(javafx.scene.paint.Color c) {
+    return new Color((float) c.getRed(), (float) c.getGreen(), (float) c.getBlue());
+  }
+}

@@ -1,0 +1,74 @@
+package org.tarflowlm.ui;
+
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import org.tarflowlm.runtime.ForwardTrace;
+import org.tarflowlm.runtime.LatentGeometry;
+import org.tarflowlm.runtime.ModelRuntime;
+
+/**
+ * Latent trajectories of the run the layer stepper traced: the projection, the selected position,
+ * and the layer shown (shared with the stepper, so both step together).
+ */
+public final class TrajectoryViewModel {
+  private final AppViewModel app;
+  private final LayersViewModel layers;
+  private final ObjectProperty<LatentGeometry> geometry = new SimpleObjectProperty<>();
+  private final IntegerProperty selected = new SimpleIntegerProperty(-1);
+  private final BooleanProperty withCodebook = new SimpleBooleanProperty(true);
+  private final StringProperty error = new SimpleStringProperty("");
+
+  public TrajectoryViewModel(AppViewModel app, LayersViewModel layers) {
+    this.app = app;
+    this.layers = layers;
+    layers.traceProperty().addListener((o, a, t) -> refresh());
+    withCodebook.addListener((o, a, b) -> refresh());
+  }
+
+  public ObjectProperty<LatentGeometry> geometryProperty() {
+    return geometry;
+  }
+
+  /** The position whose path is highlighted (-1: none). */
+  public IntegerProperty selectedProperty() {
+    return selected;
+  }
+
+  public BooleanProperty withCodebookProperty() {
+    return withCodebook;
+  }
+
+  /** The state shown, the layer stepper's own property. */
+  public IntegerProperty layerProperty() {
+    return layers.currentProperty();
+  }
+
+  public ObjectProperty<ForwardTrace> traceProperty() {
+    return layers.traceProperty();
+  }
+
+  public StringProperty errorProperty() {
+    return error;
+  }
+
+  /** Refits the projection for the current trace in the background. */
+  public void refresh() {
+    ForwardTrace t = layers.traceProperty().get();
+    ModelRuntime rt = app.runtime();
+    if (t == null || rt == null) {
+      geometry.set(null);
+      return;
+    }
+    boolean codebook = withCodebook.get();
+    app.worker().submit(c -> rt.geometry(t, codebook), g -> {
+      selected.set(-1);
+      geometry.set(g);
+    }, () -> { }, error::set);
+  }
+}
