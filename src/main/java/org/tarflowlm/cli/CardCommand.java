@@ -1,0 +1,121 @@
+package org.tarflowlm.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.tarflowlm.io.AtomicFiles;
+import org.tarflowlm.io.ConfigJson;
+import org.tarflowlm.io.ModelFolder;
+import org.tarflowlm.io.Safetensors;
+import org.tarflowlm.model.LayerConfig;
+import org.tarflowlm.model.ModelConfig;
+import org.tarflowlm.runtime.EvalResult;
+import org.tarflowlm.runtime.GenerationListener;
+import org.tarflowlm.runtime.GenerationRequest;
+import org.tarflowlm.runtime.GenerationResult;
+import org.tarflowlm.runtime.ModelRuntime;
+import org.tarflowlm.train.Corpus;
+import org.tarflowlm.train.CorpusSplits;
+import org.tarflowlm.train.TrainConfig;
+import org.tarflowlm.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Writes a model folder's card.md from what was measured: the training run (config, steps, wall
+ * time, speed, per-stage validation) and fresh evaluations of the validation and test splits.
+ */
+@Command(name = "card", mixinStandardHelpOptions = true,
+    description = "Measure a trained model and write its card.md (copies the run's best weights first with --install).")
+final class CardCommand implements Callable<Integer> {
+  @Option(names = "--run", required = true, description = "the training run folder")
+  Path run;
+
+  @Option(names = "--model", required = true, description = "the model folder to write the card into")
+  Path model;
+
+  @Option(names = "--install", description = "copy the run's best config and weights into --model first")
+  boolean install;
+
+  @Option(names = "--splits", description = "corpus splits folder (default: ${DEFAULT-VALUE})")
+  Path splits = Path.of("data", "splits");
+
+  @Option(names = "--samples", description = "encoder samples for the importance-weighted bound (default: ${DEFAULT-VALUE})")
+  int samples = 4;
+
+  @Option(names = "--device", description = "auto, cpu or gpu (default: ${DEFAULT-VALUE})")
+  String device = "auto";
+
+  @Override
+  public Integer call() throws Exception {
+    if (install) {
+      Files.createDirectories(model);
+      Path best = run.resolve(Trainer.BEST);
+      Files.copy(best.resolve(ModelFolder.CONFIG), model.resolve(ModelFolder.CONFIG), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(best.resolve(ModelFolder.WEIGHTS), model.resolve(ModelFolder.WEIGHTS), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    TrainConfig tc = ConfigJson.read(run.resolve(Trainer.TRAIN_CONFIG), TrainConfig.class);
+    Map<String, String> meta = Safetensors.readMetadata(run.resolve(Trainer.CHECKPOINT));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> state = ConfigJson.GSON.fromJson(meta.get("state"), Map.class);
+    List<String> curves = Files.readAllLines(run.resolve(Trainer.CURVES));
+    CorpusSplits data = Corpus.load(splits);
+    StringBuilder md = new StringBuilder();
+    try (ModelRuntime rt = ModelRuntime.open(model, device)) {
+      ModelConfig cfg = rt.config();
+      boolean flow = !cfg.isBaseline();
+      int s = flow ? samples : 1;
+      EvalResult val = rt.evaluate(data.validation(), s, 1, 16, () -> false);
+      EvalResult test = rt.evaluate(data.test(), s, 1, 16, () -> false);
+      md.append("# ").append(model.getFileName()).append("\n\n");
+      md.append(flow ? "A TarFlowLM character model" : "The discrete autoregressive baseline")
+          .append(", trained with this repository's code on the State of the Union + Brown corpus (text8-style, 27 symbols: id 0 is space, 1..26 are a..z).\n\n");
+      md.append("## Layout\n\n");
+      md.append(String.format("- %s, V = %d, d = %d, P = %d, context %d characters, %,d parameters%n", cfg.type(),
+          cfg.vocabSize(), cfg.latentDim(), cfg.patchSize(), cfg.seqLen(), rt.parameterCount()));
+      int i = 1;
+      for (LayerConfig l : cfg.layers()) {
+        md.append(String.format("- %s %d: %s, %s, %d transformer blocks, width %d, %d heads%s%n", flow ? "layer" : "body",
+            i++, flow ? l.coupling().name().toLowerCase() : "causal transformer", l.direction().name().toLowerCase().replace('_', ' '),
+            l.depth(), l.width(), l.heads(), flow && l.components() > 0 ? ", K = " + l.components() : ""));
+      }
+      md.append("\n## Training\n\n");
+      md.append("Command: `bin/tarflowlm train --config configs/").append(model.getFileName()).append(".train.json --run runs/")
+          .append(model.getFileName()).append("` (resumed with `--resume` across sessions).\n\n");
+      md.append("```json\n").append(ConfigJson.GSON.toJson(tc)).append("\n```\n\n");
+      double seconds = ((Number) state.get("seconds")).doubleValue();
+      int step = ((Number) state.get("step")).intValue();
+      md.append(String.format("- steps done: %,d of %,d (%,d characters seen), wall time %.0f min on this 2-core CPU%n", step,
+          tc.totalSteps(), (long) step * tc.batch() * cfg.seqLen(), seconds / 60));
+      md.append(String.format("- training speed: %,.0f characters per second on average%n", step * (double) tc.batch() * cfg.seqLen() / seconds));
+      md.append("- best validation bpc at the end of each stage (during training, on the first ").append(tc.evalChars())
+          .append(" validation characters): ").append(state.get("stageBest")).append("\n");
+      md.append("- curves: `runs/").append(model.getFileName()).append("/curves.csv` (").append(curves.size() - 1).append(" evaluations)\n\n");
+      md.append("## Measured\n\n");
+      md.append("`bin/tarflowlm card --run runs/").append(model.getFileName()).append(" --model models/").append(model.getFileName())
+          .append("` (evaluation seed 1)\n\n");
+      md.append("| split | characters | bpc").append(flow ? " (ELBO)" : "").append(flow ? " | bpc (IW, " + s + " samples)" : "")
+          .append(" | eval char/s |\n|---|---|---|").append(flow ? "---|" : "").append("---|\n");
+      row(md, "validation", val, flow);
+      row(md, "test", test, flow);
+      md.append("\n## Samples\n\n");
+      for (long seed : new long[] {1, 2, 3}) {
+        GenerationResult g = rt.generate(GenerationRequest.of("", Math.min(200, cfg.seqLen()), 1.0, seed),
+            GenerationListener.NONE, () -> false);
+        md.append(String.format("- seed %d, temperature 1.0 (%.0f char/s): `%s`%n", seed, g.charsPerSecond(), g.text()));
+      }
+    }
+    AtomicFiles.writeString(model.resolve(ModelFolder.CARD), md.toString());
+    System.out.print(md);
+    return 0;
+  }
+
+  private static void row(StringBuilder md, String split, EvalResult r, boolean flow) {
+    md.append(String.format("| %s | %,d | %.4f |%s %,.0f |%n", split, r.chars(), r.bitsPerChar(),
+        flow ? String.format(" %.4f |", r.iwBitsPerChar()) : "", r.charsPerSecond()));
+  }
+}
