@@ -11,11 +11,16 @@ import picocli.CommandLine.Command;
         TrainCommand.class, DataCommand.class})
 public final class Main {
   public static void main(String[] args) {
+    System.exit(run(args, new java.io.PrintWriter(System.err, true)));
+  }
+
+  /** Runs a command line; returns its exit code (0 ok, 1 error, 2 bad usage). */
+  static int run(String[] args, java.io.PrintWriter err) {
     System.setProperty("ai.djl.offline", "true");
-    int code = new CommandLine(new Main())
+    return new CommandLine(new Main())
+        .setErr(err)
         .setExecutionExceptionHandler(Main::reportError)
         .execute(args);
-    System.exit(code);
   }
 
   /** Errors reach the user as one clear line on stderr and a non-zero exit code, never a stack trace. */

@@ -1,0 +1,70 @@
+package org.tarflowlm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tarflowlm.io.ModelFolder;
+import org.tarflowlm.model.CouplingType;
+import org.tarflowlm.model.Direction;
+import org.tarflowlm.model.LayerConfig;
+import org.tarflowlm.model.ModelConfig;
+import org.tarflowlm.model.TarFlowLM;
+
+/** Errors reach the user as one line on stderr and a non-zero exit code, never a stack trace. */
+class CommandLineTest {
+  private static String[] run(int expectedCode, String... args) {
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(err, true));
+    assertEquals(expectedCode, code, err.toString());
+    return new String[] {err.toString()};
+  }
+
+  @Test
+  void missingModelFolderIsAClearError(@TempDir Path dir) {
+    String err = run(1, "info", "--model", dir.resolve("nope").toString())[0];
+    assertTrue(err.startsWith("tarflowlm info: "), err);
+    assertTrue(err.contains("not a model folder"), err);
+    assertFalse(err.contains("\tat "), "no stack trace: " + err);
+  }
+
+  @Test
+  void corruptWeightsAreAClearError(@TempDir Path dir) throws Exception {
+    Path model = dir.resolve("m");
+    ModelConfig cfg = new ModelConfig(ModelConfig.TARFLOWLM, 27, 5, 1, 32,
+        List.of(new LayerConfig(CouplingType.MIXD, Direction.LEFT_TO_RIGHT, 1, 16, 2, 0)), 1);
+    try (NDManager m = NDManager.newBaseManager()) {
+      ModelFolder.save(new TarFlowLM(cfg, m), model);
+    }
+    Files.write(model.resolve(ModelFolder.WEIGHTS), new byte[] {1, 2, 3});
+    String err = run(1, "trace", "--model", model.toString(), "hello")[0];
+    assertTrue(err.contains("model.safetensors"), err);
+  }
+
+  @Test
+  void textLongerThanTheContextIsAClearError(@TempDir Path dir) throws Exception {
+    Path model = dir.resolve("m");
+    ModelConfig cfg = new ModelConfig(ModelConfig.TARFLOWLM, 27, 5, 1, 32,
+        List.of(new LayerConfig(CouplingType.MIXD, Direction.LEFT_TO_RIGHT, 1, 16, 2, 0)), 1);
+    try (NDManager m = NDManager.newBaseManager()) {
+      ModelFolder.save(new TarFlowLM(cfg, m), model);
+    }
+    String err = run(1, "trace", "--model", model.toString(), "x".repeat(40))[0];
+    assertTrue(err.contains("context of 32"), err);
+    run(0, "trace", "--model", model.toString(), "hello there");
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    String err = run(2, "generate", "--no-such-option")[0];
+    assertTrue(err.contains("Unknown option"), err);
+  }
+}
