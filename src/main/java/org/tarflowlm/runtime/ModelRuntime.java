@@ -159,6 +159,11 @@ public final class ModelRuntime implements AutoCloseable {
     return errors;
   }
 
+  /** The model's config as JSON, for run files. */
+  public String configJson() {
+    return new com.google.gson.Gson().toJson(model.config());
+  }
+
   /** The codebook means, one row per symbol: [V][d] (flow models only). */
   public synchronized float[][] codebookMeans() {
     NDArray mu = flow("a codebook").codebook().mu();

@@ -20,7 +20,7 @@ import javafx.scene.text.Text;
 import javafx.scene.text.TextFlow;
 
 /** The Generate view: a playground that shades every character by its bits under the model. */
-final class GenerateView extends BorderPane {
+final class GenerateView extends BorderPane implements Exportable {
   private final GenerateViewModel vm;
   private final FlowPane scored = new FlowPane();
   private final TextFlow streaming = new TextFlow();
@@ -80,6 +80,7 @@ final class GenerateView extends BorderPane {
     controls.setAlignment(Pos.CENTER_LEFT);
 
     Label normalization = new Label();
+    normalization.setId("normalization");
     normalization.getStyleClass().add("note");
     normalization.textProperty().bind(vm.normalizationProperty());
     Label error = new Label();
@@ -112,6 +113,22 @@ final class GenerateView extends BorderPane {
     ScrollPane scroll = new ScrollPane(body);
     scroll.setFitToWidth(true);
     setCenter(scroll);
+  }
+
+  @Override
+  public String exportName() {
+    return "generate";
+  }
+
+  @Override
+  public String csv() {
+    StringBuilder sb = new StringBuilder("position,char,bits,prompt,alternatives\n");
+    int i = 0;
+    for (CharCell c : vm.cells()) {
+      sb.append(i++).append(",\"").append(c.ch()).append("\",").append(String.format("%.5f", c.bits())).append(',')
+          .append(c.prompt()).append(",\"").append(String.join(" ", c.alternatives())).append("\"\n");
+    }
+    return vm.cells().isEmpty() ? "" : sb.toString();
   }
 
   private void redraw() {

@@ -24,7 +24,7 @@ import org.tarflowlm.runtime.LayerTrace;
  * decoder reads there shaded by its confidence and the log-det per position; a slider and buttons
  * step forward (text to noise) and backward (noise to text); a chart splits the bits by term.
  */
-final class LayersView extends BorderPane {
+final class LayersView extends BorderPane implements Exportable {
   private final LayersViewModel vm;
   private final VBox rows = new VBox(10);
   private final DefaultCategoryDataset bits = new DefaultCategoryDataset();
@@ -141,6 +141,29 @@ final class LayersView extends BorderPane {
     box.getStyleClass().add("layer-row");
     box.setUserData(s.index());
     return box;
+  }
+
+  @Override
+  public String exportName() {
+    return "layers";
+  }
+
+  @Override
+  public String csv() {
+    ForwardTrace t = vm.traceProperty().get();
+    if (t == null) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder("state,label,position,char,confidence,log_det,layer_bits\n");
+    for (LayerTrace s : t.states()) {
+      for (int i = 0; i < s.decoded().length(); i++) {
+        sb.append(s.index()).append(",\"").append(s.label()).append("\",").append(i).append(",\"")
+            .append(s.decoded().charAt(i)).append("\",").append(s.confidence()[i]).append(',')
+            .append(s.logDet() == null ? "" : String.valueOf(s.logDet()[i])).append(',')
+            .append(s.index() == 0 ? "" : String.valueOf(t.layerBits()[s.index() - 1][i])).append('\n');
+      }
+    }
+    return sb.toString();
   }
 
   private void highlight() {

@@ -7,6 +7,9 @@ import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.Tab;
@@ -16,12 +19,15 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
 
 /** The window: model picker, device indicator, one tab per view, and a status line. */
 final class MainView extends BorderPane {
   private final TabPane tabs = new TabPane();
+  private final Workspace ws;
 
   MainView(Workspace ws) {
+    this.ws = ws;
     AppViewModel app = ws.app;
     getStyleClass().add("main-view");
     ComboBox<Path> picker = new ComboBox<>(app.models());
@@ -50,7 +56,25 @@ final class MainView extends BorderPane {
     HBox.setHgrow(spacer, Priority.ALWAYS);
     Label title = new Label("TarFlowLM Explorer");
     title.getStyleClass().add("title");
-    HBox bar = new HBox(10, title, spacer, new Label("Model"), picker, open, loading, device);
+    MenuButton export = new MenuButton("Export");
+    export.setId("export");
+    MenuItem png = new MenuItem("PNG of this view...");
+    png.setOnAction(e -> choose("png", "PNG image", f -> exportPng(f)));
+    MenuItem csv = new MenuItem("CSV of this view's numbers...");
+    csv.setOnAction(e -> choose("csv", "CSV", f -> exportCsv(f)));
+    MenuItem save = new MenuItem("Save run (JSON trace)...");
+    save.setOnAction(e -> choose("json", "Run trace", ws::save));
+    MenuItem openRun = new MenuItem("Open run (JSON trace)...");
+    openRun.setOnAction(e -> {
+      FileChooser chooser = new FileChooser();
+      chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("Run trace", "*.json"));
+      File f = chooser.showOpenDialog(getScene().getWindow());
+      if (f != null) {
+        attempt(() -> ws.open(f.toPath()), "could not open " + f.getName());
+      }
+    });
+    export.getItems().addAll(png, csv, new SeparatorMenuItem(), save, openRun);
+    HBox bar = new HBox(10, title, spacer, new Label("Model"), picker, open, export, loading, device);
     bar.setAlignment(Pos.CENTER_LEFT);
     bar.setPadding(new Insets(8, 10, 8, 10));
     bar.getStyleClass().add("top-bar");
@@ -74,6 +98,58 @@ final class MainView extends BorderPane {
 
   TabPane tabs() {
     return tabs;
+  }
+
+  /** An action on a file that may fail with a message for the status line. */
+  interface FileAction {
+    void run(Path file) throws Exception;
+  }
+
+  private interface Attempt {
+    void run() throws Exception;
+  }
+
+  private void choose(String extension, String description, FileAction action) {
+    FileChooser chooser = new FileChooser();
+    chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter(description, "*." + extension));
+    chooser.setInitialFileName(current().map(Exportable::exportName).orElse("run") + "." + extension);
+    File f = chooser.showSaveDialog(getScene().getWindow());
+    if (f != null) {
+      attempt(() -> {
+        action.run(f.toPath());
+        ws.app.statusProperty().set("saved " + f);
+      }, "could not save " + f.getName());
+    }
+  }
+
+  private void attempt(Attempt a, String what) {
+    try {
+      a.run();
+    } catch (Exception e) {
+      java.util.logging.Logger.getLogger(MainView.class.getName()).log(java.util.logging.Level.WARNING, what, e);
+      ws.app.statusProperty().set(what + ": " + ModelWorker.message(e));
+    }
+  }
+
+  private java.util.Optional<Exportable> current() {
+    Tab t = tabs.getSelectionModel().getSelectedItem();
+    return t != null && t.getContent() instanceof Exportable ex ? java.util.Optional.of(ex) : java.util.Optional.empty();
+  }
+
+  /** Saves a PNG of the selected view. */
+  void exportPng(Path file) throws java.io.IOException {
+    Tab t = tabs.getSelectionModel().getSelectedItem();
+    javafx.scene.image.WritableImage img = t.getContent().snapshot(null, null);
+    javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(img, null), "png", file.toFile());
+  }
+
+  /** Saves the selected view's numbers as CSV. */
+  void exportCsv(Path file) throws java.io.IOException {
+    String csv = current().map(Exportable::csv).orElse("");
+    if (csv.isEmpty()) {
+      throw new IllegalStateException("this view shows no run yet");
+    }
+    java.nio.file.Files.writeString(file, csv);
   }
 
   private static Tab tab(String name, javafx.scene.Node content) {

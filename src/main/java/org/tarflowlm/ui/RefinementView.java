@@ -25,7 +25,7 @@ import org.tarflowlm.runtime.PassResult;
  * changed since the previous pass highlighted; a timeline to scrub, a play button, and a chart of
  * the characters changed per pass.
  */
-final class RefinementView extends BorderPane {
+final class RefinementView extends BorderPane implements Exportable {
   private final RefinementViewModel vm;
   private final VBox lines = new VBox(4);
   private final Slider timeline = new Slider(0, 0, 0);
@@ -86,6 +86,22 @@ final class RefinementView extends BorderPane {
     viewer.setPrefSize(320, 260);
     setRight(viewer);
     vm.passes().addListener((ListChangeListener<PassResult>) c -> redraw());
+  }
+
+  @Override
+  public String exportName() {
+    return "refinement";
+  }
+
+  @Override
+  public String csv() {
+    StringBuilder sb = new StringBuilder("pass,iteration,layer,changed,text\n");
+    int i = 0;
+    for (PassResult p : vm.passes()) {
+      sb.append(i++).append(',').append(p.iteration()).append(',').append(p.layer()).append(',').append(p.changed())
+          .append(",\"").append(p.text()).append("\"\n");
+    }
+    return vm.passes().isEmpty() ? "" : sb.toString();
   }
 
   private void step() {

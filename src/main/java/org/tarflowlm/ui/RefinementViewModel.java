@@ -30,6 +30,8 @@ public final class RefinementViewModel {
   private final IntegerProperty shown = new SimpleIntegerProperty(-1);
   private final BooleanProperty running = new SimpleBooleanProperty();
   private final StringProperty error = new SimpleStringProperty("");
+  private final javafx.beans.property.ObjectProperty<org.tarflowlm.runtime.GenerationResult> result =
+      new javafx.beans.property.SimpleObjectProperty<>();
   private ModelWorker.Handle handle;
 
   public RefinementViewModel(AppViewModel app, Executor ui) {
@@ -56,6 +58,11 @@ public final class RefinementViewModel {
   /** Index of the pass the timeline is on (-1 before any). */
   public IntegerProperty shownProperty() {
     return shown;
+  }
+
+  /** The last finished generation. */
+  public javafx.beans.property.ObjectProperty<org.tarflowlm.runtime.GenerationResult> resultProperty() {
+    return result;
   }
 
   public BooleanProperty runningProperty() {
@@ -93,7 +100,10 @@ public final class RefinementViewModel {
       }
     };
     handle = app.worker().submit(cancelled -> rt.generate(req, listener, cancelled),
-        r -> running.set(false), () -> running.set(false), msg -> {
+        r -> {
+          running.set(false);
+          result.set(r);
+        }, () -> running.set(false), msg -> {
           running.set(false);
           error.set(msg);
         });

@@ -33,7 +33,7 @@ import org.tarflowlm.runtime.LatentGeometry;
  * in z to its latent in the layer shown; the codebook means are labelled points; the selected
  * position's path is drawn strong. Beside it, the coarse-to-fine measures per layer.
  */
-final class TrajectoryView extends BorderPane {
+final class TrajectoryView extends BorderPane implements Exportable {
   private final TrajectoryViewModel vm;
   private final ChartViewer viewer;
   private final TableView<Row> table = new TableView<>();
@@ -99,6 +99,29 @@ final class TrajectoryView extends BorderPane {
     vm.geometryProperty().addListener((o, a, g) -> redraw());
     vm.selectedProperty().addListener((o, a, b) -> redraw());
     vm.layerProperty().addListener((o, a, b) -> redraw());
+  }
+
+  @Override
+  public String exportName() {
+    return "trajectories";
+  }
+
+  @Override
+  public String csv() {
+    LatentGeometry g = vm.geometryProperty().get();
+    if (g == null) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder("state,position,pc1,pc2,state_mean_norm,state_mean_cosine,state_participation,state_centroid_movement\n");
+    for (int s = 0; s < g.paths().length; s++) {
+      LatentGeometry.Measures m = g.measures().get(s);
+      for (int p = 0; p < g.paths()[s].length; p++) {
+        sb.append(s).append(',').append(p).append(',').append(g.paths()[s][p][0]).append(',').append(g.paths()[s][p][1])
+            .append(',').append(m.meanNorm()).append(',').append(m.meanCosine()).append(',').append(m.participationRatio())
+            .append(',').append(m.centroidMovement()).append('\n');
+      }
+    }
+    return sb.toString();
   }
 
   private static TableColumn<Row, String> column(String title, String property, double width) {

@@ -57,16 +57,25 @@ public final class TrajectoryViewModel {
     return error;
   }
 
+  private static float[][][] states(ForwardTrace t) {
+    float[][][] out = new float[t.states().size()][][];
+    for (int s = 0; s < out.length; s++) {
+      out[s] = t.states().get(s).latents();
+    }
+    return out;
+  }
+
   /** Refits the projection for the current trace in the background. */
   public void refresh() {
     ForwardTrace t = layers.traceProperty().get();
     ModelRuntime rt = app.runtime();
-    if (t == null || rt == null) {
+    if (t == null) {
       geometry.set(null);
       return;
     }
-    boolean codebook = withCodebook.get();
-    app.worker().submit(c -> rt.geometry(t, codebook), g -> {
+    // A replayed run of another model is drawn without a codebook it does not have.
+    boolean codebook = withCodebook.get() && rt != null && !rt.isBaseline() && rt.name().equals(t.model());
+    app.worker().submit(c -> codebook ? rt.geometry(t, true) : LatentGeometry.of(states(t), null), g -> {
       selected.set(-1);
       geometry.set(g);
     }, () -> { }, error::set);

@@ -1,14 +1,28 @@
 package org.tarflowlm.ui;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Executor;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import org.tarflowlm.runtime.ForwardTrace;
+import org.tarflowlm.runtime.GenerationResult;
+import org.tarflowlm.runtime.ModelRuntime;
+import org.tarflowlm.runtime.RunFiles;
+import org.tarflowlm.runtime.RunRecord;
 
-/** Every view model of one window, wired to one app state (the app and the UI tests build it the same way). */
+/**
+ * Every view model of one window, wired to one app state (the app and the UI tests build it the
+ * same way), and the run they show together: saved to a JSON trace file and opened again to replay.
+ */
 final class Workspace {
   final AppViewModel app;
   final GenerateViewModel generate;
   final LayersViewModel layers;
   final RefinementViewModel refinement;
   final TrajectoryViewModel trajectory;
+  private final ObjectProperty<GenerationResult> lastGeneration = new SimpleObjectProperty<>();
 
   Workspace(AppViewModel app, Executor ui) {
     this.app = app;
@@ -16,5 +30,43 @@ final class Workspace {
     this.layers = new LayersViewModel(app);
     this.refinement = new RefinementViewModel(app, ui);
     this.trajectory = new TrajectoryViewModel(app, layers);
+    generate.resultProperty().addListener((o, a, r) -> lastGeneration.set(r));
+    refinement.resultProperty().addListener((o, a, r) -> lastGeneration.set(r));
+  }
+
+  /** The run on screen: the last generation (settings and every pass) and the layer stepper's trace. */
+  RunRecord currentRun() {
+    ModelRuntime rt = app.runtime();
+    GenerationResult g = lastGeneration.get();
+    ForwardTrace t = layers.traceProperty().get();
+    if (g == null && t == null) {
+      throw new IllegalStateException("there is no run to save yet: generate or trace first");
+    }
+    return new RunRecord(RunFiles.FORMAT, rt == null ? (t == null ? "" : t.model()) : rt.name(),
+        rt == null ? "" : rt.configJson(), g == null ? null : g.request(), g == null ? List.of() : g.passes(), t);
+  }
+
+  void save(Path file) throws IOException {
+    RunFiles.save(currentRun(), file);
+  }
+
+  /** Opens a run file and shows it in every view, exactly as recorded. */
+  void open(Path file) throws IOException {
+    RunRecord run = RunFiles.load(file);
+    layers.roundTripProperty().set(null);
+    layers.traceProperty().set(run.trace());
+    layers.currentProperty().set(0);
+    refinement.passes().setAll(run.generation());
+    refinement.shownProperty().set(run.generation().size() - 1);
+    if (run.request() != null) {
+      generate.promptProperty().set(run.request().prompt());
+      generate.seedProperty().set(run.request().seed());
+      refinement.seedProperty().set(run.request().seed());
+    }
+    if (!run.generation().isEmpty()) {
+      generate.cells().clear();
+      generate.streamedProperty().set(run.generation().get(run.generation().size() - 1).text());
+    }
+    app.statusProperty().set("replaying " + file.getFileName() + " (model " + run.model() + ")");
   }
 }

@@ -23,6 +23,8 @@ class ExplorerWindowTest extends ApplicationTest {
   private AppViewModel app;
   private LayersViewModel layers;
   private ModelWorker worker;
+  private Workspace ws;
+  private MainView view;
 
   @Override
   public void start(Stage stage) throws Exception {
@@ -32,9 +34,9 @@ class ExplorerWindowTest extends ApplicationTest {
     TinyModels.corrupt(models, "broken");
     worker = new ModelWorker(Platform::runLater);
     app = new AppViewModel(worker, models, "cpu");
-    Workspace ws = new Workspace(app, Platform::runLater);
+    ws = new Workspace(app, Platform::runLater);
     layers = ws.layers;
-    MainView view = new MainView(ws);
+    view = new MainView(ws);
     Scene scene = new Scene(view, 1200, 760);
     scene.getStylesheets().add(ExplorerApp.class.getResource("explorer.css").toExternalForm());
     stage.setScene(scene);
@@ -60,7 +62,7 @@ class ExplorerWindowTest extends ApplicationTest {
   void typingAPromptAndGeneratingShadesEveryCharacter() throws Exception {
     waitFor(() -> app.runtime() != null);
     clickOn("#prompt").eraseText(40).write("Once upon");
-    Label note = lookup(".note").queryAs(Label.class);
+    Label note = lookup("#normalization").queryAs(Label.class);
     assertEquals("the model reads: \"once upon\"", note.getText());
     clickOn("#generate");
     waitFor(() -> !lookup("#summary").queryAs(Label.class).getText().isEmpty());
@@ -97,6 +99,48 @@ class ExplorerWindowTest extends ApplicationTest {
     clickOn("#step-back");
     assertEquals(1, layers.currentProperty().get());
     assertTrue(lookup(".layer-row.current").tryQuery().isPresent());
+  }
+
+  @Test
+  void aRunIsExportedAndReplayedExactly() throws Exception {
+    waitFor(() -> app.runtime() != null);
+    clickOn("#tab-flow-layers");
+    clickOn("#layers-text").eraseText(60).write("replay me");
+    clickOn("#trace");
+    waitFor(() -> layers.traceProperty().get() != null);
+    WaitForAsyncUtils.waitForFxEvents();
+    Path csv = models.resolve("layers.csv");
+    Path png = models.resolve("layers.png");
+    Path run = models.resolve("run.json");
+    interact(() -> {
+      try {
+        view.exportCsv(csv);
+        view.exportPng(png);
+        ws.save(run);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    assertTrue(Files.readString(csv).startsWith("state,label,position"));
+    assertEquals(1 + 3 * 9, Files.readAllLines(csv).size(), "a line per state and character");
+    assertTrue(Files.size(png) > 1000);
+    float[] before = layers.traceProperty().get().totalBits();
+    interact(() -> layers.traceProperty().set(null));
+    interact(() -> {
+      try {
+        ws.open(run);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    org.junit.jupiter.api.Assertions.assertArrayEquals(before, layers.traceProperty().get().totalBits());
+    assertEquals(3, lookup(".layer-row").queryAll().size());
+    Files.writeString(run, "{ broken");
+    interact(() -> assertThrowsIo(() -> ws.open(run)));
+  }
+
+  private static void assertThrowsIo(org.junit.jupiter.api.function.Executable e) {
+    org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, e);
   }
 
   @Test
