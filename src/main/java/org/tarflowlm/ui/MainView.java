@@ -85,7 +85,8 @@ final class MainView extends BorderPane {
         tab("Generate", new GenerateView(ws.generate)),
         tab("Flow layers", new LayersView(ws.layers)),
         tab("Latent trajectories", new TrajectoryView(ws.trajectory)),
-        tab("Multi-pass refinement", new RefinementView(ws.refinement)));
+        tab("Multi-pass refinement", new RefinementView(ws.refinement)),
+        tab("Compare patch sizes", new CompareView(ws.compare, ws.app)));
     setCenter(tabs);
 
     Label status = new Label();

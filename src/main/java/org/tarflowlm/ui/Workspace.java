@@ -22,6 +22,7 @@ final class Workspace {
   final LayersViewModel layers;
   final RefinementViewModel refinement;
   final TrajectoryViewModel trajectory;
+  final CompareViewModel compare;
   private final ObjectProperty<GenerationResult> lastGeneration = new SimpleObjectProperty<>();
 
   Workspace(AppViewModel app, Executor ui) {
@@ -30,6 +31,7 @@ final class Workspace {
     this.layers = new LayersViewModel(app);
     this.refinement = new RefinementViewModel(app, ui);
     this.trajectory = new TrajectoryViewModel(app, layers);
+    this.compare = new CompareViewModel(app);
     generate.resultProperty().addListener((o, a, r) -> lastGeneration.set(r));
     refinement.resultProperty().addListener((o, a, r) -> lastGeneration.set(r));
   }

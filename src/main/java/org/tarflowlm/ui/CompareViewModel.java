@@ -1,0 +1,156 @@
+package org.tarflowlm.ui;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.LongProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleLongProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.tarflowlm.runtime.GenerationRequest;
+import org.tarflowlm.runtime.GenerationResult;
+import org.tarflowlm.runtime.ModelRuntime;
+
+/**
+ * Two to four models side by side on the same prompt, seed and temperature: their texts, the bits
+ * per character of a chosen text, speed and sequential steps, and their refinement on one timeline.
+ */
+public final class CompareViewModel {
+  /** The comparison a user gets without choosing: the three patch sizes we ship. */
+  static final List<String> DEFAULTS = List.of("mixd-p1", "mixd-p2", "mixd-p4");
+
+  private final AppViewModel app;
+  private final ObservableList<Path> chosen = FXCollections.observableArrayList();
+  private final ObservableList<CompareRow> rows = FXCollections.observableArrayList();
+  private final StringProperty prompt = new SimpleStringProperty("the president said");
+  private final StringProperty scoredText = new SimpleStringProperty("the state of the union is strong");
+  private final IntegerProperty length = new SimpleIntegerProperty(96);
+  private final DoubleProperty temperature = new SimpleDoubleProperty(1.0);
+  private final LongProperty seed = new SimpleLongProperty(1);
+  private final DoubleProperty timeline = new SimpleDoubleProperty(1.0);
+  private final BooleanProperty running = new SimpleBooleanProperty();
+  private final StringProperty error = new SimpleStringProperty("");
+  private ModelWorker.Handle handle;
+
+  public CompareViewModel(AppViewModel app) {
+    this.app = app;
+  }
+
+  public ObservableList<Path> chosen() {
+    return chosen;
+  }
+
+  public ObservableList<CompareRow> rows() {
+    return rows;
+  }
+
+  public StringProperty promptProperty() {
+    return prompt;
+  }
+
+  public StringProperty scoredTextProperty() {
+    return scoredText;
+  }
+
+  public IntegerProperty lengthProperty() {
+    return length;
+  }
+
+  public DoubleProperty temperatureProperty() {
+    return temperature;
+  }
+
+  public LongProperty seedProperty() {
+    return seed;
+  }
+
+  /** Shared refinement timeline in [0, 1]: each model shows the pass at that fraction of its passes. */
+  public DoubleProperty timelineProperty() {
+    return timeline;
+  }
+
+  public BooleanProperty runningProperty() {
+    return running;
+  }
+
+  public StringProperty errorProperty() {
+    return error;
+  }
+
+  /** Chooses the default patch-size trio among the installed models (or the first installed ones). */
+  public void chooseDefaults() {
+    List<Path> picks = new ArrayList<>();
+    for (String name : DEFAULTS) {
+      Path p = app.sibling(name);
+      if (p != null) {
+        picks.add(p);
+      }
+    }
+    for (Path p : app.models()) {
+      if (picks.size() >= 2) {
+        break;
+      }
+      if (!picks.contains(p)) {
+        picks.add(p);
+      }
+    }
+    chosen.setAll(picks);
+  }
+
+  public void run() {
+    if (chosen.size() < 2 || chosen.size() > 4) {
+      error.set("choose two to four models to compare (" + chosen.size() + " chosen)");
+      return;
+    }
+    GenerationRequest req;
+    try {
+      req = new GenerationRequest(prompt.get(), length.get(), temperature.get(), seed.get(), true, 8);
+    } catch (IllegalArgumentException e) {
+      error.set(e.getMessage());
+      return;
+    }
+    List<Path> models = List.copyOf(chosen);
+    String text = scoredText.get();
+    error.set("");
+    rows.clear();
+    running.set(true);
+    handle = app.worker().submit(cancelled -> {
+      List<CompareRow> out = new ArrayList<>();
+      for (Path m : models) {
+        ModelRuntime rt = app.other(m);
+        GenerationResult g = rt.generate(req, org.tarflowlm.runtime.GenerationListener.NONE, cancelled);
+        double bpc = rt.bitsPerChar(text, 1, 1).bitsPerChar();
+        out.add(new CompareRow(rt.name(), rt.isBaseline() ? 1 : rt.config().patchSize(), g.text(), bpc,
+            g.charsPerSecond(), g.sequentialSteps(), g.passes()));
+      }
+      return out;
+    }, r -> {
+      running.set(false);
+      rows.setAll(r);
+      timeline.set(1.0);
+    }, () -> running.set(false), msg -> {
+      running.set(false);
+      error.set(msg);
+    });
+  }
+
+  public void stop() {
+    if (handle != null) {
+      handle.cancel();
+    }
+  }
+
+  /** The pass a row shows at the current timeline position. */
+  public static int passAt(CompareRow row, double fraction) {
+    int n = row.passes().size();
+    return n == 0 ? -1 : Math.min(n - 1, (int) Math.floor(fraction * n - 1e-9));
+  }
+}
