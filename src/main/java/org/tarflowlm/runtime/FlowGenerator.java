@@ -103,6 +103,19 @@ public final class FlowGenerator {
         converged, (long) n * layers * iterations, (System.nanoTime() - start) / 1e9);
   }
 
+  /**
+   * Inverts every layer from a given noise u ([1][N][c], the last layer's output space) and
+   * decodes the result: the text that u stands for.
+   */
+  public String decodeNoise(double[][][] u, BooleanSupplier cancelled) {
+    double[][][] cur = u;
+    for (int l = model.layers().size() - 1; l >= 0; l--) {
+      double[][][] x = model.layers().get(l).inverse(cur, null, null, true, manager, (s, i, v) -> { }, cancelled);
+      cur = l > 0 ? unmixAll(x, model.channelMix()) : x;
+    }
+    return decodeState(cur[0], 0);
+  }
+
   /** z with the prompt's codebook means in front and zeros after: [1][N][c]. */
   private double[][][] initialLatent(String prompt, int n, int c) {
     double[][][] z = new double[1][n][c];

@@ -159,6 +159,45 @@ public final class ModelRuntime implements AutoCloseable {
     return errors;
   }
 
+  /**
+   * Interpolates between two texts in noise space: both are padded with spaces to a common length,
+   * run forward to u (encoder sample from {@code seed}), and u is walked linearly from one to the
+   * other in {@code steps} steps, each decoded by inverting the whole flow.
+   */
+  public synchronized Interpolation interpolate(String a, String b, int steps, long seed, BooleanSupplier cancelled) {
+    if (steps < 1) {
+      throw new IllegalArgumentException("steps must be at least 1, got " + steps);
+    }
+    TarFlowLM flow = flow("interpolation");
+    String na = NormalizedText.of(a).normalized();
+    String nb = NormalizedText.of(b).normalized();
+    int len = Math.max(na.length(), nb.length());
+    String pa = na + " ".repeat(len - na.length());
+    String pb = nb + " ".repeat(len - nb.length());
+    Tracer tracer = new Tracer(flow, manager, name());
+    String padA = Tracer.padded(pa, flow.config());
+    String padB = Tracer.padded(pb, flow.config());
+    ForwardTrace ta = tracer.trace(NormalizedText.of(a), padA, seed);
+    ForwardTrace tb = tracer.trace(NormalizedText.of(b), padB, seed);
+    float[][] ua = ta.states().get(ta.states().size() - 1).output();
+    float[][] ub = tb.states().get(tb.states().size() - 1).output();
+    FlowGenerator gen = new FlowGenerator(flow, manager);
+    double[] alphas = new double[steps + 1];
+    java.util.List<String> texts = new java.util.ArrayList<>();
+    for (int s = 0; s <= steps; s++) {
+      double alpha = s / (double) steps;
+      alphas[s] = alpha;
+      double[][][] u = new double[1][ua.length][ua[0].length];
+      for (int n = 0; n < ua.length; n++) {
+        for (int c = 0; c < ua[n].length; c++) {
+          u[0][n][c] = (1 - alpha) * ua[n][c] + alpha * ub[n][c];
+        }
+      }
+      texts.add(gen.decodeNoise(u, cancelled).substring(0, len));
+    }
+    return new Interpolation(ta.scored().substring(0, len), tb.scored().substring(0, len), alphas, texts);
+  }
+
   /** The model's config as JSON, for run files. */
   public String configJson() {
     return new com.google.gson.Gson().toJson(model.config());

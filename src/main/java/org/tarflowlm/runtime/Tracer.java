@@ -40,7 +40,11 @@ public final class Tracer {
    */
   public ForwardTrace trace(String text, long seed) {
     NormalizedText norm = NormalizedText.of(text);
-    String scored = padded(norm.normalized(), model.config());
+    return trace(norm, padded(norm.normalized(), model.config()), seed);
+  }
+
+  /** The trace of an exact symbol sequence (already normalized and padded), e.g. two texts padded to one length. */
+  ForwardTrace trace(NormalizedText norm, String scored, long seed) {
     ModelConfig cfg = model.config();
     int t = scored.length();
     int layers = model.layers().size();

@@ -86,7 +86,8 @@ final class MainView extends BorderPane {
         tab("Flow layers", new LayersView(ws.layers)),
         tab("Latent trajectories", new TrajectoryView(ws.trajectory)),
         tab("Multi-pass refinement", new RefinementView(ws.refinement)),
-        tab("Compare patch sizes", new CompareView(ws.compare, ws.app)));
+        tab("Compare patch sizes", new CompareView(ws.compare, ws.app)),
+        tab("Interpolation", new InterpolationView(ws.interpolation)));
     setCenter(tabs);
 
     Label status = new Label();

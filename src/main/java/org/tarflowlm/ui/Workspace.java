@@ -23,6 +23,7 @@ final class Workspace {
   final RefinementViewModel refinement;
   final TrajectoryViewModel trajectory;
   final CompareViewModel compare;
+  final InterpolationViewModel interpolation;
   private final ObjectProperty<GenerationResult> lastGeneration = new SimpleObjectProperty<>();
 
   Workspace(AppViewModel app, Executor ui) {
@@ -32,6 +33,7 @@ final class Workspace {
     this.refinement = new RefinementViewModel(app, ui);
     this.trajectory = new TrajectoryViewModel(app, layers);
     this.compare = new CompareViewModel(app);
+    this.interpolation = new InterpolationViewModel(app);
     generate.resultProperty().addListener((o, a, r) -> lastGeneration.set(r));
     refinement.resultProperty().addListener((o, a, r) -> lastGeneration.set(r));
   }
