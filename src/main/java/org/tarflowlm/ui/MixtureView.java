@@ -27,7 +27,6 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
@@ -229,19 +228,24 @@ final class MixtureView extends BorderPane implements Exportable {
       boolean mixd = s.coupling() == CouplingType.MIXD;
       List<MixtureViewModel.Bar> top = vm.topWeights(mixd ? TOP : s.components());
       for (MixtureViewModel.Bar b : top) {
-        String label = MixtureViewModel.visible(b.label());
-        weights.addValue(b.weight(), "weight", label);
+        weights.addValue(b.weight(), "weight", b.label());
         if (b.actual()) {
-          actualLabel = label;
+          actualLabel = b.label();
         }
       }
-      chart.setTitle(mixd
-          ? String.format("Next character: \u03b1^(%d), top %d of %d", s.tokenChannel() + 1, top.size(), s.components())
-          : "Mixture weights \u03c0");
-      chart.getCategoryPlot().getDomainAxis().setLabel(mixd
-          ? (s.tokenChannel() == 0 ? "character (the layer's prediction, actual in yellow)"
-              : "character (updated by the token's channels before this one)")
-          : null);
+      String title;
+      if (!mixd) {
+        title = "Mixture weights \u03c0";
+      } else if (s.tokenChannel() == 0) {
+        title = String.format("Next character \u03c0 = \u03b1^(1), top %d of %d", Math.min(TOP, s.components()),
+            s.components());
+      } else {
+        title = String.format("\u03b1^(%d): \u03c0 updated by the token's channels 1..%d", s.tokenChannel() + 1,
+            s.tokenChannel());
+      }
+      chart.setTitle(title);
+      chart.getTitle().setFont(new Font("SansSerif", Font.BOLD, 13));
+      chart.getCategoryPlot().getDomainAxis().setLabel(mixd ? "character (yellow: the actual one)" : null);
     }
     chart.setNotify(true);
   }
@@ -264,7 +268,7 @@ final class MixtureView extends BorderPane implements Exportable {
       int[] order = s.byWeight();
       for (int r = 0; r < order.length; r++) {
         int k = order[r];
-        XYSeries comp = new XYSeries(MixtureViewModel.visible(s.labels().get(k)), false, true);
+        XYSeries comp = new XYSeries(MixtureViewModel.label(s, k), false, true);
         for (int g = 0; g < s.grid().length; g++) {
           comp.add(s.grid()[g], s.componentDensities()[k][g]);
         }
@@ -288,7 +292,6 @@ final class MixtureView extends BorderPane implements Exportable {
     chart.setNotify(false);
     plot.clearDomainMarkers();
     plot.clearRangeMarkers();
-    chart.clearSubtitles();
     XYSeriesCollection data = new XYSeriesCollection();
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
     if (s != null && s.isMixture()) {
@@ -308,11 +311,9 @@ final class MixtureView extends BorderPane implements Exportable {
       renderer.setSeriesShape(1, new java.awt.geom.Ellipse2D.Double(-5, -5, 10, 10));
       plot.addDomainMarker(marker(s.x(), null));
       ValueMarker level = marker(s.cdf(), String.format("F(x) = %.4f", s.cdf()));
-      level.setLabelAnchor(RectangleAnchor.TOP_LEFT);
-      level.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+      level.setLabelAnchor(RectangleAnchor.LEFT);
+      level.setLabelTextAnchor(s.cdf() > 0.5 ? TextAnchor.TOP_LEFT : TextAnchor.BOTTOM_LEFT); // stay inside the plot
       plot.addRangeMarker(level);
-      TextTitle sub = new TextTitle(vm.hLabelProperty().get(), new Font("SansSerif", Font.PLAIN, 12));
-      chart.addSubtitle(sub);
       plot.getRangeAxis().setRange(-0.02, 1.02);
     }
     plot.setRenderer(renderer);

@@ -158,7 +158,8 @@ public final class MixtureViewModel {
 
   /**
    * The heaviest components, at most {@code max}, by decreasing weight (a next-character
-   * distribution for Mix-d); empty for affine or before a slice.
+   * distribution for Mix-d), and after them the actual character when it is not among them;
+   * empty for affine or before a slice. Mix-d labels show a space as a visible mark.
    */
   public List<Bar> topWeights(int max) {
     MixtureSlice s = slice.get();
@@ -167,11 +168,25 @@ public final class MixtureViewModel {
       return bars;
     }
     int[] order = s.byWeight();
+    boolean actualShown = false;
     for (int r = 0; r < Math.min(max, order.length); r++) {
       int k = order[r];
-      bars.add(new Bar(k, s.labels().get(k), s.weights()[k], k == s.actual()));
+      bars.add(bar(s, k));
+      actualShown |= k == s.actual();
+    }
+    if (s.actual() >= 0 && !actualShown) {
+      bars.add(bar(s, s.actual()));
     }
     return bars;
+  }
+
+  private static Bar bar(MixtureSlice s, int k) {
+    return new Bar(k, label(s, k), s.weights()[k], k == s.actual());
+  }
+
+  /** Component k's label for display: a Mix-d character with its space made visible. */
+  static String label(MixtureSlice s, int k) {
+    return s.coupling() == CouplingType.MIXD ? visible(s.labels().get(k)) : s.labels().get(k);
   }
 
   /** Shows a symbol with its space made visible. */

@@ -70,7 +70,23 @@ final class RefinementView extends BorderPane implements Exportable {
       timeline.setValue(b.intValue());
       highlight();
     });
-    HBox controls = new HBox(8, new Label("Prompt"), prompt, run, stop, play, new Label("Pass"), timeline);
+    Slider within = new Slider(-1, 0, -1);
+    within.setId("refine-step");
+    within.setPrefWidth(220);
+    within.setMajorTickUnit(1);
+    within.setMinorTickCount(0);
+    within.setSnapToTicks(true);
+    within.valueProperty().addListener((o, a, b) -> vm.stepProperty().set((int) Math.round(b.doubleValue())));
+    vm.shownProperty().addListener((o, a, b) -> {
+      within.setMax(Math.max(0, vm.steps(b.intValue()) - 1));
+      within.setValue(-1);
+    });
+    vm.stepProperty().addListener((o, a, b) -> {
+      within.setValue(b.intValue());
+      redraw();
+    });
+    HBox controls = new HBox(8, new Label("Prompt"), prompt, run, stop, play, new Label("Pass"), timeline,
+        new Label("Position in pass"), within);
     controls.setAlignment(Pos.CENTER_LEFT);
     Label error = new Label();
     error.getStyleClass().add("error");
@@ -115,17 +131,27 @@ final class RefinementView extends BorderPane implements Exportable {
     changes.clear();
     String previous = null;
     int i = 0;
+    int shownPass = vm.shownProperty().get();
+    int k = vm.stepProperty().get();
     for (PassResult p : vm.passes()) {
+      String text = i == shownPass && k >= 0 ? vm.textDuring(i, k) : p.text();
+      int writing = i == shownPass ? vm.positionAt(i, k) : -1;
       FlowPane chars = new FlowPane();
-      Label head = new Label(String.format("iteration %d, after layer %d (%d changed)", p.iteration() + 1, p.layer(), p.changed()));
+      Label head = new Label(writing >= 0
+          ? String.format("iteration %d, layer %d, writing position %d (step %d of %d)", p.iteration() + 1, p.layer(),
+              writing, k + 1, vm.steps(i))
+          : String.format("iteration %d, after layer %d (%d changed)", p.iteration() + 1, p.layer(), p.changed()));
       head.getStyleClass().add("pass-head");
       VBox line = new VBox(2, head, chars);
       line.getStyleClass().add("pass-line");
-      for (int k = 0; k < p.text().length(); k++) {
-        char c = p.text().charAt(k);
+      for (int j = 0; j < text.length(); j++) {
+        char c = text.charAt(j);
         Label l = new Label(c == ' ' ? "\u00a0" : String.valueOf(c));
-        boolean changed = previous != null && (k >= previous.length() || previous.charAt(k) != c);
+        boolean changed = previous != null && (j >= previous.length() || previous.charAt(j) != c);
         l.getStyleClass().add(changed ? "changed" : "cell-plain");
+        if (writing >= 0 && j >= writing && j < writing + Math.max(1, vm.passes().get(0).text().length() / Math.max(1, vm.steps(i)))) {
+          l.getStyleClass().add("writing");
+        }
         chars.getChildren().add(l);
       }
       line.setUserData(i);

@@ -28,6 +28,12 @@ public final class RefinementViewModel {
   private final LongProperty seed = new SimpleLongProperty(7);
   private final ObservableList<PassResult> passes = FXCollections.observableArrayList();
   private final IntegerProperty shown = new SimpleIntegerProperty(-1);
+  private final IntegerProperty step = new SimpleIntegerProperty(-1);
+  /** Every position written, per pass: frames.get(pass) lists (position, chars) in the pass's order. */
+  private final java.util.List<java.util.List<Write>> frames = new java.util.ArrayList<>();
+
+  /** One position written by a pass. */
+  public record Write(int position, String chars) {}
   private final BooleanProperty running = new SimpleBooleanProperty();
   private final StringProperty error = new SimpleStringProperty("");
   private final javafx.beans.property.ObjectProperty<org.tarflowlm.runtime.GenerationResult> result =
@@ -53,6 +59,42 @@ public final class RefinementViewModel {
 
   public ObservableList<PassResult> passes() {
     return passes;
+  }
+
+  /** Steps into the shown pass (-1: the pass complete), for stepping through sampling position by position. */
+  public IntegerProperty stepProperty() {
+    return step;
+  }
+
+  /** Positions the given pass wrote, in its order. */
+  public int steps(int pass) {
+    return pass < 0 || pass >= frames.size() ? 0 : frames.get(pass).size();
+  }
+
+  /**
+   * The text while a pass is being written: the previous pass's text with the first {@code k}
+   * positions of this pass written over it.
+   */
+  public String textDuring(int pass, int k) {
+    if (pass < 0 || pass >= passes.size()) {
+      return "";
+    }
+    if (k < 0 || k >= steps(pass)) {
+      return passes.get(pass).text();
+    }
+    char[] text = (pass == 0 ? " ".repeat(passes.get(0).text().length()) : passes.get(pass - 1).text()).toCharArray();
+    for (int i = 0; i < k; i++) {
+      Write w = frames.get(pass).get(i);
+      for (int j = 0; j < w.chars().length() && w.position() + j < text.length; j++) {
+        text[w.position() + j] = w.chars().charAt(j);
+      }
+    }
+    return new String(text);
+  }
+
+  /** First character of the position written at step k of a pass (-1 when none). */
+  public int positionAt(int pass, int k) {
+    return k < 0 || k >= steps(pass) ? -1 : frames.get(pass).get(k).position();
   }
 
   /** Index of the pass the timeline is on (-1 before any). */
@@ -87,12 +129,24 @@ public final class RefinementViewModel {
       return;
     }
     passes.clear();
+    frames.clear();
     shown.set(-1);
+    step.set(-1);
     error.set("");
     running.set(true);
     GenerationListener listener = new GenerationListener() {
+      private java.util.List<Write> current = new java.util.ArrayList<>();
+
+      @Override
+      public void onStep(int iteration, int layer, int s, int position, String chars) {
+        current.add(new Write(position, chars));
+      }
+
       @Override
       public void onPass(PassResult pass) {
+        java.util.List<Write> done = current;
+        current = new java.util.ArrayList<>();
+        ui.execute(() -> frames.add(done));
         ui.execute(() -> {
           passes.add(pass);
           shown.set(passes.size() - 1);

@@ -87,7 +87,15 @@ class MixtureViewModelTest {
     assertEquals("0  'h'", vm.positionLabels().get(0));
     assertEquals("5  '\u2423'", vm.positionLabels().get(5), "a space is shown visibly");
     List<MixtureViewModel.Bar> top = vm.topWeights(MixtureView.TOP);
-    assertEquals(12, top.size());
+    assertEquals(12, top.size(), "uniform weights: the first 12 symbols, 'h' among them");
+    assertTrue(top.get(8).actual());
+    assertEquals("\u2423", top.get(0).label(), "a space is shown visibly");
+    vm.positionProperty().set(6); // 'w', outside the first 12 of a tie
+    top = vm.topWeights(MixtureView.TOP);
+    assertEquals(13, top.size(), "the actual character follows the top 12");
+    assertEquals(new MixtureViewModel.Bar(23, "w", 1.0 / 27, true).label(), top.get(12).label());
+    assertTrue(top.get(12).actual());
+    vm.positionProperty().set(0);
     assertTrue(vm.summaryProperty().get().contains("F(x)"), vm.summaryProperty().get());
     assertTrue(vm.summaryProperty().get().contains("actual 'h'"), vm.summaryProperty().get());
     assertTrue(vm.hLabelProperty().get().startsWith("h = \u03a6\u207b\u00b9(F(x)) = "), vm.hLabelProperty().get());

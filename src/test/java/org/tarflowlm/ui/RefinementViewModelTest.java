@@ -1,0 +1,59 @@
+package org.tarflowlm.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RefinementViewModelTest {
+  private final BlockingQueue<Runnable> ui = new ArrayBlockingQueue<>(100_000);
+  private final ModelWorker worker = new ModelWorker(ui::add);
+
+  @AfterEach
+  void close() {
+    worker.close();
+  }
+
+  private void drainUntil(java.util.function.BooleanSupplier done) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!done.getAsBoolean() && System.nanoTime() < end) {
+      Runnable r = ui.poll(100, TimeUnit.MILLISECONDS);
+      if (r != null) {
+        r.run();
+      }
+    }
+    assertTrue(done.getAsBoolean(), "timed out");
+  }
+
+  @Test
+  void samplingCanBeSteppedPassByPassAndPositionByPosition(@TempDir Path models) throws Exception {
+    TinyModels.flow(models, "mixd-p1", 2);
+    AppViewModel app = new AppViewModel(worker, models, "cpu");
+    app.scanModels();
+    app.selectedModelProperty().set(models.resolve("mixd-p1"));
+    drainUntil(() -> app.runtime() != null);
+    RefinementViewModel vm = new RefinementViewModel(app, ui::add);
+    vm.lengthProperty().set(20);
+    vm.run();
+    drainUntil(() -> !vm.runningProperty().get() && vm.resultProperty().get() != null);
+    assertEquals(2, vm.passes().size(), "one pass per layer");
+    assertEquals(10, vm.steps(0), "20 characters in patches of 2");
+    assertEquals(18, vm.positionAt(0, 0), "the first pass inverts layer 2, which runs right to left");
+    assertEquals(0, vm.positionAt(1, 0), "the second inverts layer 1, left to right");
+    String before = vm.textDuring(1, 0);
+    assertEquals(vm.passes().get(0).text(), before, "nothing of pass 2 written yet");
+    assertEquals(vm.passes().get(1).text(), vm.textDuring(1, 10), "all written");
+    String half = vm.textDuring(1, 5);
+    assertEquals(vm.passes().get(1).text().substring(0, 10), half.substring(0, 10), "the left half is written first");
+    assertEquals(vm.passes().get(0).text().substring(10), half.substring(10), "the right half still shows pass 1");
+    assertTrue(vm.advance());
+    assertNotEquals(-1, vm.shownProperty().get());
+  }
+}
