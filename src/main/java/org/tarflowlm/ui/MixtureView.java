@@ -311,8 +311,9 @@ final class MixtureView extends BorderPane implements Exportable {
       renderer.setSeriesShape(1, new java.awt.geom.Ellipse2D.Double(-5, -5, 10, 10));
       plot.addDomainMarker(marker(s.x(), null));
       ValueMarker level = marker(s.cdf(), String.format("F(x) = %.4f", s.cdf()));
-      level.setLabelAnchor(RectangleAnchor.LEFT);
-      level.setLabelTextAnchor(s.cdf() > 0.5 ? TextAnchor.TOP_LEFT : TextAnchor.BOTTOM_LEFT); // stay inside the plot
+      boolean high = s.cdf() > 0.85; // the label goes below the line near the top, above it elsewhere
+      level.setLabelAnchor(high ? RectangleAnchor.BOTTOM_LEFT : RectangleAnchor.TOP_LEFT);
+      level.setLabelTextAnchor(high ? TextAnchor.TOP_LEFT : TextAnchor.BOTTOM_LEFT);
       plot.addRangeMarker(level);
       plot.getRangeAxis().setRange(-0.02, 1.02);
     }

@@ -1,0 +1,51 @@
+package org.tarflowlm.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tarflowlm.io.ConfigJson;
+import org.tarflowlm.io.ModelFormatException;
+
+class TrainConfigsTest {
+  @Test
+  void everyShippedTrainingConfigIsValid() throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(Path.of("configs"))) {
+      files = s.filter(p -> p.toString().endsWith(".train.json")).toList();
+    }
+    assertFalse(files.isEmpty());
+    for (Path f : files) {
+      TrainConfig tc = ConfigJson.read(f, TrainConfig.class);
+      assertTrue(tc.totalSteps() > 0, f.toString());
+    }
+  }
+
+  @Test
+  void baselineHasTheSameBudgetAsTheDefaultModel() throws IOException {
+    TrainConfig flow = ConfigJson.read(Path.of("configs/mixd-p1.train.json"), TrainConfig.class);
+    TrainConfig ar = ConfigJson.read(Path.of("configs/ar-baseline.train.json"), TrainConfig.class);
+    assertEquals(flow.totalSteps(), ar.totalSteps());
+    assertEquals(flow.batch(), ar.batch());
+    assertEquals(flow.model().seqLen(), ar.model().seqLen());
+    assertEquals(flow.model().layers().stream().mapToInt(l -> l.depth()).sum(),
+        ar.model().layers().stream().mapToInt(l -> l.depth()).sum(), "same number of transformer layers");
+    assertEquals(flow.model().layers().get(0).width(), ar.model().layers().get(0).width());
+  }
+
+  @Test
+  void invalidConfigIsRefusedWithTheFileName(@TempDir Path dir) throws IOException {
+    Path f = dir.resolve("bad.json");
+    Files.writeString(f, "{\"model\": {\"type\": \"tarflowlm\", \"vocabSize\": 26}}");
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(f, TrainConfig.class));
+    assertTrue(e.getMessage().contains("bad.json"), e.getMessage());
+  }
+}
