@@ -2,7 +2,6 @@ package org.tarflowlm.io;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,8 +30,13 @@ public final class ConfigJson {
         throw new ModelFormatException(file, "file is empty");
       }
       return value;
-    } catch (JsonParseException | IllegalArgumentException | NullPointerException e) {
-      throw new ModelFormatException(file, "not a valid " + type.getSimpleName() + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      // Gson wraps what a record's constructor refused; the innermost message says what is wrong
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      throw new ModelFormatException(file, "not a valid " + type.getSimpleName() + ": " + cause.getMessage());
     }
   }
 
