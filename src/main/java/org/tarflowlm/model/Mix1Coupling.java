@@ -175,7 +175,7 @@ public final class Mix1Coupling implements Coupling {
       m[c] = raw[k + c];
       s[c] = Math.exp(Math.tanh(raw[2 * k + c] / LOG_SCALE_BOUND) * LOG_SCALE_BOUND);
     }
-    MixdCoupling.normalizeLogs(pi);
+    Normal.normalizeLogs(pi);
     for (int c = 0; c < k; c++) {
       pi[c] = Math.exp(pi[c]);
     }

@@ -86,6 +86,34 @@ public final class MixdCoupling implements Coupling {
     }
   }
 
+  /**
+   * log alpha^(i) of one token: the component weights for its channel {@code channel}, from the
+   * token's logits and its channels before {@code channel} (the Rosenblatt update, on the host).
+   *
+   * @param logits V logits of the token starting at {@code offset}
+   * @param x the token's channels starting at {@code xOffset}
+   */
+  public static double[] channelLogWeights(float[] logits, int offset, double[] x, int xOffset, int channel,
+      double[][] mu, double[] sigma) {
+    double[] logAlpha = new double[mu.length];
+    for (int k = 0; k < logAlpha.length; k++) {
+      logAlpha[k] = logits[offset + k]; // alpha^(1) = pi
+    }
+    Normal.normalizeLogs(logAlpha);
+    for (int j = 0; j < channel; j++) {
+      updateWeights(logAlpha, x[xOffset + j], j, mu, sigma);
+    }
+    return logAlpha;
+  }
+
+  /** log alpha^(j+1) = log alpha^(j) + log N(x_j; mu_kj, sigma_k^2), renormalized; logs survive far tails. */
+  private static void updateWeights(double[] logAlpha, double xj, int j, double[][] mu, double[] sigma) {
+    for (int k = 0; k < logAlpha.length; k++) {
+      logAlpha[k] += Normal.logPdf((xj - mu[k][j]) / sigma[k]) - Math.log(sigma[k]);
+    }
+    Normal.normalizeLogs(logAlpha);
+  }
+
   @Override
   public double[] inverse(float[] logits, double[] h) {
     if (hostMu == null) {
@@ -114,11 +142,7 @@ public final class MixdCoupling implements Coupling {
           return f;
         }, target, lo, hi);
         x[p * dim + i] = xi;
-        // log alpha^(i+1) = log alpha^(i) + log N(x_i; mu_ki, sigma_k^2), renormalized; logs survive far tails
-        for (int k = 0; k < vocab; k++) {
-          logAlpha[k] += Normal.logPdf((xi - hostMu[k][ch]) / hostSigma[k]) - Math.log(hostSigma[k]);
-        }
-        normalizeLogs(logAlpha);
+        updateWeights(logAlpha, xi, ch, hostMu, hostSigma);
       }
     }
     return x;
@@ -128,22 +152,6 @@ public final class MixdCoupling implements Coupling {
     for (int k = 0; k < out.length; k++) {
       out[k] = logits[offset + k];
     }
-    normalizeLogs(out);
-  }
-
-  /** Subtracts logsumexp so that exp(logs) sums to 1. */
-  static void normalizeLogs(double[] logs) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : logs) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (double v : logs) {
-      sum += Math.exp(v - max);
-    }
-    double lse = max + Math.log(sum);
-    for (int k = 0; k < logs.length; k++) {
-      logs[k] -= lse;
-    }
+    Normal.normalizeLogs(out);
   }
 }

@@ -91,6 +91,22 @@ public final class Normal {
     return 0.5 * (lo + hi);
   }
 
+  /** Subtracts logsumexp in place, so that exp(logs) sums to 1. */
+  public static void normalizeLogs(double[] logs) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : logs) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    for (double v : logs) {
+      sum += Math.exp(v - max);
+    }
+    double lse = max + Math.log(sum);
+    for (int k = 0; k < logs.length; k++) {
+      logs[k] -= lse;
+    }
+  }
+
   /** The CDF value a Gaussian output h maps back to, clamped like the forward map clamps F. */
   public static double clampedCdf(double h) {
     return Math.min(Math.max(cdf(h), EPS), 1 - EPS);

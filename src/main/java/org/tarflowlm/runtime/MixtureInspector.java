@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.tarflowlm.model.CouplingType;
+import org.tarflowlm.model.MixdCoupling;
 import org.tarflowlm.model.Normal;
 import org.tarflowlm.model.TarFlowLM;
 import org.tarflowlm.model.Vocabulary;
@@ -167,18 +168,11 @@ public final class MixtureInspector {
     }
     int tok = i / d;
     int ch = i % d;
-    double[] logAlpha = new double[v];
-    for (int k = 0; k < v; k++) {
-      logAlpha[k] = logits[tok * v + k]; // alpha^(1) = pi
+    double[] input = new double[s.input()[n].length];
+    for (int j = 0; j < input.length; j++) {
+      input[j] = s.input()[n][j];
     }
-    normalizeLogs(logAlpha);
-    for (int j = 0; j < ch; j++) { // alpha^(j+1) ~ alpha^(j) N(x_j; mu_kj, sigma_k^2), as MixdCoupling.inverse
-      double xj = s.input()[n][tok * d + j];
-      for (int k = 0; k < v; k++) {
-        logAlpha[k] += Normal.logPdf((xj - mu[k][j]) / sigma[k]) - Math.log(sigma[k]);
-      }
-      normalizeLogs(logAlpha);
-    }
+    double[] logAlpha = MixdCoupling.channelLogWeights(logits, tok * v, input, tok * d, ch, mu, sigma);
     double[] w = new double[v];
     double[] m = new double[v];
     double[] sd = new double[v];
@@ -276,27 +270,11 @@ public final class MixtureInspector {
 
   /** Weights from log-weights, renormalized in double. */
   private static double[] weights(double[] logW) {
-    normalizeLogs(logW);
+    Normal.normalizeLogs(logW);
     double[] w = new double[logW.length];
     for (int j = 0; j < w.length; j++) {
       w[j] = Math.exp(logW[j]);
     }
     return w;
-  }
-
-  /** Subtracts logsumexp so that exp(logs) sums to 1 (the same as MixdCoupling's, which is package-private). */
-  private static void normalizeLogs(double[] logs) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : logs) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (double v : logs) {
-      sum += Math.exp(v - max);
-    }
-    double lse = max + Math.log(sum);
-    for (int k = 0; k < logs.length; k++) {
-      logs[k] -= lse;
-    }
   }
 }

@@ -85,6 +85,7 @@ final class MainView extends BorderPane {
         tab("Generate", new GenerateView(ws.generate)),
         tab("Flow layers", new LayersView(ws.layers)),
         tab("Latent trajectories", new TrajectoryView(ws.trajectory)),
+        tab("Mixture components", new MixtureView(ws.mixture)),
         tab("Multi-pass refinement", new RefinementView(ws.refinement)),
         tab("Compare patch sizes", new CompareView(ws.compare, ws.app)),
         tab("Interpolation", new InterpolationView(ws.interpolation)));

@@ -22,6 +22,7 @@ final class Workspace {
   final LayersViewModel layers;
   final RefinementViewModel refinement;
   final TrajectoryViewModel trajectory;
+  final MixtureViewModel mixture;
   final CompareViewModel compare;
   final InterpolationViewModel interpolation;
   private final ObjectProperty<GenerationResult> lastGeneration = new SimpleObjectProperty<>();
@@ -32,6 +33,7 @@ final class Workspace {
     this.layers = new LayersViewModel(app);
     this.refinement = new RefinementViewModel(app, ui);
     this.trajectory = new TrajectoryViewModel(app, layers);
+    this.mixture = new MixtureViewModel(app, layers);
     this.compare = new CompareViewModel(app);
     this.interpolation = new InterpolationViewModel(app);
     generate.resultProperty().addListener((o, a, r) -> lastGeneration.set(r));
