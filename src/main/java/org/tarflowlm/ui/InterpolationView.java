@@ -67,6 +67,7 @@ final class InterpolationView extends BorderPane implements Exportable {
     for (int s = 0; s < r.texts().size(); s++) {
       String text = r.texts().get(s);
       FlowPane chars = new FlowPane();
+      chars.setPrefWrapLength(1100);
       for (int k = 0; k < text.length(); k++) {
         char c = text.charAt(k);
         Label l = new Label(c == ' ' ? "\u00a0" : String.valueOf(c));

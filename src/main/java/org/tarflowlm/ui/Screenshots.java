@@ -47,14 +47,34 @@ final class Screenshots {
             ws.layers.currentProperty().set(ws.layers.states() - 1);
             ws.trajectory.selectedProperty().set(4);
             shoot("trajectories.png", () -> {
-              select("tab-multi-pass-refinement");
-              ws.refinement.run();
-              whenFalse(ws.refinement.runningProperty(), () -> shoot("refinement.png", Platform::exit));
+              select("tab-mixture-components");
+              ws.mixture.positionProperty().set(4);
+              shoot("mixture.png", () -> {
+                select("tab-multi-pass-refinement");
+                ws.refinement.run();
+                whenFalse(ws.refinement.runningProperty(), () -> shoot("refinement.png", () -> {
+                  select("tab-interpolation");
+                  ws.interpolation.run();
+                  whenFalse(ws.interpolation.runningProperty(), () -> shoot("interpolation.png", this::compare));
+                }));
+              });
             });
           });
         });
       }));
     });
+  }
+
+  /** The patch-size comparison, when two or more models are installed. */
+  private void compare() {
+    select("tab-compare-patch-sizes");
+    ws.compare.chooseDefaults();
+    if (ws.compare.chosen().size() < 2) {
+      Platform.exit();
+      return;
+    }
+    ws.compare.run();
+    whenFalse(ws.compare.runningProperty(), () -> shoot("compare.png", Platform::exit));
   }
 
   private void select(String tabId) {
