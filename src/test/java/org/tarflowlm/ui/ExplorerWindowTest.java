@@ -102,6 +102,34 @@ class ExplorerWindowTest extends ApplicationTest {
   }
 
   @Test
+  void theTracedRunIsDrawnInTrajectoriesAndMixtures() throws Exception {
+    waitFor(() -> app.runtime() != null);
+    clickOn("#tab-flow-layers");
+    clickOn("#layers-text").eraseText(60).write("abc def");
+    clickOn("#trace");
+    waitFor(() -> layers.traceProperty().get() != null);
+    clickOn("#tab-latent-trajectories");
+    waitFor(() -> lookup("#measures").queryTableView().getItems().size() == 3);
+    clickOn("#tab-mixture-components");
+    waitFor(() -> lookup("#mixture-summary").queryAs(Label.class).getText().startsWith("x = "));
+    assertTrue(lookup("#mixture-h").queryAs(Label.class).getText().contains("h = "));
+    interact(() -> ws.mixture.layerProperty().set(2));
+    WaitForAsyncUtils.waitForFxEvents();
+    assertTrue(lookup("#mixture-layer-label").queryAs(Label.class).getText().contains("mix1"));
+  }
+
+  @Test
+  void interpolationDecodesEveryStep() throws Exception {
+    waitFor(() -> app.runtime() != null);
+    clickOn("#tab-interpolation");
+    interact(() -> ws.interpolation.stepsProperty().set(3));
+    clickOn("#interp-run");
+    waitFor(() -> ws.interpolation.resultProperty().get() != null);
+    WaitForAsyncUtils.waitForFxEvents();
+    assertEquals(4, lookup(".interpolation-view .pass-line").queryAll().size());
+  }
+
+  @Test
   void aRunIsExportedAndReplayedExactly() throws Exception {
     waitFor(() -> app.runtime() != null);
     clickOn("#tab-flow-layers");
