@@ -7,7 +7,6 @@ import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
-import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleLongProperty;
@@ -36,9 +35,7 @@ public final class CompareViewModel {
   private final DoubleProperty temperature = new SimpleDoubleProperty(1.0);
   private final LongProperty seed = new SimpleLongProperty(1);
   private final DoubleProperty timeline = new SimpleDoubleProperty(1.0);
-  private final BooleanProperty running = new SimpleBooleanProperty();
-  private final StringProperty error = new SimpleStringProperty("");
-  private ModelWorker.Handle handle;
+  private final JobState job = new JobState();
 
   public CompareViewModel(AppViewModel app) {
     this.app = app;
@@ -78,11 +75,11 @@ public final class CompareViewModel {
   }
 
   public BooleanProperty runningProperty() {
-    return running;
+    return job.runningProperty();
   }
 
   public StringProperty errorProperty() {
-    return error;
+    return job.errorProperty();
   }
 
   /** Chooses the default patch-size trio among the installed models (or the first installed ones). */
@@ -107,22 +104,20 @@ public final class CompareViewModel {
 
   public void run() {
     if (chosen.size() < 2 || chosen.size() > 4) {
-      error.set("choose two to four models to compare (" + chosen.size() + " chosen)");
+      job.errorProperty().set("choose two to four models to compare (" + chosen.size() + " chosen)");
       return;
     }
     GenerationRequest req;
     try {
       req = new GenerationRequest(prompt.get(), length.get(), temperature.get(), seed.get(), true, 8);
     } catch (IllegalArgumentException e) {
-      error.set(e.getMessage());
+      job.errorProperty().set(e.getMessage());
       return;
     }
     List<Path> models = List.copyOf(chosen);
     String text = scoredText.get();
-    error.set("");
     rows.clear();
-    running.set(true);
-    handle = app.worker().submit(cancelled -> {
+    job.start(app.worker(), cancelled -> {
       List<CompareRow> out = new ArrayList<>();
       for (Path m : models) {
         ModelRuntime rt = app.other(m);
@@ -133,19 +128,13 @@ public final class CompareViewModel {
       }
       return out;
     }, r -> {
-      running.set(false);
       rows.setAll(r);
       timeline.set(1.0);
-    }, () -> running.set(false), msg -> {
-      running.set(false);
-      error.set(msg);
-    });
+    }, () -> { });
   }
 
   public void stop() {
-    if (handle != null) {
-      handle.cancel();
-    }
+    job.stop();
   }
 
   /** The pass a row shows at the current timeline position. */

@@ -11,7 +11,6 @@ import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleLongProperty;
@@ -45,15 +44,13 @@ public final class GenerateViewModel {
   private final IntegerProperty length = new SimpleIntegerProperty(120);
   private final DoubleProperty temperature = new SimpleDoubleProperty(1.0);
   private final LongProperty seed = new SimpleLongProperty(1);
-  private final BooleanProperty running = new SimpleBooleanProperty();
+  private final JobState job = new JobState();
   private final DoubleProperty progress = new SimpleDoubleProperty(0);
   private final StringProperty streamed = new SimpleStringProperty("");
   private final StringProperty normalization = new SimpleStringProperty("");
   private final StringProperty summary = new SimpleStringProperty("");
-  private final StringProperty error = new SimpleStringProperty("");
   private final ObservableList<CharCell> cells = FXCollections.observableArrayList();
   private final ObjectProperty<GenerationResult> result = new SimpleObjectProperty<>();
-  private ModelWorker.Handle handle;
 
   public GenerateViewModel(AppViewModel app, Executor ui) {
     this.app = app;
@@ -81,7 +78,7 @@ public final class GenerateViewModel {
   }
 
   public BooleanProperty runningProperty() {
-    return running;
+    return job.runningProperty();
   }
 
   public DoubleProperty progressProperty() {
@@ -101,7 +98,7 @@ public final class GenerateViewModel {
   }
 
   public StringProperty errorProperty() {
-    return error;
+    return job.errorProperty();
   }
 
   public ObservableList<CharCell> cells() {
@@ -121,24 +118,22 @@ public final class GenerateViewModel {
   public void generate() {
     ModelRuntime rt = app.runtime();
     if (rt == null) {
-      error.set("no model is open yet");
+      job.errorProperty().set("no model is open yet");
       return;
     }
-    if (running.get()) {
+    if (job.runningProperty().get()) {
       return;
     }
     GenerationRequest req;
     try {
       req = new GenerationRequest(prompt.get(), length.get(), temperature.get(), seed.get(), true, 8);
     } catch (IllegalArgumentException e) {
-      error.set(e.getMessage());
+      job.errorProperty().set(e.getMessage());
       return;
     }
-    error.set("");
     summary.set("");
     cells.clear();
     streamed.set("");
-    running.set(true);
     progress.set(0);
     int layers = Math.max(1, rt.config().layers().size());
     int positions = (NormalizedText.of(req.prompt()).normalized().length() + req.length() + rt.config().patchSize() - 1)
@@ -172,11 +167,10 @@ public final class GenerateViewModel {
       }
     };
     Path baseline = rt.isBaseline() ? null : app.sibling(BASELINE);
-    handle = app.worker().submit(cancelled -> {
+    job.start(app.worker(), cancelled -> {
       GenerationResult r = rt.generate(req, listener, cancelled);
       return new Scored(r, score(rt, r), baseline == null ? Double.NaN : app.other(baseline).bitsPerChar(r.text(), 1, 1).bitsPerChar());
     }, scored -> {
-      running.set(false);
       progress.set(1);
       result.set(scored.result());
       streamed.set(scored.result().text());
@@ -186,20 +180,12 @@ public final class GenerateViewModel {
           bpc, rt.name(), Double.isNaN(scored.baselineBpc()) ? "" : String.format("  |  %.3f under %s", scored.baselineBpc(), BASELINE),
           scored.result().continuation().length(), scored.result().seconds(), scored.result().charsPerSecond(),
           scored.result().sequentialSteps()));
-    }, () -> {
-      running.set(false);
-      summary.set("stopped");
-    }, msg -> {
-      running.set(false);
-      error.set(msg);
-    });
+    }, () -> summary.set("stopped"));
   }
 
   /** Stops the running generation; it ends at its next step. */
   public void stop() {
-    if (handle != null) {
-      handle.cancel();
-    }
+    job.stop();
   }
 
   private record Scored(GenerationResult result, List<CharCell> cells, double baselineBpc) {}

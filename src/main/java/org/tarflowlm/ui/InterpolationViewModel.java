@@ -3,7 +3,6 @@ package org.tarflowlm.ui;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -18,9 +17,7 @@ public final class InterpolationViewModel {
   private final StringProperty to = new SimpleStringProperty("a man walked into the old house");
   private final IntegerProperty steps = new SimpleIntegerProperty(8);
   private final ObjectProperty<Interpolation> result = new SimpleObjectProperty<>();
-  private final BooleanProperty running = new SimpleBooleanProperty();
-  private final StringProperty error = new SimpleStringProperty("");
-  private ModelWorker.Handle handle;
+  private final JobState job = new JobState();
 
   public InterpolationViewModel(AppViewModel app) {
     this.app = app;
@@ -43,36 +40,26 @@ public final class InterpolationViewModel {
   }
 
   public BooleanProperty runningProperty() {
-    return running;
+    return job.runningProperty();
   }
 
   public StringProperty errorProperty() {
-    return error;
+    return job.errorProperty();
   }
 
   public void run() {
     ModelRuntime rt = app.runtime();
     if (rt == null) {
-      error.set("no model is open yet");
+      job.errorProperty().set("no model is open yet");
       return;
     }
     String a = from.get();
     String b = to.get();
     int n = steps.get();
-    error.set("");
-    running.set(true);
-    handle = app.worker().submit(c -> rt.interpolate(a, b, n, 1, c), r -> {
-      running.set(false);
-      result.set(r);
-    }, () -> running.set(false), msg -> {
-      running.set(false);
-      error.set(msg);
-    });
+    job.start(app.worker(), c -> rt.interpolate(a, b, n, 1, c), result::set, () -> { });
   }
 
   public void stop() {
-    if (handle != null) {
-      handle.cancel();
-    }
+    job.stop();
   }
 }

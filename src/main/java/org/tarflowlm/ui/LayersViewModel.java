@@ -4,7 +4,6 @@ import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleLongProperty;
 import javafx.beans.property.SimpleObjectProperty;
@@ -24,9 +23,7 @@ public final class LayersViewModel {
   private final ObjectProperty<ForwardTrace> trace = new SimpleObjectProperty<>();
   private final ObjectProperty<double[]> roundTrip = new SimpleObjectProperty<>();
   private final IntegerProperty current = new SimpleIntegerProperty(0);
-  private final BooleanProperty running = new SimpleBooleanProperty();
-  private final StringProperty error = new SimpleStringProperty("");
-  private ModelWorker.Handle handle;
+  private final JobState job = new JobState();
 
   public LayersViewModel(AppViewModel app) {
     this.app = app;
@@ -54,11 +51,11 @@ public final class LayersViewModel {
   }
 
   public BooleanProperty runningProperty() {
-    return running;
+    return job.runningProperty();
   }
 
   public StringProperty errorProperty() {
-    return error;
+    return job.errorProperty();
   }
 
   /** Number of states in the trace (L + 1), 0 before a trace. */
@@ -70,32 +67,24 @@ public final class LayersViewModel {
   public void run() {
     ModelRuntime rt = app.runtime();
     if (rt == null) {
-      error.set("no model is open yet");
+      job.errorProperty().set("no model is open yet");
       return;
     }
     if (rt.isBaseline()) {
-      error.set(rt.name() + " is the discrete baseline: it has no flow layers to step through");
+      job.errorProperty().set(rt.name() + " is the discrete baseline: it has no flow layers to step through");
       return;
     }
     String input = text.get();
     long s = seed.get();
-    running.set(true);
-    error.set("");
-    handle = app.worker().submit(cancelled -> new Result(rt.trace(input, s), rt.roundTripErrors(input, s)), r -> {
-      running.set(false);
+    job.start(app.worker(), cancelled -> new Result(rt.trace(input, s), rt.roundTripErrors(input, s)), r -> {
       roundTrip.set(r.roundTrip());
       trace.set(r.trace());
       current.set(0);
-    }, () -> running.set(false), msg -> {
-      running.set(false);
-      error.set(msg);
-    });
+    }, () -> { });
   }
 
   public void stop() {
-    if (handle != null) {
-      handle.cancel();
-    }
+    job.stop();
   }
 
   /** One layer towards the noise (forward, text -> noise). */

@@ -4,7 +4,6 @@ import java.util.concurrent.Executor;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
-import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleLongProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -34,11 +33,9 @@ public final class RefinementViewModel {
 
   /** One position written by a pass. */
   public record Write(int position, String chars) {}
-  private final BooleanProperty running = new SimpleBooleanProperty();
-  private final StringProperty error = new SimpleStringProperty("");
+  private final JobState job = new JobState();
   private final javafx.beans.property.ObjectProperty<org.tarflowlm.runtime.GenerationResult> result =
       new javafx.beans.property.SimpleObjectProperty<>();
-  private ModelWorker.Handle handle;
 
   public RefinementViewModel(AppViewModel app, Executor ui) {
     this.app = app;
@@ -108,32 +105,30 @@ public final class RefinementViewModel {
   }
 
   public BooleanProperty runningProperty() {
-    return running;
+    return job.runningProperty();
   }
 
   public StringProperty errorProperty() {
-    return error;
+    return job.errorProperty();
   }
 
   public void run() {
     ModelRuntime rt = app.runtime();
     if (rt == null) {
-      error.set("no model is open yet");
+      job.errorProperty().set("no model is open yet");
       return;
     }
     GenerationRequest req;
     try {
       req = new GenerationRequest(prompt.get(), length.get(), 1.0, seed.get(), true, 8);
     } catch (IllegalArgumentException e) {
-      error.set(e.getMessage());
+      job.errorProperty().set(e.getMessage());
       return;
     }
     passes.clear();
     frames.clear();
     shown.set(-1);
     step.set(-1);
-    error.set("");
-    running.set(true);
     GenerationListener listener = new GenerationListener() {
       private java.util.List<Write> current = new java.util.ArrayList<>();
 
@@ -153,20 +148,11 @@ public final class RefinementViewModel {
         });
       }
     };
-    handle = app.worker().submit(cancelled -> rt.generate(req, listener, cancelled),
-        r -> {
-          running.set(false);
-          result.set(r);
-        }, () -> running.set(false), msg -> {
-          running.set(false);
-          error.set(msg);
-        });
+    job.start(app.worker(), cancelled -> rt.generate(req, listener, cancelled), result::set, () -> { });
   }
 
   public void stop() {
-    if (handle != null) {
-      handle.cancel();
-    }
+    job.stop();
   }
 
   /** Moves the timeline to the next pass, wrapping to the first; returns false when there are none. */

@@ -5,33 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tarflowlm.runtime.PassResult;
 
 class CompareViewModelTest {
-  private final BlockingQueue<Runnable> ui = new ArrayBlockingQueue<>(100_000);
-  private final ModelWorker worker = new ModelWorker(ui::add);
+  private final UiQueue ui = new UiQueue();
+  private final ModelWorker worker = new ModelWorker(ui);
 
   @AfterEach
   void close() {
     worker.close();
   }
 
-  private void drainUntil(java.util.function.BooleanSupplier done) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!done.getAsBoolean() && System.nanoTime() < end) {
-      Runnable r = ui.poll(100, TimeUnit.MILLISECONDS);
-      if (r != null) {
-        r.run();
-      }
-    }
-    assertTrue(done.getAsBoolean(), "timed out");
-  }
 
   @Test
   void patchSizesAreComparedOnTheSamePromptAndSeed(@TempDir Path models) throws Exception {
@@ -44,7 +31,7 @@ class CompareViewModelTest {
     assertEquals(2, vm.chosen().size(), "the installed default patch sizes");
     vm.lengthProperty().set(24);
     vm.run();
-    drainUntil(() -> !vm.runningProperty().get());
+    ui.runUntil(() -> !vm.runningProperty().get());
     assertEquals("", vm.errorProperty().get());
     assertEquals(List.of("mixd-p1", "mixd-p2"), vm.rows().stream().map(CompareRow::model).toList());
     assertEquals(1, vm.rows().get(0).patch());

@@ -6,42 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Generate view's state and commands, without a window: results arrive on a queue the test drains. */
 class GenerateViewModelTest {
-  private final BlockingQueue<Runnable> uiQueue = new ArrayBlockingQueue<>(100_000);
-  private final ModelWorker worker = new ModelWorker(uiQueue::add);
+  private final UiQueue ui = new UiQueue();
+  private final ModelWorker worker = new ModelWorker(ui);
 
   @AfterEach
   void close() {
     worker.close();
   }
 
-  /** Runs UI callbacks until the condition holds. */
-  private void runUiUntil(java.util.function.BooleanSupplier done) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!done.getAsBoolean()) {
-      Runnable r = uiQueue.poll(100, TimeUnit.MILLISECONDS);
-      if (r != null) {
-        r.run();
-      }
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out");
-      }
-    }
-  }
 
   private AppViewModel app(Path models) throws Exception {
     AppViewModel app = new AppViewModel(worker, models, "cpu");
     app.scanModels();
     app.selectedModelProperty().set(models.resolve("mixd-p1"));
-    runUiUntil(() -> app.runtime() != null);
+    ui.runUntil(() -> app.runtime() != null);
     return app;
   }
 
@@ -49,12 +33,12 @@ class GenerateViewModelTest {
   void generateScoresEveryCharacter(@TempDir Path models) throws Exception {
     TinyModels.flow(models, "mixd-p1", 1);
     AppViewModel app = app(models);
-    GenerateViewModel vm = new GenerateViewModel(app, uiQueue::add);
+    GenerateViewModel vm = new GenerateViewModel(app, ui);
     vm.promptProperty().set("Hello");
     vm.lengthProperty().set(20);
     vm.generate();
     assertTrue(vm.runningProperty().get());
-    runUiUntil(() -> !vm.runningProperty().get());
+    ui.runUntil(() -> !vm.runningProperty().get());
     assertEquals("", vm.errorProperty().get());
     assertNotNull(vm.resultProperty().get());
     assertEquals(25, vm.cells().size(), "prompt and continuation, one cell each");
@@ -69,11 +53,11 @@ class GenerateViewModelTest {
   void stopEndsTheGeneration(@TempDir Path models) throws Exception {
     TinyModels.flow(models, "mixd-p1", 1);
     AppViewModel app = app(models);
-    GenerateViewModel vm = new GenerateViewModel(app, uiQueue::add);
+    GenerateViewModel vm = new GenerateViewModel(app, ui);
     vm.lengthProperty().set(60);
     vm.generate();
     vm.stop();
-    runUiUntil(() -> !vm.runningProperty().get());
+    ui.runUntil(() -> !vm.runningProperty().get());
     assertEquals("stopped", vm.summaryProperty().get());
     assertTrue(vm.cells().isEmpty());
   }
@@ -82,10 +66,10 @@ class GenerateViewModelTest {
   void tooLongARequestIsAClearMessage(@TempDir Path models) throws Exception {
     TinyModels.flow(models, "mixd-p1", 1);
     AppViewModel app = app(models);
-    GenerateViewModel vm = new GenerateViewModel(app, uiQueue::add);
+    GenerateViewModel vm = new GenerateViewModel(app, ui);
     vm.lengthProperty().set(500);
     vm.generate();
-    runUiUntil(() -> !vm.runningProperty().get() && !vm.errorProperty().get().isEmpty());
+    ui.runUntil(() -> !vm.runningProperty().get() && !vm.errorProperty().get().isEmpty());
     assertTrue(vm.errorProperty().get().contains("context of 160"), vm.errorProperty().get());
   }
 
@@ -95,7 +79,7 @@ class GenerateViewModelTest {
     TinyModels.corrupt(models, "broken");
     AppViewModel app = app(models);
     app.selectedModelProperty().set(models.resolve("broken"));
-    runUiUntil(() -> !app.loadingProperty().get() && app.statusProperty().get().startsWith("could not open"));
+    ui.runUntil(() -> !app.loadingProperty().get() && app.statusProperty().get().startsWith("could not open"));
     assertTrue(app.statusProperty().get().contains("model.safetensors"), app.statusProperty().get());
     assertEquals(models.resolve("mixd-p1"), app.runtime().folder(), "the open model stays usable");
   }

@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,40 +17,27 @@ import org.tarflowlm.runtime.MixtureSlice;
 
 /** The mixture view's state, without a window: results arrive on a queue the test drains. */
 class MixtureViewModelTest {
-  private final BlockingQueue<Runnable> uiQueue = new ArrayBlockingQueue<>(100_000);
-  private final ModelWorker worker = new ModelWorker(uiQueue::add);
+  private final UiQueue ui = new UiQueue();
+  private final ModelWorker worker = new ModelWorker(ui);
 
   @AfterEach
   void close() {
     worker.close();
   }
 
-  /** Runs UI callbacks until the condition holds. */
-  private void runUiUntil(java.util.function.BooleanSupplier done) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!done.getAsBoolean()) {
-      Runnable r = uiQueue.poll(100, TimeUnit.MILLISECONDS);
-      if (r != null) {
-        r.run();
-      }
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out");
-      }
-    }
-  }
 
   private AppViewModel app(Path models, String name) throws Exception {
     AppViewModel app = new AppViewModel(worker, models, "cpu");
     app.scanModels();
     app.selectedModelProperty().set(models.resolve(name));
-    runUiUntil(() -> app.runtime() != null);
+    ui.runUntil(() -> app.runtime() != null);
     return app;
   }
 
   private void trace(LayersViewModel layers, String text) throws InterruptedException {
     layers.textProperty().set(text);
     layers.run();
-    runUiUntil(() -> !layers.runningProperty().get());
+    ui.runUntil(() -> !layers.runningProperty().get());
     assertEquals("", layers.errorProperty().get());
   }
 
@@ -66,7 +50,7 @@ class MixtureViewModelTest {
     assertNull(vm.sliceProperty().get(), "nothing before a trace");
     assertEquals(0, vm.layerCount());
     trace(layers, "hello world");
-    runUiUntil(() -> vm.sliceProperty().get() != null);
+    ui.runUntil(() -> vm.sliceProperty().get() != null);
     assertEquals("", vm.errorProperty().get());
     assertFalse(vm.loadingProperty().get());
     MixtureSlice s = vm.sliceProperty().get();
@@ -109,7 +93,7 @@ class MixtureViewModelTest {
     LayersViewModel layers = new LayersViewModel(app);
     MixtureViewModel vm = new MixtureViewModel(app, layers);
     trace(layers, "the quick brown fox");
-    runUiUntil(() -> vm.sliceProperty().get() != null);
+    ui.runUntil(() -> vm.sliceProperty().get() != null);
 
     // host arithmetic on the trace: no background job, the slice is there on return
     vm.channelProperty().set(3);
@@ -135,7 +119,7 @@ class MixtureViewModelTest {
     assertEquals(0, vm.channelProperty().get());
 
     trace(layers, "abc");
-    runUiUntil(() -> vm.positionLabels().size() == 3);
+    ui.runUntil(() -> vm.positionLabels().size() == 3);
     assertEquals(2, vm.positionProperty().get(), "a shorter trace clamps the position");
     assertEquals(2, vm.sliceProperty().get().position());
     assertEquals(layers.traceProperty().get(), vm.traceProperty().get());
@@ -148,7 +132,7 @@ class MixtureViewModelTest {
     LayersViewModel layers = new LayersViewModel(app);
     MixtureViewModel vm = new MixtureViewModel(app, layers);
     trace(layers, "hello world");
-    runUiUntil(() -> vm.sliceProperty().get() != null);
+    ui.runUntil(() -> vm.sliceProperty().get() != null);
     assertEquals(6, vm.positionCount(), "11 characters padded to 12, two per position");
     assertEquals(10, vm.channelCount());
     assertEquals("5  'd\u2423'", vm.positionLabels().get(5));
@@ -170,9 +154,9 @@ class MixtureViewModelTest {
     LayersViewModel layers = new LayersViewModel(app);
     MixtureViewModel vm = new MixtureViewModel(app, layers);
     trace(layers, "hello");
-    runUiUntil(() -> vm.sliceProperty().get() != null);
+    ui.runUntil(() -> vm.sliceProperty().get() != null);
     app.selectedModelProperty().set(models.resolve("other"));
-    runUiUntil(() -> app.runtime().name().equals("other") && !vm.loadingProperty().get()
+    ui.runUntil(() -> app.runtime().name().equals("other") && !vm.loadingProperty().get()
         && !vm.errorProperty().get().isEmpty());
     assertNull(vm.sliceProperty().get());
     assertTrue(vm.errorProperty().get().contains("trace the text again"), vm.errorProperty().get());

@@ -5,32 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RefinementViewModelTest {
-  private final BlockingQueue<Runnable> ui = new ArrayBlockingQueue<>(100_000);
-  private final ModelWorker worker = new ModelWorker(ui::add);
+  private final UiQueue ui = new UiQueue();
+  private final ModelWorker worker = new ModelWorker(ui);
 
   @AfterEach
   void close() {
     worker.close();
   }
 
-  private void drainUntil(java.util.function.BooleanSupplier done) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!done.getAsBoolean() && System.nanoTime() < end) {
-      Runnable r = ui.poll(100, TimeUnit.MILLISECONDS);
-      if (r != null) {
-        r.run();
-      }
-    }
-    assertTrue(done.getAsBoolean(), "timed out");
-  }
 
   @Test
   void samplingCanBeSteppedPassByPassAndPositionByPosition(@TempDir Path models) throws Exception {
@@ -38,11 +25,11 @@ class RefinementViewModelTest {
     AppViewModel app = new AppViewModel(worker, models, "cpu");
     app.scanModels();
     app.selectedModelProperty().set(models.resolve("mixd-p1"));
-    drainUntil(() -> app.runtime() != null);
-    RefinementViewModel vm = new RefinementViewModel(app, ui::add);
+    ui.runUntil(() -> app.runtime() != null);
+    RefinementViewModel vm = new RefinementViewModel(app, ui);
     vm.lengthProperty().set(20);
     vm.run();
-    drainUntil(() -> !vm.runningProperty().get() && vm.resultProperty().get() != null);
+    ui.runUntil(() -> !vm.runningProperty().get() && vm.resultProperty().get() != null);
     assertEquals(2, vm.passes().size(), "one pass per layer");
     assertEquals(10, vm.steps(0), "20 characters in patches of 2");
     assertEquals(18, vm.positionAt(0, 0), "the first pass inverts layer 2, which runs right to left");
