@@ -3,7 +3,6 @@ package org.tarflowlm.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * The VAE around the flow (design page, section 2): token k is the Gaussian
@@ -65,8 +64,4 @@ public final class Codebook {
     return Nd.logSumExp(logDensities(z), -1).neg();
   }
 
-  /** Shape of one token's latent. */
-  public Shape tokenShape() {
-    return new Shape(dim);
-  }
 }

@@ -64,12 +64,4 @@ final class HostDecoder {
     return Vocabulary.symbol(best);
   }
 
-  /** Decodes a whole token-space latent [T][d] into text. */
-  String decode(double[][] tokens) {
-    StringBuilder sb = new StringBuilder(tokens.length);
-    for (double[] z : tokens) {
-      sb.append(decode(z, 0));
-    }
-    return sb.toString();
-  }
 }
