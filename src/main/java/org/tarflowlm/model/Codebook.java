@@ -63,5 +63,4 @@ public final class Codebook {
   public NDArray decoderTerm(NDArray z) {
     return Nd.logSumExp(logDensities(z), -1).neg();
   }
-
 }

@@ -63,5 +63,4 @@ final class HostDecoder {
     }
     return Vocabulary.symbol(best);
   }
-
 }
