@@ -53,6 +53,9 @@ public final class ModelFolder {
 
   /** Loads a safetensors file into a model whose shapes it must match exactly. */
   public static void loadWeights(LanguageModel model, Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new ModelFormatException(file, "file not found (a model folder needs its weights)");
+    }
     Map<String, long[]> expected = new LinkedHashMap<>();
     model.params().all().forEach((name, a) -> expected.put(name, a.getShape().getShape()));
     Map<String, Safetensors.Tensor> tensors = Safetensors.read(file, expected);

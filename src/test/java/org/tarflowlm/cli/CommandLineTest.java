@@ -50,6 +50,19 @@ class CommandLineTest {
   }
 
   @Test
+  void missingWeightsAreAClearError(@TempDir Path dir) throws Exception {
+    Path model = dir.resolve("m");
+    ModelConfig cfg = new ModelConfig(ModelConfig.TARFLOWLM, 27, 5, 1, 32,
+        List.of(new LayerConfig(CouplingType.MIXD, Direction.LEFT_TO_RIGHT, 1, 16, 2, 0)), 1);
+    try (NDManager m = NDManager.newBaseManager()) {
+      ModelFolder.save(new TarFlowLM(cfg, m), model);
+    }
+    Files.delete(model.resolve(ModelFolder.WEIGHTS));
+    String err = run(1, "info", "--model", model.toString())[0];
+    assertTrue(err.contains("model.safetensors: file not found"), err);
+  }
+
+  @Test
   void textLongerThanTheContextIsAClearError(@TempDir Path dir) throws Exception {
     Path model = dir.resolve("m");
     ModelConfig cfg = new ModelConfig(ModelConfig.TARFLOWLM, 27, 5, 1, 32,
