@@ -96,9 +96,11 @@ public final class ModelRuntime implements AutoCloseable {
     Tracer.padded(norm.normalized(), model.config()); // the same checks as a trace
     if (model instanceof TarFlowLM flow) {
       ForwardTrace trace = new Tracer(flow, manager, name()).trace(text, seed);
-      EvalResult r = new Evaluator(model, manager).evaluate(norm.normalized(), samples, seed, 1, () -> false);
+      double iw = samples > 1
+          ? new Evaluator(model, manager).evaluate(norm.normalized(), samples, seed, 1, () -> false).iwBitsPerChar()
+          : Double.NaN;
       float[] per = java.util.Arrays.copyOf(trace.totalBits(), norm.normalized().length());
-      return new TextBits(norm, trace.bitsPerChar(), samples > 1 ? r.iwBitsPerChar() : Double.NaN, samples, per);
+      return new TextBits(norm, trace.bitsPerChar(), iw, samples, per);
     }
     float[] per = discreteBits(norm.normalized());
     double sum = 0;

@@ -27,7 +27,6 @@ import org.tarflowlm.runtime.GenerationResult;
 import org.tarflowlm.runtime.ModelRuntime;
 import org.tarflowlm.runtime.NormalizedText;
 import org.tarflowlm.runtime.PassResult;
-import org.tarflowlm.runtime.TextBits;
 
 /**
  * State and commands of the Generate view: prompt, length, temperature, seed; Generate and Stop;
@@ -192,19 +191,21 @@ public final class GenerateViewModel {
 
   /** Bits of every character of the generated text and the model's top-5 alternatives there. */
   private static List<CharCell> score(ModelRuntime rt, GenerationResult r) {
-    TextBits bits = rt.bitsPerChar(r.text(), 1, 1);
-    float[][] next = rt.isBaseline() ? null : traceNext(rt, r.text());
+    float[] bits;
+    float[][] next = null;
+    if (rt.isBaseline()) {
+      bits = rt.bitsPerChar(r.text(), 1, 1).perChar();
+    } else {
+      ForwardTrace t = rt.trace(r.text(), 1); // one trace gives the bits and the next-character weights
+      bits = t.totalBits();
+      next = t.nextCharProbs();
+    }
     List<CharCell> out = new ArrayList<>();
     for (int i = 0; i < r.text().length(); i++) {
-      out.add(new CharCell(r.text().charAt(i), bits.perChar()[i], i < r.prompt().length(),
+      out.add(new CharCell(r.text().charAt(i), bits[i], i < r.prompt().length(),
           next == null ? List.of() : top(next[i], 5)));
     }
     return out;
-  }
-
-  private static float[][] traceNext(ModelRuntime rt, String text) {
-    ForwardTrace t = rt.trace(text, 1);
-    return t.nextCharProbs();
   }
 
   /** The k most probable symbols of a distribution, as "c 12%". */
