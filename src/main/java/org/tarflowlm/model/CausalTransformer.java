@@ -135,7 +135,7 @@ public final class CausalTransformer {
     NDArray h = t == 0
         ? scope.zeros(new Shape(batch, 1, width)).add(sos)
         : Nd.linear(prev, inW, inB);
-    h = h.add(pos.get(scope, new NDIndex("{}:{}", t, t + 1))); // [B, 1, D]
+    h = h.add(pos.get(scope, new NDIndex().addSliceDim(t, t + 1))); // [B, 1, D]
     for (int i = 0; i < blocks.length; i++) {
       Block blk = blocks[i];
       h = h.add(attention(blk, layerNorm(h, blk.ln1g, blk.ln1b), null, new CacheSlot(cache, i)));
@@ -154,10 +154,22 @@ public final class CausalTransformer {
     long b = x.getShape().get(0);
     long n = x.getShape().get(1);
     int hd = width / heads;
-    NDArray qkv = Nd.linear(x, blk.qkvW, blk.qkvB).reshape(b, n, 3, heads, hd).transpose(2, 0, 3, 1, 4); // [3, B, H, N, hd]
-    NDArray q = qkv.get(0).mul(1 / Math.sqrt(hd)); // scaled here: [B, H, N, hd] is smaller than the scores
-    NDArray k = qkv.get(1);
-    NDArray v = qkv.get(2);
+    NDArray q;
+    NDArray k;
+    NDArray v;
+    if (n == 1) {
+      // one position: [B, 1, 3D] already has the memory order of [B, 3, H, 1, hd], no transpose needed
+      NDArray qkv = Nd.linear(x, blk.qkvW, blk.qkvB).reshape(b, 3, heads, 1, hd);
+      q = qkv.get(":, 0");
+      k = qkv.get(":, 1");
+      v = qkv.get(":, 2");
+    } else {
+      NDArray qkv = Nd.linear(x, blk.qkvW, blk.qkvB).reshape(b, n, 3, heads, hd).transpose(2, 0, 3, 1, 4); // [3, B, H, N, hd]
+      q = qkv.get(0);
+      k = qkv.get(1);
+      v = qkv.get(2);
+    }
+    q = q.mul(1 / Math.sqrt(hd)); // scaled here: [B, H, N, hd] is smaller than the scores
     if (slot != null) {
       k = slot.cache.append(slot.cache.keys, slot.block, k); // [B, H, t+1, hd]
       v = slot.cache.append(slot.cache.values, slot.block, v);
@@ -167,7 +179,7 @@ public final class CausalTransformer {
       scores = scores.add(mask);
     }
     NDArray y = scores.softmax(-1).matMul(v); // [B, H, N, hd]
-    y = y.transpose(0, 2, 1, 3).reshape(b, n, width); // [B, N, D]
+    y = n == 1 ? y.reshape(b, 1, width) : y.transpose(0, 2, 1, 3).reshape(b, n, width); // [B, N, D]
     return Nd.linear(y, blk.projW, blk.projB);
   }
 
