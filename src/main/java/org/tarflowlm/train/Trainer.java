@@ -146,7 +146,8 @@ public final class Trainer {
       finishStage();
     }
     checkpoint();
-    log.printf("done: best validation %.4f bpc at step %d, %.0f s%n", state.bestValBpc, state.bestStep, state.seconds);
+    log.printf("done: best validation bpc at the end of each stage %s, %d steps, %.0f s%n", state.stageBest,
+        state.step, state.seconds);
   }
 
   /**
