@@ -109,7 +109,7 @@ class MixtureViewModelTest {
     assertEquals(List.of("component 1", "component 2"), mix1.labels());
     assertEquals(2, vm.topWeights(MixtureView.TOP).size());
     assertEquals(Normal.cdf(mix1.h()), mix1.cdf(), 1e-6);
-    assertTrue(uiQueue.isEmpty(), "nothing was sent to the worker");
+    assertTrue(ui.isEmpty(), "nothing was sent to the worker");
 
     vm.positionProperty().set(99);
     assertEquals(18, vm.positionProperty().get(), "clamped to the last position");

@@ -18,6 +18,11 @@ final class UiQueue implements Executor {
     queue.add(r);
   }
 
+  /** Whether no callback is waiting. */
+  boolean isEmpty() {
+    return queue.isEmpty();
+  }
+
   /** Runs queued callbacks until the condition holds; fails after a minute. */
   void runUntil(BooleanSupplier done) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
