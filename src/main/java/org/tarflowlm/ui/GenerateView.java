@@ -55,6 +55,7 @@ final class GenerateView extends BorderPane implements Exportable {
     seed.textProperty().addListener((o, a, b) -> {
       try {
         vm.seedProperty().set(Long.parseLong(b.trim()));
+        vm.errorProperty().set("");
       } catch (NumberFormatException e) {
         vm.errorProperty().set("the seed must be a whole number");
       }
