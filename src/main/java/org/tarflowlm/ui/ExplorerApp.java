@@ -13,6 +13,7 @@ import javafx.stage.Stage;
  * models folder and the device.
  */
 public final class ExplorerApp extends Application {
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ExplorerApp.class.getName());
   private ModelWorker worker;
   private AppViewModel app;
   private GenerateViewModel generate;
@@ -36,6 +37,10 @@ public final class ExplorerApp extends Application {
         app.selectedModelProperty().get() == null ? null : app.selectedModelProperty().get().toString(),
         generate.promptProperty().get()));
     stage.show();
+    long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+    LOG.info(String.format("window shown %.1f s after the JVM started", (System.currentTimeMillis() - jvmStart) / 1e3));
+    app.runtimeProperty().addListener((o, a, rt) -> LOG.info(String.format("%s ready %.1f s after the JVM started",
+        rt.name(), (System.currentTimeMillis() - jvmStart) / 1e3)));
 
     app.scanModels();
     Path initial = pick(settings.lastModel(), modelsDir);
