@@ -44,7 +44,7 @@ final class TraceCommand implements Callable<Integer> {
       if (t.text().changed()) {
         System.out.printf("normalized: \"%s\"%n", t.text().normalized());
       }
-      double[] health = rt.roundTripErrors(text, seed);
+      double[] health = rt.roundTripErrors(t);
       for (LayerTrace s : t.states()) {
         double bits = 0;
         if (s.logDet() != null) {

@@ -143,8 +143,12 @@ public final class ModelRuntime implements AutoCloseable {
    * inverting with the same sampling pass generation uses.
    */
   public synchronized double[] roundTripErrors(String text, long seed) {
+    return roundTripErrors(new Tracer(flow("a round trip"), manager, name()).trace(text, seed));
+  }
+
+  /** The round-trip health of every layer on a trace this model made (no second forward run). */
+  public synchronized double[] roundTripErrors(ForwardTrace trace) {
     TarFlowLM flow = flow("a round trip");
-    ForwardTrace trace = new Tracer(flow, manager, name()).trace(text, seed);
     double[] errors = new double[flow.layers().size()];
     for (int l = 0; l < errors.length; l++) {
       LayerTrace state = trace.states().get(l + 1);

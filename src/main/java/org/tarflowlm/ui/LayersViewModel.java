@@ -76,7 +76,10 @@ public final class LayersViewModel {
     }
     String input = text.get();
     long s = seed.get();
-    job.start(app.worker(), cancelled -> new Result(rt.trace(input, s), rt.roundTripErrors(input, s)), r -> {
+    job.start(app.worker(), cancelled -> {
+      ForwardTrace t = rt.trace(input, s);
+      return new Result(t, rt.roundTripErrors(t));
+    }, r -> {
       roundTrip.set(r.roundTrip());
       trace.set(r.trace());
       current.set(0);

@@ -28,6 +28,17 @@ class CommandLineTest {
     return new String[] {err.toString()};
   }
 
+  /** An untrained one-layer model folder with a context of 32 characters. */
+  private static Path tinyModel(Path dir) throws java.io.IOException {
+    Path model = dir.resolve("m");
+    ModelConfig cfg = new ModelConfig(ModelConfig.TARFLOWLM, 27, 5, 1, 32,
+        List.of(new LayerConfig(CouplingType.MIXD, Direction.LEFT_TO_RIGHT, 1, 16, 2, 0)), 1);
+    try (NDManager m = NDManager.newBaseManager()) {
+      ModelFolder.save(new TarFlowLM(cfg, m), model);
+    }
+    return model;
+  }
+
   @Test
   void missingModelFolderIsAClearError(@TempDir Path dir) {
     String err = run(1, "info", "--model", dir.resolve("nope").toString())[0];
@@ -38,12 +49,7 @@ class CommandLineTest {
 
   @Test
   void corruptWeightsAreAClearError(@TempDir Path dir) throws Exception {
-    Path model = dir.resolve("m");
-    ModelConfig cfg = new ModelConfig(ModelConfig.TARFLOWLM, 27, 5, 1, 32,
-        List.of(new LayerConfig(CouplingType.MIXD, Direction.LEFT_TO_RIGHT, 1, 16, 2, 0)), 1);
-    try (NDManager m = NDManager.newBaseManager()) {
-      ModelFolder.save(new TarFlowLM(cfg, m), model);
-    }
+    Path model = tinyModel(dir);
     Files.write(model.resolve(ModelFolder.WEIGHTS), new byte[] {1, 2, 3});
     String err = run(1, "trace", "--model", model.toString(), "hello")[0];
     assertTrue(err.contains("model.safetensors"), err);
@@ -51,12 +57,7 @@ class CommandLineTest {
 
   @Test
   void missingWeightsAreAClearError(@TempDir Path dir) throws Exception {
-    Path model = dir.resolve("m");
-    ModelConfig cfg = new ModelConfig(ModelConfig.TARFLOWLM, 27, 5, 1, 32,
-        List.of(new LayerConfig(CouplingType.MIXD, Direction.LEFT_TO_RIGHT, 1, 16, 2, 0)), 1);
-    try (NDManager m = NDManager.newBaseManager()) {
-      ModelFolder.save(new TarFlowLM(cfg, m), model);
-    }
+    Path model = tinyModel(dir);
     Files.delete(model.resolve(ModelFolder.WEIGHTS));
     String err = run(1, "info", "--model", model.toString())[0];
     assertTrue(err.contains("model.safetensors: file not found"), err);
@@ -64,12 +65,7 @@ class CommandLineTest {
 
   @Test
   void textLongerThanTheContextIsAClearError(@TempDir Path dir) throws Exception {
-    Path model = dir.resolve("m");
-    ModelConfig cfg = new ModelConfig(ModelConfig.TARFLOWLM, 27, 5, 1, 32,
-        List.of(new LayerConfig(CouplingType.MIXD, Direction.LEFT_TO_RIGHT, 1, 16, 2, 0)), 1);
-    try (NDManager m = NDManager.newBaseManager()) {
-      ModelFolder.save(new TarFlowLM(cfg, m), model);
-    }
+    Path model = tinyModel(dir);
     String err = run(1, "trace", "--model", model.toString(), "x".repeat(40))[0];
     assertTrue(err.contains("context of 32"), err);
     run(0, "trace", "--model", model.toString(), "hello there");
