@@ -58,6 +58,9 @@ final class CardCommand implements Callable<Integer> {
       Files.copy(best.resolve(ModelFolder.CONFIG), model.resolve(ModelFolder.CONFIG), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       Files.copy(best.resolve(ModelFolder.WEIGHTS), model.resolve(ModelFolder.WEIGHTS), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
+    // The explorer's Model card tab plots these; they are small and say how the weights were made.
+    Files.copy(run.resolve(Trainer.CURVES), model.resolve(Trainer.CURVES), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(run.resolve(Trainer.TRAIN_CONFIG), model.resolve(Trainer.TRAIN_CONFIG), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     TrainConfig tc = ConfigJson.read(run.resolve(Trainer.TRAIN_CONFIG), TrainConfig.class);
     Map<String, String> meta = Safetensors.readMetadata(run.resolve(Trainer.CHECKPOINT));
     @SuppressWarnings("unchecked")
@@ -92,8 +95,8 @@ final class CardCommand implements Callable<Integer> {
       md.append(String.format("- steps done: %,d of %,d (%,d characters seen), wall time %.0f min on this 2-core CPU%n", step,
           tc.totalSteps(), (long) step * tc.batch() * cfg.seqLen(), seconds / 60));
       md.append(String.format("- training speed: %,.0f characters per second on average%n", step * (double) tc.batch() * cfg.seqLen() / seconds));
-      md.append("- best validation bpc at the end of each stage (during training, on the first ").append(tc.evalChars())
-          .append(" validation characters): ").append(state.get("stageBest")).append("\n");
+      md.append("- best validation bpc of each stage (during training, on the first ").append(String.format("%,d", tc.evalChars()))
+          .append(" validation characters): ").append(stageBest(state.get("stageBest"))).append("\n");
       md.append("- curves: `runs/").append(model.getFileName()).append("/curves.csv` (").append(curves.size() - 1).append(" evaluations)\n\n");
       md.append("## Measured\n\n");
       md.append("`bin/tarflowlm card --run runs/").append(model.getFileName()).append(" --model models/").append(model.getFileName())
@@ -102,6 +105,17 @@ final class CardCommand implements Callable<Integer> {
           .append(" | eval char/s |\n|---|---|---|").append(flow ? "---|" : "").append("---|\n");
       row(md, "validation", val, flow);
       row(md, "test", test, flow);
+      if (flow && cfg.layers().size() > 1) {
+        md.append("\n### What each layer adds (test split, ELBO, evaluation seed 1)\n\n");
+        md.append("Each row scores the test text with the first layers only, the model that training stage fitted.\n\n");
+        md.append("| layers | bpc | change |\n|---|---|---|\n");
+        double previous = Double.NaN;
+        for (int l = 1; l <= cfg.layers().size(); l++) {
+          double bpc = rt.evaluate(data.test(), l, 1, 1, 16, () -> false).bitsPerChar();
+          md.append(String.format("| 1..%d | %.4f | %s |%n", l, bpc, Double.isNaN(previous) ? "" : String.format("%+.4f", bpc - previous)));
+          previous = bpc;
+        }
+      }
       md.append("\n## Samples\n\n");
       for (long seed : new long[] {1, 2, 3}) {
         GenerationResult g = rt.generate(GenerationRequest.of("", Math.min(200, cfg.seqLen()), 1.0, seed),
@@ -112,6 +126,17 @@ final class CardCommand implements Callable<Integer> {
     AtomicFiles.writeString(model.resolve(ModelFolder.CARD), md.toString());
     System.out.print(md);
     return 0;
+  }
+
+  private static String stageBest(Object values) {
+    if (!(values instanceof List<?> list)) {
+      return String.valueOf(values);
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      out.add(String.format("stage %d: %.4f", i + 1, ((Number) list.get(i)).doubleValue()));
+    }
+    return String.join(", ", out);
   }
 
   private static void row(StringBuilder md, String split, EvalResult r, boolean flow) {

@@ -81,10 +81,29 @@ public final class ModelRuntime implements AutoCloseable {
     return Files.exists(card) ? Files.readString(card) : "";
   }
 
+  /** The training run's learning curves, when the folder ships them ({@code card --install} copies them). */
+  public java.util.Optional<TrainingCurves> trainingCurves() throws IOException {
+    Path csv = folder.resolve(TrainingCurves.FILE);
+    return Files.exists(csv) ? java.util.Optional.of(TrainingCurves.read(csv)) : java.util.Optional.empty();
+  }
+
   /** Bits per character of a long text, scored in windows of the context. */
   public synchronized EvalResult evaluate(String text, int samples, long seed, int batch, BooleanSupplier cancelled) {
     String normalized = Vocabulary.normalize(text).strip();
     return new Evaluator(model, manager).evaluate(normalized, samples, seed, batch, cancelled);
+  }
+
+  /**
+   * Bits per character with only the first {@code activeLayers} flow layers, the model that stage
+   * {@code activeLayers} of progressive training fitted: the differences say what each layer adds.
+   */
+  public synchronized EvalResult evaluate(String text, int activeLayers, int samples, long seed, int batch,
+      BooleanSupplier cancelled) {
+    if (activeLayers < 1 || activeLayers > model.config().layers().size()) {
+      throw new IllegalArgumentException("active layers must be 1.." + model.config().layers().size() + ", got " + activeLayers);
+    }
+    String normalized = Vocabulary.normalize(text).strip();
+    return new Evaluator(model, manager, activeLayers).evaluate(normalized, samples, seed, batch, cancelled);
   }
 
   /**

@@ -28,6 +28,7 @@ import org.tarflowlm.model.Vocabulary;
 import org.tarflowlm.runtime.EvalResult;
 import org.tarflowlm.runtime.Evaluator;
 import org.tarflowlm.runtime.Noise;
+import org.tarflowlm.runtime.TrainingCurves;
 
 /**
  * Trains a TarFlowLM (maximizing the ELBO with reparameterized encoder samples) or the discrete
@@ -41,7 +42,7 @@ import org.tarflowlm.runtime.Noise;
 public final class Trainer {
   public static final String TRAIN_CONFIG = "train.json";
   public static final String CHECKPOINT = "checkpoint.safetensors";
-  public static final String CURVES = "curves.csv";
+  public static final String CURVES = TrainingCurves.FILE;
   public static final String BEST = "best";
   /** Steps between progress lines. */
   static final int PROGRESS_EVERY = 25;

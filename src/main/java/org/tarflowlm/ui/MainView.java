@@ -88,7 +88,8 @@ final class MainView extends BorderPane {
         tab("Mixture components", new MixtureView(ws.mixture)),
         tab("Multi-pass refinement", new RefinementView(ws.refinement)),
         tab("Compare patch sizes", new CompareView(ws.compare, ws.app)),
-        tab("Interpolation", new InterpolationView(ws.interpolation)));
+        tab("Interpolation", new InterpolationView(ws.interpolation)),
+        tab("Model card", new ModelCardView(ws.card)));
     setCenter(tabs);
 
     Label status = new Label();

@@ -55,7 +55,10 @@ final class Screenshots {
                 whenFalse(ws.refinement.runningProperty(), () -> shoot("refinement.png", () -> {
                   select("tab-interpolation");
                   ws.interpolation.run();
-                  whenFalse(ws.interpolation.runningProperty(), () -> shoot("interpolation.png", this::compare));
+                  whenFalse(ws.interpolation.runningProperty(), () -> shoot("interpolation.png", () -> {
+                    select("tab-model-card");
+                    shoot("model-card.png", this::compare);
+                  }));
                 }));
               });
             });

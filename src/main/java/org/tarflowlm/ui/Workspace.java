@@ -25,6 +25,7 @@ final class Workspace {
   final MixtureViewModel mixture;
   final CompareViewModel compare;
   final InterpolationViewModel interpolation;
+  final ModelCardViewModel card;
   private final ObjectProperty<GenerationResult> lastGeneration = new SimpleObjectProperty<>();
 
   Workspace(AppViewModel app, Executor ui) {
@@ -36,6 +37,7 @@ final class Workspace {
     this.mixture = new MixtureViewModel(app, layers);
     this.compare = new CompareViewModel(app);
     this.interpolation = new InterpolationViewModel(app);
+    this.card = new ModelCardViewModel(app);
     generate.resultProperty().addListener((o, a, r) -> lastGeneration.set(r));
     refinement.resultProperty().addListener((o, a, r) -> lastGeneration.set(r));
   }

@@ -29,7 +29,14 @@ class ExplorerWindowTest extends ApplicationTest {
   @Override
   public void start(Stage stage) throws Exception {
     models = Files.createTempDirectory("tarflowlm-ui");
-    TinyModels.flow(models, "mixd-p1", 1);
+    Path p1 = TinyModels.flow(models, "mixd-p1", 1);
+    Files.writeString(p1.resolve("card.md"), "# mixd-p1\n\nA tiny test model.\n");
+    Files.writeString(p1.resolve("curves.csv"), """
+        step,stage,stage_step,lr,train_bpc,val_bpc,chars_per_s,seconds
+        250,1,250,0.001,3.38,3.42,3917,358
+        500,1,500,0.001,3.32,3.32,2488,1183
+        550,2,50,0.0005,3.30,3.31,16453,4888
+        """);
     TinyModels.flow(models, "mixd-p2", 2);
     TinyModels.corrupt(models, "broken");
     worker = new ModelWorker(Platform::runLater);
@@ -127,6 +134,18 @@ class ExplorerWindowTest extends ApplicationTest {
     waitFor(() -> ws.interpolation.resultProperty().get() != null);
     WaitForAsyncUtils.waitForFxEvents();
     assertEquals(4, lookup(".interpolation-view .pass-line").queryAll().size());
+  }
+
+  @Test
+  void modelCardTabPlotsTheCurvesTheFolderShips() throws Exception {
+    waitFor(() -> app.runtime() != null);
+    clickOn("#tab-model-card");
+    waitFor(() -> lookup("#curves-summary").queryAs(Label.class).getText().startsWith("3 evaluations"));
+    assertTrue(lookup("#curves-summary").queryAs(Label.class).getText().contains("stage 2 3.3100"));
+    assertTrue(lookup("#card-text").queryAs(javafx.scene.control.TextArea.class).getText().contains("A tiny test model."));
+    interact(() -> app.selectedModelProperty().set(models.resolve("mixd-p2")));
+    waitFor(() -> lookup("#curves-summary").queryAs(Label.class).getText().contains("ships no curves.csv"));
+    assertTrue(lookup("#card-text").queryAs(javafx.scene.control.TextArea.class).getText().contains("no card.md"));
   }
 
   @Test
