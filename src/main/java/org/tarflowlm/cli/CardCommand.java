@@ -82,7 +82,7 @@ final class CardCommand implements Callable<Integer> {
           cfg.vocabSize(), cfg.latentDim(), cfg.patchSize(), cfg.seqLen(), rt.parameterCount()));
       int i = 1;
       for (LayerConfig l : cfg.layers()) {
-        md.append(String.format("- %s %d: %s, %s, %d transformer blocks, width %d, %d heads%s%n", flow ? "layer" : "body",
+        md.append(String.format("- %s %d: %s, %s, %d transformer block(s), width %d, %d heads%s%n", flow ? "layer" : "body",
             i++, flow ? l.coupling().name().toLowerCase() : "causal transformer", l.direction().name().toLowerCase().replace('_', ' '),
             l.depth(), l.width(), l.heads(), flow && l.components() > 0 ? ", K = " + l.components() : ""));
       }
@@ -117,15 +117,46 @@ final class CardCommand implements Callable<Integer> {
         }
       }
       md.append("\n## Samples\n\n");
+      List<GenerationResult> samples = new ArrayList<>();
       for (long seed : new long[] {1, 2, 3}) {
         GenerationResult g = rt.generate(GenerationRequest.of("", Math.min(200, cfg.seqLen()), 1.0, seed),
             GenerationListener.NONE, () -> false);
+        samples.add(g);
         md.append(String.format("- seed %d, temperature 1.0 (%.0f char/s): `%s`%n", seed, g.charsPerSecond(), g.text()));
+      }
+      if (flow) {
+        refinement(md, samples);
       }
     }
     AtomicFiles.writeString(model.resolve(ModelFolder.CARD), md.toString());
     System.out.print(md);
     return 0;
+  }
+
+  /**
+   * How gradual the multi-pass refinement is: per inverse pass, the characters it changed and the
+   * share of the final text already in place after it, averaged over the samples.
+   */
+  private static void refinement(StringBuilder md, List<GenerationResult> samples) {
+    md.append("\n### Refinement (the three samples above, mean)\n\n");
+    md.append("| pass | layer inverted | characters changed | final characters in place |\n|---|---|---|---|\n");
+    int passes = samples.get(0).passes().size();
+    for (int i = 0; i < passes; i++) {
+      double changed = 0;
+      double inPlace = 0;
+      for (GenerationResult g : samples) {
+        String text = g.passes().get(i).text();
+        changed += g.passes().get(i).changed();
+        int n = Math.min(text.length(), g.text().length());
+        int same = 0;
+        for (int k = 0; k < n; k++) {
+          same += text.charAt(k) == g.text().charAt(k) ? 1 : 0;
+        }
+        inPlace += (double) same / n;
+      }
+      md.append(String.format("| %d | %d | %.1f | %.1f%% |%n", i + 1, samples.get(0).passes().get(i).layer(),
+          changed / samples.size(), 100 * inPlace / samples.size()));
+    }
   }
 
   private static String stageBest(Object values) {

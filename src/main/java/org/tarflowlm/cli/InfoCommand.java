@@ -42,7 +42,7 @@ final class InfoCommand implements Callable<Integer> {
           rt.config().latentDim(), rt.config().patchSize(), rt.config().seqLen());
       int i = 1;
       for (LayerConfig l : rt.config().layers()) {
-        System.out.printf("layer %d  %s, %s, %d blocks, width %d, %d heads%s%n", i++, l.coupling().name().toLowerCase(),
+        System.out.printf("layer %d  %s, %s, %d block(s), width %d, %d heads%s%n", i++, l.coupling().name().toLowerCase(),
             l.direction().name().toLowerCase().replace('_', ' '), l.depth(), l.width(), l.heads(),
             l.components() > 0 ? ", K=" + l.components() : "");
       }

@@ -18,6 +18,11 @@ import org.tarflowlm.model.Direction;
 import org.tarflowlm.model.LayerConfig;
 import org.tarflowlm.model.ModelConfig;
 import org.tarflowlm.model.TarFlowLM;
+import org.tarflowlm.train.Corpus;
+import org.tarflowlm.train.CorpusSplits;
+import org.tarflowlm.train.SplitDocuments;
+import org.tarflowlm.train.TrainConfig;
+import org.tarflowlm.train.Trainer;
 
 /** Errors reach the user as one line on stderr and a non-zero exit code, never a stack trace. */
 class CommandLineTest {
@@ -69,6 +74,31 @@ class CommandLineTest {
     String err = run(1, "trace", "--model", model.toString(), "x".repeat(40))[0];
     assertTrue(err.contains("context of 32"), err);
     run(0, "trace", "--model", model.toString(), "hello there");
+  }
+
+  @Test
+  void cardInstallsTheBestWeightsAndMeasuresEachLayer(@TempDir Path dir) throws Exception {
+    String text = "the quick brown fox jumps over the lazy dog and the dog sleeps in the sun ".repeat(12);
+    ModelConfig model = new ModelConfig(ModelConfig.TARFLOWLM, 27, 5, 1, 32, List.of(
+        new LayerConfig(CouplingType.MIXD, Direction.LEFT_TO_RIGHT, 1, 16, 2, 0),
+        new LayerConfig(CouplingType.MIX1, Direction.RIGHT_TO_LEFT, 1, 16, 2, 2)), 3);
+    TrainConfig tc = new TrainConfig(model, TrainConfig.PROGRESSIVE, List.of(4, 2), 4, 3e-3, 3e-4, 1, 0.01, 1.0, 2, 64, 0, 3600, 5);
+    Path run = dir.resolve("run");
+    try (NDManager m = NDManager.newBaseManager()) {
+      new Trainer(tc, run, text, text, m, new java.io.PrintStream(new java.io.ByteArrayOutputStream()), false).run(() -> false);
+    }
+    Path splits = dir.resolve("splits");
+    Corpus.writeSplits(new CorpusSplits(text, text, text, new SplitDocuments(List.of("a"), List.of("b"), List.of("c")), List.of()), splits);
+    Path installed = dir.resolve("models").resolve("tiny");
+    run(0, "card", "--run", run.toString(), "--model", installed.toString(), "--install", "--splits", splits.toString(),
+        "--samples", "2");
+    String card = Files.readString(installed.resolve(ModelFolder.CARD));
+    assertTrue(card.contains("| 1..1 |") && card.contains("| 1..2 |"), card);
+    assertTrue(card.contains("stage 1: ") && card.contains("stage 2: "), card);
+    assertTrue(card.contains("| 2 | 1 |"), "the second pass inverts layer 1: " + card);
+    assertEquals(Files.readString(run.resolve(Trainer.CURVES)), Files.readString(installed.resolve(Trainer.CURVES)));
+    assertTrue(Files.exists(installed.resolve(ModelFolder.WEIGHTS)));
+    run(0, "info", "--model", installed.toString());
   }
 
   @Test
