@@ -56,6 +56,7 @@ final class BenchCommand implements Callable<Integer> {
     try (NDManager manager = NDManager.newBaseManager(DeviceChoice.pick(device))) {
       out.put("device", manager.getDevice().toString());
       String text = randomText(20_000);
+      warmUp(manager, text);
       for (ModelConfig cfg : List.of(flow(1), flow(2), flow(4), baseline())) {
         try (NDManager m = manager.newSubManager()) {
           LanguageModel model = ModelFolder.create(cfg, m);
@@ -104,10 +105,33 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * Runs every timed path until the JIT has compiled it: C2 takes a method over after a few
+   * thousand calls (CausalTransformer.step runs once per position), and drops code compiled for
+   * one path when another path first runs. Otherwise the compiles land in whichever model is
+   * being timed (it was P = 2, cached no faster than recomputed).
+   */
+  private void warmUp(NDManager manager, String text) {
+    try (NDManager m = manager.newSubManager()) {
+      ModelRuntime rt = ModelRuntime.of(ModelFolder.create(flow(1), m), m, "warm-up");
+      rt.generate(new GenerationRequest("", 64, 1.0, 0, false, 1), GenerationListener.NONE, () -> false);
+      rt.evaluate(text.substring(0, 4096), 1, 1, 16, () -> false);
+      for (int steps = 0; steps < 4096; steps += length) {
+        rt.generate(new GenerationRequest("", length, 1.0, 0, true, 1), GenerationListener.NONE, () -> false);
+      }
+    }
+  }
+
   private GenerationResult run(ModelRuntime rt, boolean cache) {
     // warm-up: the first calls of a shape pay for kernel selection and allocator growth
     rt.generate(new GenerationRequest("", cache ? length : 32, 1.0, 0, cache, 1), GenerationListener.NONE, () -> false);
-    return rt.generate(new GenerationRequest("", length, 1.0, 1, cache, 1), GenerationListener.NONE, () -> false);
+    // the fastest of three: a late compile or another process on the cores slows a single run
+    GenerationResult best = null;
+    for (int i = 0; i < 3; i++) {
+      GenerationResult r = rt.generate(new GenerationRequest("", length, 1.0, 1, cache, 1), GenerationListener.NONE, () -> false);
+      best = best == null || r.seconds() < best.seconds() ? r : best;
+    }
+    return best;
   }
 
   private double trainSpeed(ModelConfig cfg, NDManager manager, String text) throws Exception {
