@@ -106,18 +106,20 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Runs every timed path until the JIT has compiled it: C2 takes a method over after a few
-   * thousand calls (CausalTransformer.step runs once per position), and drops code compiled for
-   * one path when another path first runs. Otherwise the compiles land in whichever model is
-   * being timed (it was P = 2, cached no faster than recomputed).
+   * Runs every timed path (the flow's and the baseline's) until the JIT has compiled it: C2 takes
+   * a method over after a few thousand calls (CausalTransformer.step runs once per position), and
+   * drops code compiled for one path when another path first runs. Otherwise the compiles land in
+   * whichever model is being timed (it was P = 2, cached no faster than recomputed).
    */
   private void warmUp(NDManager manager, String text) {
-    try (NDManager m = manager.newSubManager()) {
-      ModelRuntime rt = ModelRuntime.of(ModelFolder.create(flow(1), m), m, "warm-up");
-      rt.generate(new GenerationRequest("", 64, 1.0, 0, false, 1), GenerationListener.NONE, () -> false);
-      rt.evaluate(text.substring(0, 4096), 1, 1, 16, () -> false);
-      for (int steps = 0; steps < 4096; steps += length) {
-        rt.generate(new GenerationRequest("", length, 1.0, 0, true, 1), GenerationListener.NONE, () -> false);
+    for (ModelConfig cfg : List.of(flow(1), baseline())) {
+      try (NDManager m = manager.newSubManager()) {
+        ModelRuntime rt = ModelRuntime.of(ModelFolder.create(cfg, m), m, "warm-up");
+        rt.generate(new GenerationRequest("", 64, 1.0, 0, false, 1), GenerationListener.NONE, () -> false);
+        rt.evaluate(text.substring(0, 4096), 1, 1, 16, () -> false);
+        for (int steps = 0; steps < 4096; steps += length) {
+          rt.generate(new GenerationRequest("", length, 1.0, 0, true, 1), GenerationListener.NONE, () -> false);
+        }
       }
     }
   }
