@@ -90,8 +90,11 @@ final class CardCommand implements Callable<Integer> {
             l.depth(), l.width(), l.heads(), flow && l.components() > 0 ? ", K = " + l.components() : ""));
       }
       md.append("\n## Training\n\n");
-      md.append("Command: `bin/tarflowlm train --config configs/").append(model.getFileName()).append(".train.json --run runs/")
-          .append(model.getFileName()).append("` (resumed with `--resume` across sessions).\n\n");
+      // The card names the run it measured, so a model trained under another run name (a joint
+      // run installed as mixd-p4) still points at its own config and curves.
+      String runName = run.getFileName().toString();
+      md.append("Command: `bin/tarflowlm train --config configs/").append(runName).append(".train.json --run runs/")
+          .append(runName).append("` (resumed with `--resume` across sessions).\n\n");
       md.append("```json\n").append(ConfigJson.GSON.toJson(tc)).append("\n```\n\n");
       double seconds = ((Number) state.get("seconds")).doubleValue();
       int step = ((Number) state.get("step")).intValue();
@@ -100,9 +103,9 @@ final class CardCommand implements Callable<Integer> {
       md.append(String.format("- training speed: %,.0f characters per second on average%n", step * (double) tc.batch() * cfg.seqLen() / seconds));
       md.append("- best validation bpc of each stage (during training, on the first ").append(String.format("%,d", tc.evalChars()))
           .append(" validation characters): ").append(stageBest(state.get("stageBest"))).append("\n");
-      md.append("- curves: `runs/").append(model.getFileName()).append("/curves.csv` (").append(curves.size() - 1).append(" evaluations)\n\n");
+      md.append("- curves: `runs/").append(runName).append("/curves.csv` (").append(curves.size() - 1).append(" evaluations)\n\n");
       md.append("## Measured\n\n");
-      md.append("`bin/tarflowlm card --run runs/").append(model.getFileName()).append(" --model models/").append(model.getFileName())
+      md.append("`bin/tarflowlm card --run runs/").append(runName).append(" --model models/").append(model.getFileName())
           .append("` (evaluation seed 1)\n\n");
       md.append("| split | characters | bpc").append(flow ? " (ELBO)" : "").append(flow ? " | bpc (IW, " + s + " samples)" : "")
           .append(" | eval char/s |\n|---|---|---|").append(flow ? "---|" : "").append("---|\n");
