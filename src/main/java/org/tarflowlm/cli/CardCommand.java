@@ -113,7 +113,9 @@ final class CardCommand implements Callable<Integer> {
       row(md, "test", test, flow);
       if (flow && cfg.layers().size() > 1) {
         md.append("\n### What each layer adds (test split, ELBO, evaluation seed 1)\n\n");
-        md.append("Each row scores the test text with the first layers only, the model that training stage fitted.\n\n");
+        md.append(TrainConfig.JOINT.equals(tc.schedule())
+            ? "Each row scores the test text with the first layers only; the layers were trained jointly, so no row but the last was a model of its own in training.\n\n"
+            : "Each row scores the test text with the first layers only, the model that training stage fitted.\n\n");
         md.append("| layers | bpc | change |\n|---|---|---|\n");
         double previous = Double.NaN;
         for (int l = 1; l <= cfg.layers().size(); l++) {
