@@ -57,17 +57,22 @@ final class GenerateCommand implements Callable<Integer> {
       } : GenerationListener.NONE;
       GenerationResult r = rt.generate(req, listener, () -> false);
       TextBits bits = rt.bitsPerChar(r.text(), 1, seed);
+      // Scoring normalizes the text, which collapses runs of spaces a P > 1 model can write, so
+      // the continuation is counted on the normalized text.
+      float[] per = bits.perChar();
+      int start = Math.min(r.prompt().length(), per.length - 1);
       double contBits = 0;
-      for (int i = r.prompt().length(); i < r.text().length(); i++) {
-        contBits += bits.perChar()[i];
+      for (int i = start; i < per.length; i++) {
+        contBits += per[i];
       }
+      int contChars = per.length - start;
       if (json) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", rt.name());
         out.put("prompt", r.prompt());
         out.put("text", r.text());
         out.put("continuation", r.continuation());
-        out.put("continuationBitsPerChar", contBits / r.continuation().length());
+        out.put("continuationBitsPerChar", contBits / contChars);
         out.put("iterations", r.iterations());
         out.put("converged", r.converged());
         out.put("sequentialSteps", r.sequentialSteps());
@@ -81,7 +86,7 @@ final class GenerateCommand implements Callable<Integer> {
       System.out.printf("%n%d characters in %.2f s (%.0f char/s), %d sequential steps, %d iteration(s)%s; "
               + "continuation %.3f bits/char under the model%n", r.continuation().length(), r.seconds(),
           r.charsPerSecond(), r.sequentialSteps(), r.iterations(), r.converged() ? "" : " (not converged)",
-          contBits / r.continuation().length());
+          contBits / contChars);
     }
     return 0;
   }
