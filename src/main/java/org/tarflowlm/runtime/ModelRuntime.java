@@ -89,8 +89,7 @@ public final class ModelRuntime implements AutoCloseable {
 
   /** Bits per character of a long text, scored in windows of the context. */
   public synchronized EvalResult evaluate(String text, int samples, long seed, int batch, BooleanSupplier cancelled) {
-    String normalized = Vocabulary.normalize(text).strip();
-    return new Evaluator(model, manager).evaluate(normalized, samples, seed, batch, cancelled);
+    return evaluate(text, model.config().layers().size(), samples, seed, batch, cancelled);
   }
 
   /**
