@@ -8,8 +8,8 @@ import org.tarflowlm.runtime.GenerationListener;
 import org.tarflowlm.runtime.GenerationRequest;
 import org.tarflowlm.runtime.GenerationResult;
 import org.tarflowlm.runtime.ModelRuntime;
+import org.tarflowlm.runtime.NormalizedText;
 import org.tarflowlm.runtime.PassResult;
-import org.tarflowlm.runtime.TextBits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,16 +56,12 @@ final class GenerateCommand implements Callable<Integer> {
         }
       } : GenerationListener.NONE;
       GenerationResult r = rt.generate(req, listener, () -> false);
-      TextBits bits = rt.bitsPerChar(r.text(), 1, seed);
-      // Scoring normalizes the text, which collapses runs of spaces a P > 1 model can write, so
-      // the continuation is counted on the normalized text.
-      float[] per = bits.perChar();
-      int start = Math.min(r.prompt().length(), per.length - 1);
+      float[] per = rt.bitsPerChar(NormalizedText.verbatim(r.text()), 1, seed).perChar();
       double contBits = 0;
-      for (int i = start; i < per.length; i++) {
+      for (int i = r.prompt().length(); i < per.length; i++) {
         contBits += per[i];
       }
-      int contChars = per.length - start;
+      int contChars = per.length - r.prompt().length();
       if (json) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", rt.name());

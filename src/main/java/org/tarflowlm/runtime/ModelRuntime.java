@@ -109,11 +109,18 @@ public final class ModelRuntime implements AutoCloseable {
    * Bits of a text that fits the context, total and per character; with samples > 1 also the
    * importance-weighted bound (flow only).
    */
-  public synchronized TextBits bitsPerChar(String text, int samples, long seed) {
-    NormalizedText norm = NormalizedText.of(text);
+  public TextBits bitsPerChar(String text, int samples, long seed) {
+    return bitsPerChar(NormalizedText.of(text), samples, seed);
+  }
+
+  /**
+   * Bits of a text exactly as {@code norm} reads it: score a generated text with
+   * {@link NormalizedText#verbatim} so that every bit lines up with the character it belongs to.
+   */
+  public synchronized TextBits bitsPerChar(NormalizedText norm, int samples, long seed) {
     Tracer.padded(norm.normalized(), model.config()); // the same checks as a trace
     if (model instanceof TarFlowLM flow) {
-      ForwardTrace trace = new Tracer(flow, manager, name()).trace(text, seed);
+      ForwardTrace trace = new Tracer(flow, manager, name()).trace(norm, seed);
       double iw = samples > 1
           ? new Evaluator(model, manager).evaluate(norm.normalized(), samples, seed, 1, () -> false).iwBitsPerChar()
           : Double.NaN;
@@ -143,8 +150,13 @@ public final class ModelRuntime implements AutoCloseable {
   }
 
   /** The forward trace of a text through every layer (flow models only). */
-  public synchronized ForwardTrace trace(String text, long seed) {
-    return new Tracer(flow("tracing"), manager, name()).trace(text, seed);
+  public ForwardTrace trace(String text, long seed) {
+    return trace(NormalizedText.of(text), seed);
+  }
+
+  /** The forward trace of a text exactly as {@code norm} reads it (flow models only). */
+  public synchronized ForwardTrace trace(NormalizedText norm, long seed) {
+    return new Tracer(flow("tracing"), manager, name()).trace(norm, seed);
   }
 
   /** Generates text; the listener hears every position and every pass. */

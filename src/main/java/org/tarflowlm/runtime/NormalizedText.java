@@ -23,4 +23,18 @@ public record NormalizedText(String original, String normalized, boolean changed
     }
     return new NormalizedText(text, n, !n.equals(text), dropped);
   }
+
+  /**
+   * A text already in the model's alphabet, read exactly as it is. A model's own output is one:
+   * a model with P > 1 can write a run of spaces, which normalizing would collapse and so shift
+   * every later character against its bits.
+   *
+   * @throws IllegalArgumentException naming the first character outside a..z and space
+   */
+  public static NormalizedText verbatim(String symbols) {
+    for (int i = 0; i < symbols.length(); i++) {
+      Vocabulary.id(symbols.charAt(i));
+    }
+    return new NormalizedText(symbols, symbols, false, 0);
+  }
 }

@@ -39,7 +39,11 @@ public final class Tracer {
    * @param seed seed of the encoder sample z = mu + sigma eps
    */
   public ForwardTrace trace(String text, long seed) {
-    NormalizedText norm = NormalizedText.of(text);
+    return trace(NormalizedText.of(text), seed);
+  }
+
+  /** The trace of a text as its normalization reads it (see {@link NormalizedText#verbatim}). */
+  public ForwardTrace trace(NormalizedText norm, long seed) {
     return trace(norm, padded(norm.normalized(), model.config()), seed);
   }
 

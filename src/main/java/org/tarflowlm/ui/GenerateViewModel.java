@@ -168,7 +168,7 @@ public final class GenerateViewModel {
     Path baseline = rt.isBaseline() ? null : app.sibling(BASELINE);
     job.start(app.worker(), cancelled -> {
       GenerationResult r = rt.generate(req, listener, cancelled);
-      return new Scored(r, score(rt, r), baseline == null ? Double.NaN : app.other(baseline).bitsPerChar(r.text(), 1, 1).bitsPerChar());
+      return new Scored(r, score(rt, r), baseline == null ? Double.NaN : app.other(baseline).bitsPerChar(NormalizedText.verbatim(r.text()), 1, 1).bitsPerChar());
     }, scored -> {
       progress.set(1);
       result.set(scored.result());
@@ -194,9 +194,9 @@ public final class GenerateViewModel {
     float[] bits;
     float[][] next = null;
     if (rt.isBaseline()) {
-      bits = rt.bitsPerChar(r.text(), 1, 1).perChar();
+      bits = rt.bitsPerChar(NormalizedText.verbatim(r.text()), 1, 1).perChar();
     } else {
-      ForwardTrace t = rt.trace(r.text(), 1); // one trace gives the bits and the next-character weights
+      ForwardTrace t = rt.trace(NormalizedText.verbatim(r.text()), 1); // one trace gives the bits and the next-character weights
       bits = t.totalBits();
       next = t.nextCharProbs();
     }

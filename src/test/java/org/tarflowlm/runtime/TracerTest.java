@@ -66,6 +66,27 @@ class TracerTest {
   }
 
   @Test
+  void aGeneratedRunOfSpacesIsScoredAsWritten() {
+    String generated = "ab    cd  ef  gh"; // a P = 2 model can write runs of spaces
+    ModelRuntime rt = ModelRuntime.of(model, manager, "m");
+    TextBits verbatim = rt.bitsPerChar(NormalizedText.verbatim(generated), 1, 3);
+    assertEquals(generated, verbatim.text().normalized());
+    assertEquals(generated.length(), verbatim.perChar().length, "one figure per character written");
+    NDArray ids = manager.create(Vocabulary.encode(generated), new Shape(1, 16));
+    NDArray eps = new Noise(3).normal(manager, DataType.FLOAT32, 1, 16, 5);
+    double elboBits = -model.elbo(ids, eps).getFloat() / Math.log(2);
+    assertEquals(elboBits / 16, verbatim.bitsPerChar(), 1e-3 * Math.abs(elboBits / 16));
+    assertEquals("ab cd ef gh", rt.bitsPerChar(generated, 1, 3).text().normalized(),
+        "a user's text is still normalized");
+  }
+
+  @Test
+  void verbatimTextMustAlreadyBeInTheAlphabet() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NormalizedText.verbatim("abc!"));
+    assertTrue(e.getMessage().contains("'!'"), e.getMessage());
+  }
+
+  @Test
   void firstMixdLayerGivesANextCharacterDistribution() {
     ForwardTrace t = new Tracer(model, manager, "m").trace("abcdefgh", 1);
     assertNotNull(t.nextCharProbs());
