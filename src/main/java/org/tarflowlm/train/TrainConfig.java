@@ -22,11 +22,13 @@ import org.tarflowlm.model.ModelConfig;
  * @param patience evaluations without improvement that end a stage early (0: never)
  * @param checkpointSeconds seconds between checkpoints
  * @param seed seed of batches and encoder noise
+ * @param codebookSigma sigma every codebook Gaussian starts from (0: the model's default, 0.3);
+ *     a smaller one gives layer 1 cleaner inputs from the first step (absent in older configs)
  */
 public record TrainConfig(
     ModelConfig model, String schedule, List<Integer> stageSteps, int batch, double learningRate,
     double minLearningRate, int warmupSteps, double weightDecay, double clipNorm, int evalEvery,
-    int evalChars, int patience, int checkpointSeconds, long seed) {
+    int evalChars, int patience, int checkpointSeconds, long seed, double codebookSigma) {
 
   public static final String PROGRESSIVE = "progressive";
   public static final String JOINT = "joint";
@@ -45,6 +47,12 @@ public record TrainConfig(
     if (batch < 1 || learningRate <= 0 || warmupSteps < 0 || clipNorm <= 0 || evalEvery < 1 || evalChars < model.seqLen()) {
       throw new IllegalArgumentException(
           "need batch >= 1, learningRate > 0, clipNorm > 0, evalEvery >= 1 and evalChars >= seqLen");
+    }
+    if (codebookSigma < 0) {
+      throw new IllegalArgumentException("codebookSigma must be positive, or 0 for the default; got " + codebookSigma);
+    }
+    if (codebookSigma > 0 && model.isBaseline()) {
+      throw new IllegalArgumentException("codebookSigma is for a flow model: the baseline has no codebook");
     }
   }
 

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,11 @@ public final class Trainer {
       restore(runDir.resolve(CHECKPOINT));
       log.printf("resumed at step %d (stage %d, step %d of the stage)%n", state.step, state.stage + 1, state.stageStep);
     } else {
+      if (config.codebookSigma() > 0) {
+        float[] logSigma = new float[config.model().vocabSize()];
+        Arrays.fill(logSigma, (float) Math.log(config.codebookSigma()));
+        model.params().load("codebook.log_sigma", logSigma);
+      }
       ConfigJson.write(runDir.resolve(TRAIN_CONFIG), config);
       Files.writeString(runDir.resolve(CURVES), "step,stage,stage_step,lr,train_bpc,val_bpc,chars_per_s,seconds\n");
       checkpoint(); // a rollback always has somewhere to go

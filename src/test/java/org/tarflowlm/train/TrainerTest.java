@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tarflowlm.io.ConfigJson;
 import org.tarflowlm.model.CouplingType;
 import org.tarflowlm.model.Direction;
 import org.tarflowlm.model.LayerConfig;
@@ -26,7 +27,7 @@ class TrainerTest {
         new LayerConfig(CouplingType.MIXD, Direction.LEFT_TO_RIGHT, 1, 16, 2, 0),
         new LayerConfig(CouplingType.MIX1, Direction.RIGHT_TO_LEFT, 1, 16, 2, 2));
     ModelConfig model = new ModelConfig(ModelConfig.TARFLOWLM, 27, 5, 1, 32, all.subList(0, layers), 3);
-    return new TrainConfig(model, schedule, steps, 4, 3e-3, 3e-4, 2, 0.01, 1.0, 4, 64, 0, 3600, 5);
+    return new TrainConfig(model, schedule, steps, 4, 3e-3, 3e-4, 2, 0.01, 1.0, 4, 64, 0, 3600, 5, 0);
   }
 
   private static PrintStream quiet() {
@@ -59,6 +60,22 @@ class TrainerTest {
     List<String> curves = Files.readAllLines(dir.resolve("b").resolve(Trainer.CURVES));
     assertTrue(curves.get(0).startsWith("step,stage"), curves.get(0));
     assertTrue(curves.size() >= 3, "evaluations were recorded: " + curves);
+  }
+
+  @Test
+  void codebookStartsFromTheConfiguredSigma(@TempDir Path dir) throws Exception {
+    TrainConfig base = config(TrainConfig.PROGRESSIVE, List.of(6), 1);
+    TrainConfig tc = new TrainConfig(base.model(), base.schedule(), base.stageSteps(), base.batch(), base.learningRate(),
+        base.minLearningRate(), base.warmupSteps(), base.weightDecay(), base.clipNorm(), base.evalEvery(),
+        base.evalChars(), base.patience(), base.checkpointSeconds(), base.seed(), 0.1);
+    try (NDManager m = NDManager.newBaseManager()) {
+      Trainer t = new Trainer(tc, dir, TEXT, TEXT, m, quiet(), false);
+      for (float logSigma : t.model().params().get("codebook.log_sigma").toFloatArray()) {
+        assertEquals(Math.log(0.1), logSigma, 1e-6);
+      }
+    }
+    assertEquals(0.1, ConfigJson.read(dir.resolve(Trainer.TRAIN_CONFIG), TrainConfig.class).codebookSigma(),
+        "the saved config says how the run started");
   }
 
   @Test
