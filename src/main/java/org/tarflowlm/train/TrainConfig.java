@@ -24,11 +24,15 @@ import org.tarflowlm.model.ModelConfig;
  * @param seed seed of batches and encoder noise
  * @param codebookSigma sigma every codebook Gaussian starts from (0: the model's default, 0.3);
  *     a smaller one gives layer 1 cleaner inputs from the first step (absent in older configs)
+ * @param inputInitStd std every transformer's input projection starts from (0: the model's
+ *     default, 1/sqrt(channels), which puts a latent's content about 50 times above the position
+ *     embedding; absent in older configs)
  */
 public record TrainConfig(
     ModelConfig model, String schedule, List<Integer> stageSteps, int batch, double learningRate,
     double minLearningRate, int warmupSteps, double weightDecay, double clipNorm, int evalEvery,
-    int evalChars, int patience, int checkpointSeconds, long seed, double codebookSigma) {
+    int evalChars, int patience, int checkpointSeconds, long seed, double codebookSigma,
+    double inputInitStd) {
 
   public static final String PROGRESSIVE = "progressive";
   public static final String JOINT = "joint";
@@ -53,6 +57,9 @@ public record TrainConfig(
     }
     if (codebookSigma > 0 && model.isBaseline()) {
       throw new IllegalArgumentException("codebookSigma is for a flow model: the baseline has no codebook");
+    }
+    if (inputInitStd < 0) {
+      throw new IllegalArgumentException("inputInitStd must be positive, or 0 for the default; got " + inputInitStd);
     }
   }
 

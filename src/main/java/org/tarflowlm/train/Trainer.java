@@ -87,14 +87,27 @@ public final class Trainer {
       restore(runDir.resolve(CHECKPOINT));
       log.printf("resumed at step %d (stage %d, step %d of the stage)%n", state.step, state.stage + 1, state.stageStep);
     } else {
-      if (config.codebookSigma() > 0) {
-        float[] logSigma = new float[config.model().vocabSize()];
-        Arrays.fill(logSigma, (float) Math.log(config.codebookSigma()));
-        model.params().load("codebook.log_sigma", logSigma);
-      }
+      initialize();
       ConfigJson.write(runDir.resolve(TRAIN_CONFIG), config);
       Files.writeString(runDir.resolve(CURVES), "step,stage,stage_step,lr,train_bpc,val_bpc,chars_per_s,seconds\n");
       checkpoint(); // a rollback always has somewhere to go
+    }
+  }
+
+  /** The training config's initialisation choices, applied once, before the first step. */
+  private void initialize() {
+    if (config.codebookSigma() > 0) {
+      float[] logSigma = new float[config.model().vocabSize()];
+      Arrays.fill(logSigma, (float) Math.log(config.codebookSigma()));
+      model.params().load("codebook.log_sigma", logSigma);
+    }
+    if (config.inputInitStd() > 0) {
+      model.params().all().forEach((name, w) -> {
+        if (name.endsWith(".in.w")) {
+          long channels = w.getShape().get(0);
+          w.muli(config.inputInitStd() * Math.sqrt(channels)); // N(0, 1/c) -> N(0, inputInitStd^2)
+        }
+      });
     }
   }
 

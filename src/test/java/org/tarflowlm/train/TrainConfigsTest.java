@@ -54,7 +54,7 @@ class TrainConfigsTest {
   private static TrainConfig withSigma(TrainConfig c, double sigma) {
     return new TrainConfig(c.model(), c.schedule(), c.stageSteps(), c.batch(), c.learningRate(), c.minLearningRate(),
         c.warmupSteps(), c.weightDecay(), c.clipNorm(), c.evalEvery(), c.evalChars(), c.patience(),
-        c.checkpointSeconds(), c.seed(), sigma);
+        c.checkpointSeconds(), c.seed(), sigma, 0);
   }
 
   @Test

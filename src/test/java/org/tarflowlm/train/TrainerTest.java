@@ -27,7 +27,7 @@ class TrainerTest {
         new LayerConfig(CouplingType.MIXD, Direction.LEFT_TO_RIGHT, 1, 16, 2, 0),
         new LayerConfig(CouplingType.MIX1, Direction.RIGHT_TO_LEFT, 1, 16, 2, 2));
     ModelConfig model = new ModelConfig(ModelConfig.TARFLOWLM, 27, 5, 1, 32, all.subList(0, layers), 3);
-    return new TrainConfig(model, schedule, steps, 4, 3e-3, 3e-4, 2, 0.01, 1.0, 4, 64, 0, 3600, 5, 0);
+    return new TrainConfig(model, schedule, steps, 4, 3e-3, 3e-4, 2, 0.01, 1.0, 4, 64, 0, 3600, 5, 0, 0);
   }
 
   private static PrintStream quiet() {
@@ -63,19 +63,26 @@ class TrainerTest {
   }
 
   @Test
-  void codebookStartsFromTheConfiguredSigma(@TempDir Path dir) throws Exception {
+  void initialisationFollowsTheTrainingConfig(@TempDir Path dir) throws Exception {
     TrainConfig base = config(TrainConfig.PROGRESSIVE, List.of(6), 1);
     TrainConfig tc = new TrainConfig(base.model(), base.schedule(), base.stageSteps(), base.batch(), base.learningRate(),
         base.minLearningRate(), base.warmupSteps(), base.weightDecay(), base.clipNorm(), base.evalEvery(),
-        base.evalChars(), base.patience(), base.checkpointSeconds(), base.seed(), 0.1);
+        base.evalChars(), base.patience(), base.checkpointSeconds(), base.seed(), 0.1, 0.02);
     try (NDManager m = NDManager.newBaseManager()) {
-      Trainer t = new Trainer(tc, dir, TEXT, TEXT, m, quiet(), false);
+      float[] defaultIn = new Trainer(base, dir.resolve("default"), TEXT, TEXT, m, quiet(), false)
+          .model().params().get("layer0.in.w").toFloatArray();
+      Trainer t = new Trainer(tc, dir.resolve("set"), TEXT, TEXT, m, quiet(), false);
       for (float logSigma : t.model().params().get("codebook.log_sigma").toFloatArray()) {
         assertEquals(Math.log(0.1), logSigma, 1e-6);
       }
+      float[] in = t.model().params().get("layer0.in.w").toFloatArray();
+      for (int i = 0; i < in.length; i++) { // the same draw, from std 1/sqrt(5) to 0.02
+        assertEquals(defaultIn[i] * 0.02 * Math.sqrt(5), in[i], 1e-6);
+      }
     }
-    assertEquals(0.1, ConfigJson.read(dir.resolve(Trainer.TRAIN_CONFIG), TrainConfig.class).codebookSigma(),
-        "the saved config says how the run started");
+    TrainConfig saved = ConfigJson.read(dir.resolve("set").resolve(Trainer.TRAIN_CONFIG), TrainConfig.class);
+    assertEquals(0.1, saved.codebookSigma(), "the saved config says how the run started");
+    assertEquals(0.02, saved.inputInitStd());
   }
 
   @Test
