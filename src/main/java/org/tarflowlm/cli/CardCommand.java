@@ -94,7 +94,7 @@ final class CardCommand implements Callable<Integer> {
       // run installed as mixd-p4) still points at its own config and curves.
       String runName = run.getFileName().toString();
       md.append("Command: `bin/tarflowlm train --config configs/").append(runName).append(".train.json --run runs/")
-          .append(runName).append("` (resumed with `--resume` across sessions).\n\n");
+          .append(runName).append("`; after a stop, the same command with `--resume` continues from the last checkpoint.\n\n");
       md.append("```json\n").append(ConfigJson.GSON.toJson(tc)).append("\n```\n\n");
       double seconds = ((Number) state.get("seconds")).doubleValue();
       int step = ((Number) state.get("step")).intValue();
