@@ -18,6 +18,7 @@ import org.tarflowlm.runtime.GenerationListener;
 import org.tarflowlm.runtime.GenerationRequest;
 import org.tarflowlm.runtime.GenerationResult;
 import org.tarflowlm.runtime.ModelRuntime;
+import org.tarflowlm.runtime.PassResult;
 import org.tarflowlm.train.Corpus;
 import org.tarflowlm.train.CorpusSplits;
 import org.tarflowlm.train.TrainConfig;
@@ -155,12 +156,8 @@ final class CardCommand implements Callable<Integer> {
       for (GenerationResult g : samples) {
         String text = g.passes().get(i).text();
         changed += g.passes().get(i).changed();
-        int n = Math.min(text.length(), g.text().length());
-        int same = 0;
-        for (int k = 0; k < n; k++) {
-          same += text.charAt(k) == g.text().charAt(k) ? 1 : 0;
-        }
-        inPlace += (double) same / n;
+        String passPart = text.substring(0, Math.min(text.length(), g.text().length())); // a pass also decodes the patch tail
+        inPlace += 1 - (double) PassResult.differences(passPart, g.text()) / g.text().length();
       }
       md.append(String.format("| %d | %d | %.1f | %.1f%% |%n", i + 1, samples.get(0).passes().get(i).layer(),
           changed / samples.size(), 100 * inPlace / samples.size()));

@@ -82,7 +82,7 @@ public final class FlowGenerator {
                 decodePosition(value, layerIndex)),
             cancelled);
         String text = decodeState(x[0], l);
-        PassResult pass = new PassResult(iterations, l + 1, text, tokenLatents(x[0], l), differences(previousText, text));
+        PassResult pass = new PassResult(iterations, l + 1, text, tokenLatents(x[0], l), PassResult.differences(previousText, text));
         passes.add(pass);
         listener.onPass(pass);
         previousText = text;
@@ -203,15 +203,5 @@ public final class FlowGenerator {
       }
     }
     return out.toArray(new float[0][]);
-  }
-
-  private static int differences(String a, String b) {
-    int count = 0;
-    for (int i = 0; i < Math.min(a.length(), b.length()); i++) {
-      if (a.charAt(i) != b.charAt(i)) {
-        count++;
-      }
-    }
-    return count + Math.abs(a.length() - b.length());
   }
 }
