@@ -63,6 +63,12 @@ public record TrainConfig(
     }
   }
 
+  /** The same run with other initialisation choices. */
+  public TrainConfig withInit(double codebookSigma, double inputInitStd) {
+    return new TrainConfig(model, schedule, stageSteps, batch, learningRate, minLearningRate, warmupSteps, weightDecay,
+        clipNorm, evalEvery, evalChars, patience, checkpointSeconds, seed, codebookSigma, inputInitStd);
+  }
+
   /** Number of stages a model and schedule give. */
   public static int stages(ModelConfig model, String schedule) {
     return model.isBaseline() || JOINT.equals(schedule) ? 1 : model.layers().size();

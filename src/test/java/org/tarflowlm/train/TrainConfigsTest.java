@@ -45,16 +45,10 @@ class TrainConfigsTest {
   void codebookSigmaIsRefusedForTheBaselineAndWhenNegative() throws IOException {
     TrainConfig ar = ConfigJson.read(Path.of("configs/ar-baseline.train.json"), TrainConfig.class);
     assertEquals(0, ar.codebookSigma(), "absent means the model's default");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> withSigma(ar, 0.1));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ar.withInit(0.1, 0));
     assertTrue(e.getMessage().contains("no codebook"), e.getMessage());
     TrainConfig flow = ConfigJson.read(Path.of("configs/mixd-p1.train.json"), TrainConfig.class);
-    assertThrows(IllegalArgumentException.class, () -> withSigma(flow, -0.1));
-  }
-
-  private static TrainConfig withSigma(TrainConfig c, double sigma) {
-    return new TrainConfig(c.model(), c.schedule(), c.stageSteps(), c.batch(), c.learningRate(), c.minLearningRate(),
-        c.warmupSteps(), c.weightDecay(), c.clipNorm(), c.evalEvery(), c.evalChars(), c.patience(),
-        c.checkpointSeconds(), c.seed(), sigma, 0);
+    assertThrows(IllegalArgumentException.class, () -> flow.withInit(-0.1, 0));
   }
 
   @Test

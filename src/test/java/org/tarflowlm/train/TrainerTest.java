@@ -65,9 +65,7 @@ class TrainerTest {
   @Test
   void initialisationFollowsTheTrainingConfig(@TempDir Path dir) throws Exception {
     TrainConfig base = config(TrainConfig.PROGRESSIVE, List.of(6), 1);
-    TrainConfig tc = new TrainConfig(base.model(), base.schedule(), base.stageSteps(), base.batch(), base.learningRate(),
-        base.minLearningRate(), base.warmupSteps(), base.weightDecay(), base.clipNorm(), base.evalEvery(),
-        base.evalChars(), base.patience(), base.checkpointSeconds(), base.seed(), 0.1, 0.02);
+    TrainConfig tc = base.withInit(0.1, 0.02);
     try (NDManager m = NDManager.newBaseManager()) {
       float[] defaultIn = new Trainer(base, dir.resolve("default"), TEXT, TEXT, m, quiet(), false)
           .model().params().get("layer0.in.w").toFloatArray();
