@@ -168,7 +168,9 @@ public final class GenerateViewModel {
     Path baseline = rt.isBaseline() ? null : app.sibling(BASELINE);
     job.start(app.worker(), cancelled -> {
       GenerationResult r = rt.generate(req, listener, cancelled);
-      return new Scored(r, score(rt, r), baseline == null ? Double.NaN : app.other(baseline).bitsPerChar(NormalizedText.verbatim(r.text()), 1, 1).bitsPerChar());
+      NormalizedText written = NormalizedText.verbatim(r.text());
+      return new Scored(r, score(rt, r, written),
+          baseline == null ? Double.NaN : app.other(baseline).bitsPerChar(written, 1, 1).bitsPerChar());
     }, scored -> {
       progress.set(1);
       result.set(scored.result());
@@ -190,13 +192,13 @@ public final class GenerateViewModel {
   private record Scored(GenerationResult result, List<CharCell> cells, double baselineBpc) {}
 
   /** Bits of every character of the generated text and the model's top-5 alternatives there. */
-  private static List<CharCell> score(ModelRuntime rt, GenerationResult r) {
+  private static List<CharCell> score(ModelRuntime rt, GenerationResult r, NormalizedText written) {
     float[] bits;
     float[][] next = null;
     if (rt.isBaseline()) {
-      bits = rt.bitsPerChar(NormalizedText.verbatim(r.text()), 1, 1).perChar();
+      bits = rt.bitsPerChar(written, 1, 1).perChar();
     } else {
-      ForwardTrace t = rt.trace(NormalizedText.verbatim(r.text()), 1); // one trace gives the bits and the next-character weights
+      ForwardTrace t = rt.trace(written, 1); // one trace gives the bits and the next-character weights
       bits = t.totalBits();
       next = t.nextCharProbs();
     }
