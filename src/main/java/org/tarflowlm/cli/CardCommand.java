@@ -12,6 +12,7 @@ import org.tarflowlm.io.ConfigJson;
 import org.tarflowlm.io.ModelFolder;
 import org.tarflowlm.io.Safetensors;
 import org.tarflowlm.model.LayerConfig;
+import org.tarflowlm.model.LayerInput;
 import org.tarflowlm.model.ModelConfig;
 import org.tarflowlm.runtime.EvalResult;
 import org.tarflowlm.runtime.GenerationListener;
@@ -88,7 +89,9 @@ final class CardCommand implements Callable<Integer> {
       for (LayerConfig l : cfg.layers()) {
         md.append(String.format("- %s %d: %s, %s, %d transformer block(s), width %d, %d heads%s%n", flow ? "layer" : "body",
             i++, flow ? l.coupling().name().toLowerCase() : "causal transformer", l.direction().name().toLowerCase().replace('_', ' '),
-            l.depth(), l.width(), l.heads(), flow && l.components() > 0 ? ", K = " + l.components() : ""));
+            l.depth(), l.width(), l.heads(), (flow && l.components() > 0 ? ", K = " + l.components() : "")
+                + (flow && l.input() == LayerInput.POSTERIOR
+                    ? "; its transformer reads each earlier position's decoder posterior p(k | z) beside z" : "")));
       }
       md.append("\n## Training\n\n");
       // The card names the run it measured, so a model trained under another run name (a joint

@@ -20,13 +20,18 @@ public final class FlowLayer {
   private final Coupling coupling;
   private final int channels;
   private final DataType dtype;
+  private final Codebook codebook;
+  private final ModelConfig model;
 
   FlowLayer(Params params, String prefix, LayerConfig config, ModelConfig model, Codebook codebook) {
     this.config = config;
     this.channels = model.channels();
     this.dtype = params.dtype();
+    this.codebook = codebook;
+    this.model = model;
+    int features = channels + (config.input() == LayerInput.POSTERIOR ? model.patchSize() * model.vocabSize() : 0);
     this.body = new CausalTransformer(
-        params, prefix, channels, model.positions(), config.depth(), config.width(), config.heads());
+        params, prefix, features, model.positions(), config.depth(), config.width(), config.heads());
     this.coupling = switch (config.coupling()) {
       case AFFINE -> new AffineCoupling(params, prefix, config.width(), channels);
       case MIX1 -> new Mix1Coupling(params, prefix, config.width(), channels, config.components());
@@ -51,10 +56,25 @@ public final class FlowLayer {
     return a == null || !reversed() ? a : a.flip(1);
   }
 
+  /**
+   * What the transformer reads of each position: x [B, N, c] itself, or with the posterior input
+   * x and p(k | z_j) of each of the position's P tokens, [B, N, c + P*V].
+   */
+  private NDArray features(NDArray x) {
+    if (config.input() == LayerInput.LATENT) {
+      return x;
+    }
+    long b = x.getShape().get(0);
+    long n = x.getShape().get(1);
+    NDArray z = x.reshape(b, n, model.patchSize(), model.latentDim()); // [B, N, P, d]
+    NDArray posterior = codebook.decoderLogProbs(z).exp(); // p(k | z_j), [B, N, P, V]
+    return x.concat(posterior.reshape(b, n, (long) model.patchSize() * model.vocabSize()), -1);
+  }
+
   /** Forward map of every position: x [B, N, c] in sequence order; results in sequence order. */
   public CouplingResult forward(NDArray x, boolean full) {
     NDArray xf = toFlowOrder(x);
-    CouplingResult r = coupling.forward(xf, body.forward(xf), full);
+    CouplingResult r = coupling.forward(xf, body.forward(features(xf)), full);
     Map<String, NDArray> params = new LinkedHashMap<>();
     r.params().forEach((name, p) -> params.put(name, toFlowOrder(p)));
     return new CouplingResult(toFlowOrder(r.h()), toFlowOrder(r.logDet()), toFlowOrder(r.logDensity()), params);
@@ -94,7 +114,7 @@ public final class FlowLayer {
             if (prev != null) {
               prev.attach(step);
             }
-            ctx = body.step(prev, batch, cache, step); // [B, 1, D]
+            ctx = body.step(prev == null ? null : features(prev), batch, cache, step); // [B, 1, D]
           } else {
             ctx = contextByRecomputing(x, t, step);
           }
@@ -136,6 +156,6 @@ public final class FlowLayer {
       }
     }
     NDArray in = step.create(prefix, new Shape(batch, t + 1, channels)).toType(dtype, false);
-    return body.forward(in).get(":, {}:{}", t, t + 1);
+    return body.forward(features(in)).get(":, {}:{}", t, t + 1);
   }
 }

@@ -9,11 +9,22 @@ package org.tarflowlm.model;
  * @param width model width D
  * @param heads attention heads (width must divide by it)
  * @param components mixture components K of a Mix-1 layer (ignored by the others)
+ * @param input what the transformer reads of each earlier position; absent in a config file means
+ *     {@link LayerInput#LATENT}
  */
 public record LayerConfig(
-    CouplingType coupling, Direction direction, int depth, int width, int heads, int components) {
+    CouplingType coupling, Direction direction, int depth, int width, int heads, int components,
+    LayerInput input) {
+
+  /** A layer that reads the latent channels, as on the design page. */
+  public LayerConfig(CouplingType coupling, Direction direction, int depth, int width, int heads, int components) {
+    this(coupling, direction, depth, width, heads, components, LayerInput.LATENT);
+  }
 
   public LayerConfig {
+    if (input == null) {
+      input = LayerInput.LATENT;
+    }
     if (coupling == null || direction == null) {
       throw new IllegalArgumentException("a layer needs a coupling and a direction");
     }

@@ -45,6 +45,13 @@ public record ModelConfig(
         throw new IllegalArgumentException(
             "layer " + l + ": a mixd layer is tied to the codebook, so it can only be the first layer");
       }
+      if (TARFLOWLM.equals(type) && layers.get(l).input() == LayerInput.POSTERIOR) {
+        throw new IllegalArgumentException("layer " + l
+            + ": only the first layer reads codebook latents, so only it can take the posterior input");
+      }
+    }
+    if (AR_BASELINE.equals(type) && layers.get(0).input() == LayerInput.POSTERIOR) {
+      throw new IllegalArgumentException("the ar-baseline reads tokens, it has no posterior input");
     }
   }
 

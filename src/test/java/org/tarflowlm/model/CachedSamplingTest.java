@@ -40,11 +40,11 @@ class CachedSamplingTest {
     return ModelFixtures.cases(1, 4).stream().map(Arguments::of);
   }
 
-  @ParameterizedTest(name = "{0} {1} P={2}")
+  @ParameterizedTest(name = "{0} {1} P={2} {3}")
   @MethodSource("layers")
-  void cachedInverseEqualsRecomputedInverse(CouplingType coupling, Direction direction, int patch) {
+  void cachedInverseEqualsRecomputedInverse(CouplingType coupling, Direction direction, int patch, LayerInput input) {
     try (NDManager m = manager.newSubManager()) {
-      TarFlowLM model = new TarFlowLM(ModelFixtures.oneLayer(coupling, direction, patch, 16), m);
+      TarFlowLM model = new TarFlowLM(ModelFixtures.oneLayer(coupling, direction, patch, 16, input), m);
       ModelFixtures.perturb(model.params(), 0.1, 1000 + patch);
       FlowLayer layer = model.layers().get(0);
       // any h will do: a draw from the base, as generation starts

@@ -49,11 +49,11 @@ class CausalityTest {
     return max;
   }
 
-  @ParameterizedTest(name = "{0} {1} P={2}")
+  @ParameterizedTest(name = "{0} {1} P={2} {3}")
   @MethodSource("everyLayer")
-  void outputsDependOnlyOnEarlierPositionsInTheLayersOrder(CouplingType coupling, Direction direction, int patch) {
+  void outputsDependOnlyOnEarlierPositionsInTheLayersOrder(CouplingType coupling, Direction direction, int patch, LayerInput input) {
     try (NDManager m = manager.newSubManager()) {
-      TarFlowLM model = new TarFlowLM(ModelFixtures.oneLayer(coupling, direction, patch, 16), m);
+      TarFlowLM model = new TarFlowLM(ModelFixtures.oneLayer(coupling, direction, patch, 16, input), m);
       ModelFixtures.perturb(model.params(), 0.2, 900 + patch);
       FlowLayer layer = model.layers().get(0);
       NDArray x = ModelFixtures.layerInput(model, coupling, m, 2, 41);
@@ -94,11 +94,11 @@ class CausalityTest {
     }
   }
 
-  @ParameterizedTest(name = "{0} {1} P={2}")
+  @ParameterizedTest(name = "{0} {1} P={2} {3}")
   @MethodSource("everyLayer")
-  void withinAPositionChannelsDependOnlyOnEarlierChannels(CouplingType coupling, Direction direction, int patch) {
+  void withinAPositionChannelsDependOnlyOnEarlierChannels(CouplingType coupling, Direction direction, int patch, LayerInput input) {
     try (NDManager m = manager.newSubManager()) {
-      TarFlowLM model = new TarFlowLM(ModelFixtures.oneLayer(coupling, direction, patch, 8), m);
+      TarFlowLM model = new TarFlowLM(ModelFixtures.oneLayer(coupling, direction, patch, 8, input), m);
       ModelFixtures.perturb(model.params(), 0.2, 950 + patch);
       FlowLayer layer = model.layers().get(0);
       NDArray x = ModelFixtures.layerInput(model, coupling, m, 1, 42);

@@ -47,11 +47,11 @@ class FlowInvertibilityTest {
     return ModelFixtures.cases(1, 2, 4).stream().map(Arguments::of);
   }
 
-  @ParameterizedTest(name = "{0} {1} P={2}")
+  @ParameterizedTest(name = "{0} {1} P={2} {3}")
   @MethodSource("everyLayer")
-  void inverseOfForwardReturnsTheInput(CouplingType coupling, Direction direction, int patch) {
+  void inverseOfForwardReturnsTheInput(CouplingType coupling, Direction direction, int patch, LayerInput input) {
     try (NDManager m = manager.newSubManager()) {
-      TarFlowLM model = new TarFlowLM(ModelFixtures.oneLayer(coupling, direction, patch, 8), m);
+      TarFlowLM model = new TarFlowLM(ModelFixtures.oneLayer(coupling, direction, patch, 8, input), m);
       ModelFixtures.perturb(model.params(), NOISE, 100 + patch);
       FlowLayer layer = model.layers().get(0);
       NDArray x = ModelFixtures.layerInput(model, coupling, m, 2, 5);
@@ -69,11 +69,11 @@ class FlowInvertibilityTest {
    * Backward error under a rough perturbation (0.3): where the forward error cannot be small (the map is
    * nearly flat in places), the inverse must still be a right inverse, forward(inverse(h)) = h.
    */
-  @ParameterizedTest(name = "{0} {1} P={2}")
+  @ParameterizedTest(name = "{0} {1} P={2} {3}")
   @MethodSource("everyLayer")
-  void forwardOfInverseReturnsTheOutputEvenWhenIllConditioned(CouplingType coupling, Direction direction, int patch) {
+  void forwardOfInverseReturnsTheOutputEvenWhenIllConditioned(CouplingType coupling, Direction direction, int patch, LayerInput input) {
     try (NDManager m = manager.newSubManager()) {
-      TarFlowLM model = new TarFlowLM(ModelFixtures.oneLayer(coupling, direction, patch, 8), m);
+      TarFlowLM model = new TarFlowLM(ModelFixtures.oneLayer(coupling, direction, patch, 8, input), m);
       ModelFixtures.perturb(model.params(), 0.3, 100 + patch);
       FlowLayer layer = model.layers().get(0);
       NDArray x = ModelFixtures.layerInput(model, coupling, m, 2, 5);

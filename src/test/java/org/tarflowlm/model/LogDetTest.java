@@ -75,11 +75,11 @@ class LogDetTest {
     return s;
   }
 
-  @ParameterizedTest(name = "{0} {1} P={2}")
+  @ParameterizedTest(name = "{0} {1} P={2} {3}")
   @MethodSource("everyLayer")
-  void layerLogDetIsTheLogDetOfItsJacobian(CouplingType coupling, Direction direction, int patch) {
+  void layerLogDetIsTheLogDetOfItsJacobian(CouplingType coupling, Direction direction, int patch, LayerInput input) {
     try (NDManager m = manager.newSubManager()) {
-      TarFlowLM model = new TarFlowLM(ModelFixtures.oneLayer(coupling, direction, patch, seqLen(patch)), m,
+      TarFlowLM model = new TarFlowLM(ModelFixtures.oneLayer(coupling, direction, patch, seqLen(patch), input), m,
           DataType.FLOAT64);
       ModelFixtures.perturb(model.params(), NOISE, 500 + patch);
       FlowLayer layer = model.layers().get(0);
@@ -120,13 +120,13 @@ class LogDetTest {
   }
 
   /** logDensity = sum logDet + sum log N(h) per position; full=false gives the same density the cheap way. */
-  @ParameterizedTest(name = "{0} {1} P={2}")
+  @ParameterizedTest(name = "{0} {1} P={2} {3}")
   @MethodSource("everyLayer")
-  void layerDensityIsLogDetPlusBase(CouplingType coupling, Direction direction, int patch) {
+  void layerDensityIsLogDetPlusBase(CouplingType coupling, Direction direction, int patch, LayerInput input) {
     for (DataType type : new DataType[] {DataType.FLOAT64, DataType.FLOAT32}) {
       double tol = type == DataType.FLOAT64 ? 1e-9 : 1e-4;
       try (NDManager m = manager.newSubManager()) {
-        TarFlowLM model = new TarFlowLM(ModelFixtures.oneLayer(coupling, direction, patch, 8), m, type);
+        TarFlowLM model = new TarFlowLM(ModelFixtures.oneLayer(coupling, direction, patch, 8, input), m, type);
         ModelFixtures.perturb(model.params(), NOISE, 700 + patch);
         FlowLayer layer = model.layers().get(0);
         NDArray x = ModelFixtures.layerInput(model, coupling, m, 2, 23);

@@ -18,8 +18,13 @@ final class ModelFixtures {
 
   /** One layer of the given coupling and direction: width 16, depth 1, 2 heads, K = 3 for mix1. */
   static ModelConfig oneLayer(CouplingType coupling, Direction direction, int patch, int seqLen) {
+    return oneLayer(coupling, direction, patch, seqLen, LayerInput.LATENT);
+  }
+
+  /** The same, reading the given input. */
+  static ModelConfig oneLayer(CouplingType coupling, Direction direction, int patch, int seqLen, LayerInput input) {
     return new ModelConfig("tarflowlm", V, D, patch, seqLen,
-        List.of(new LayerConfig(coupling, direction, 1, 16, 2, 3)), 7);
+        List.of(new LayerConfig(coupling, direction, 1, 16, 2, 3, input)), 7);
   }
 
   /** The paper's shape in miniature: mixd ltr, mix1 rtl (K = 2), affine ltr. */
@@ -159,13 +164,15 @@ final class ModelFixtures {
     return out;
   }
 
-  /** Every (coupling, direction, patch) case the invariants must hold for. */
+  /** Every (coupling, direction, patch, input) case the invariants must hold for. */
   static List<Object[]> cases(int... patches) {
     List<Object[]> out = new ArrayList<>();
     for (CouplingType c : CouplingType.values()) {
       for (Direction d : Direction.values()) {
         for (int p : patches) {
-          out.add(new Object[] {c, d, p});
+          for (LayerInput in : LayerInput.values()) {
+            out.add(new Object[] {c, d, p, in});
+          }
         }
       }
     }

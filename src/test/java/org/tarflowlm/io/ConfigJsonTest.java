@@ -1,0 +1,51 @@
+package org.tarflowlm.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tarflowlm.model.LayerInput;
+import org.tarflowlm.model.ModelConfig;
+
+class ConfigJsonTest {
+  @TempDir Path dir;
+
+  private static String config(String firstInput, String secondInput) {
+    return """
+        {"type": "tarflowlm", "vocabSize": 27, "latentDim": 5, "patchSize": 1, "seqLen": 8, "seed": 1,
+         "layers": [
+           {"coupling": "mixd", "direction": "ltr", "depth": 1, "width": 16, "heads": 2, "components": 0%s},
+           {"coupling": "mix1", "direction": "rtl", "depth": 1, "width": 16, "heads": 2, "components": 2%s}]}
+        """.formatted(firstInput, secondInput);
+  }
+
+  @Test
+  void aLayerWithoutAnInputReadsTheLatentsSoOldModelsStillLoad() throws IOException {
+    Path file = Files.writeString(dir.resolve("config.json"), config("", ""));
+    ModelConfig c = ConfigJson.read(file, ModelConfig.class);
+    assertEquals(LayerInput.LATENT, c.layers().get(0).input());
+    assertEquals(LayerInput.LATENT, c.layers().get(1).input());
+  }
+
+  @Test
+  void posteriorInputRoundTrips() throws IOException {
+    Path file = Files.writeString(dir.resolve("config.json"), config(", \"input\": \"posterior\"", ""));
+    ModelConfig c = ConfigJson.read(file, ModelConfig.class);
+    assertEquals(LayerInput.POSTERIOR, c.layers().get(0).input());
+    Path again = dir.resolve("again.json");
+    ConfigJson.write(again, c);
+    assertEquals(c, ConfigJson.read(again, ModelConfig.class));
+  }
+
+  @Test
+  void posteriorInputAfterTheFirstLayerIsRejected() throws IOException {
+    Path file = Files.writeString(dir.resolve("config.json"), config("", ", \"input\": \"posterior\""));
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(file, ModelConfig.class));
+    assertTrue(e.getMessage().contains("only the first layer"), e.getMessage());
+  }
+}
