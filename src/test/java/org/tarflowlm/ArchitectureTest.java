@@ -1,11 +1,20 @@
 package org.tarflowlm;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
+import org.tarflowlm.model.CouplingType;
+import org.tarflowlm.model.Direction;
+import org.tarflowlm.model.LayerConfig;
+import org.tarflowlm.model.LayerInput;
+import org.tarflowlm.model.ModelConfig;
+import org.tarflowlm.model.Vocabulary;
 
 /** The arrows between packages: model <- runtime <- ui / cli / train; io for files. */
 class ArchitectureTest {
@@ -27,6 +36,21 @@ class ArchitectureTest {
     noClasses().that().resideInAPackage("org.tarflowlm.ui..")
         .should().dependOnClassesThat().resideInAnyPackage(
             "org.tarflowlm.io..", "org.tarflowlm.train..", "org.tarflowlm.cli..")
+        .check(CLASSES);
+  }
+
+  /**
+   * The runtime's records carry a few of the model's plain value types (a model's config, its
+   * coupling kinds, the alphabet); the ui may read those, but never the math or the tensors.
+   */
+  @Test
+  void uiReadsOnlyTheModelsValueTypes() {
+    noClasses().that().resideInAPackage("org.tarflowlm.ui..")
+        .should().dependOnClassesThat(
+            resideInAPackage("org.tarflowlm.model..").and(not(belongToAnyOf(
+                ModelConfig.class, LayerConfig.class, CouplingType.class, Direction.class, LayerInput.class,
+                Vocabulary.class))))
+        .orShould().dependOnClassesThat().resideInAPackage("ai.djl..")
         .check(CLASSES);
   }
 

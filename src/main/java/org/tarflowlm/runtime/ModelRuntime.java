@@ -71,6 +71,11 @@ public final class ModelRuntime implements AutoCloseable {
     return manager.getDevice();
   }
 
+  /** True when the model runs on a GPU. */
+  public boolean onGpu() {
+    return device().isGpu();
+  }
+
   public long parameterCount() {
     return model.params().count();
   }

@@ -131,10 +131,10 @@ public final class AppViewModel {
         }, x -> { }, () -> { }, msg -> { });
       }
       loading.set(false);
-      deviceLabel.set(rt.device().isGpu() ? "GPU" : "CPU");
+      deviceLabel.set(rt.onGpu() ? "GPU" : "CPU");
       status.set(String.format("%s: %s, P=%d, %d layer(s), %,d parameters, on %s", folder.getFileName(),
           rt.config().type(), rt.config().patchSize(), rt.config().layers().size(), rt.parameterCount(),
-          rt.device().isGpu() ? "GPU" : "CPU"));
+          deviceLabel.get()));
     }, () -> loading.set(false), msg -> {
       loading.set(false);
       status.set("could not open " + folder.getFileName() + ": " + msg);
