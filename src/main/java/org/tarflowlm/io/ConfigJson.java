@@ -7,12 +7,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.tarflowlm.model.LayerInput;
 
 /** Reads and writes the JSON files of a model folder and a training run, with errors that name the file. */
 public final class ConfigJson {
-  /** One Gson for every file: pretty, and without HTML escaping so that files stay readable. */
+  /**
+   * One Gson for every file: pretty, and without HTML escaping so that files stay readable. A
+   * layer's input may be absent (it then reads the latents), but a misspelt one is an error: Gson
+   * alone would read it as absent and train a different model than the file asks for.
+   */
   public static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
-      .serializeSpecialFloatingPointValues().create();
+      .serializeSpecialFloatingPointValues()
+      .registerTypeAdapter(LayerInput.class, new StrictEnumAdapter<>(LayerInput.class).nullSafe())
+      .create();
 
   private ConfigJson() {}
 

@@ -22,7 +22,7 @@ public final class CausalTransformer {
   private final int width;
   private final int heads;
   private final int positions;
-  private final NDArray inW; // [c, D]
+  private final NDArray inW; // [channels, D]
   private final NDArray inB; // [D]
   private final NDArray sos; // [D]
   private final NDArray pos; // [N, D]

@@ -60,7 +60,7 @@ public final class FlowLayer {
    * What the transformer reads of each position: x [B, N, c] itself, or with the posterior input
    * x and p(k | z_j) of each of the position's P tokens, [B, N, c + P*V].
    */
-  private NDArray features(NDArray x) {
+  NDArray features(NDArray x) {
     if (config.input() == LayerInput.LATENT) {
       return x;
     }

@@ -4,13 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tarflowlm.model.LanguageModel;
 import org.tarflowlm.model.LayerInput;
 import org.tarflowlm.model.ModelConfig;
+import org.tarflowlm.model.TarFlowLM;
 
 class ConfigJsonTest {
   @TempDir Path dir;
@@ -47,5 +51,27 @@ class ConfigJsonTest {
     Path file = Files.writeString(dir.resolve("config.json"), config("", ", \"input\": \"posterior\""));
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(file, ModelConfig.class));
     assertTrue(e.getMessage().contains("only the first layer"), e.getMessage());
+  }
+
+  @Test
+  void aMisspeltInputIsRejectedRatherThanReadAsLatent() throws IOException {
+    Path file = Files.writeString(dir.resolve("config.json"), config(", \"input\": \"posteriors\"", ""));
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(file, ModelConfig.class));
+    assertTrue(e.getMessage().contains("posteriors"), e.getMessage());
+  }
+
+  @Test
+  void aPosteriorInputModelSavesAndLoadsWithItsWiderInputProjection() throws IOException {
+    ModelConfig c = ConfigJson.read(
+        Files.writeString(dir.resolve("config.json"), config(", \"input\": \"posterior\"", "")), ModelConfig.class);
+    try (NDManager m = NDManager.newBaseManager()) {
+      TarFlowLM model = new TarFlowLM(c, m);
+      Path folder = dir.resolve("model");
+      ModelFolder.save(model, folder);
+      LanguageModel back = ModelFolder.load(folder, m);
+      assertEquals(c, back.config());
+      assertEquals(new Shape(5 + 27, 16), back.params().all().get("layer0.in.w").getShape());
+      assertEquals(new Shape(5, 16), back.params().all().get("layer1.in.w").getShape());
+    }
   }
 }
