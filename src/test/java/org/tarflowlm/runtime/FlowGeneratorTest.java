@@ -41,7 +41,12 @@ class FlowGeneratorTest {
       float[][] b = uncached.passes().get(p).latents();
       for (int t = 0; t < a.length; t++) {
         for (int i = 0; i < a[t].length; i++) {
-          assertEquals(a[t][i], b[t][i], 1e-5, "pass " + p + ", char " + t + ", channel " + i);
+          // The cache computes a context from one new row, the recomputation from the whole prefix:
+          // different float32 kernels, which on some CPUs differ by a few ulps. Through three
+          // layers that reaches 2e-5 on a tail latent of -8.4, so the bound is relative; a cache
+          // bug moves values by far more.
+          assertEquals(a[t][i], b[t][i], 1e-5 * Math.max(1, Math.abs(a[t][i])),
+              "pass " + p + ", char " + t + ", channel " + i);
         }
       }
     }
