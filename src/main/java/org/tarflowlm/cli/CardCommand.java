@@ -85,13 +85,17 @@ final class CardCommand implements Callable<Integer> {
       md.append("## Layout\n\n");
       md.append(String.format("- %s, V = %d, d = %d, P = %d, context %d characters, %,d parameters%n", cfg.type(),
           cfg.vocabSize(), cfg.latentDim(), cfg.patchSize(), cfg.seqLen(), rt.parameterCount()));
-      int i = 1;
-      for (LayerConfig l : cfg.layers()) {
-        md.append(String.format("- %s %d: %s, %s, %d transformer block(s), width %d, %d heads%s%n", flow ? "layer" : "body",
-            i++, flow ? l.coupling().name().toLowerCase() : "causal transformer", l.direction().name().toLowerCase().replace('_', ' '),
-            l.depth(), l.width(), l.heads(), (flow && l.components() > 0 ? ", K = " + l.components() : "")
-                + (flow && l.input() == LayerInput.POSTERIOR
-                    ? "; its transformer reads each earlier position's decoder posterior p(k | z) beside z" : "")));
+      LayerConfig first = cfg.layers().get(0);
+      if (flow) {
+        for (int i = 0; i < cfg.layers().size(); i++) {
+          md.append("- layer ").append(i + 1).append(": ").append(cfg.layers().get(i).summary()).append('\n');
+        }
+        if (first.input() == LayerInput.POSTERIOR) {
+          md.append("- p(k | z): layer 1's transformer reads each earlier position's decoder posterior beside z\n");
+        }
+      } else {
+        md.append(String.format("- body: causal transformer, left to right, %d blocks, width %d, %d heads%n",
+            cfg.layers().stream().mapToInt(LayerConfig::depth).sum(), first.width(), first.heads()));
       }
       md.append("\n## Training\n\n");
       // The card names the run it measured, so a model trained under another run name (a joint

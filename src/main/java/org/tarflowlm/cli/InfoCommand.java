@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tarflowlm.io.ConfigJson;
 import org.tarflowlm.model.LayerConfig;
-import org.tarflowlm.model.LayerInput;
 import org.tarflowlm.runtime.DeviceChoice;
 import org.tarflowlm.runtime.ModelRuntime;
 import picocli.CommandLine.Command;
@@ -43,10 +42,7 @@ final class InfoCommand implements Callable<Integer> {
           rt.config().latentDim(), rt.config().patchSize(), rt.config().seqLen());
       int i = 1;
       for (LayerConfig l : rt.config().layers()) {
-        System.out.printf("layer %d  %s, %s, %d block(s), width %d, %d heads%s%n", i++, l.coupling().name().toLowerCase(),
-            l.direction().name().toLowerCase().replace('_', ' '), l.depth(), l.width(), l.heads(),
-            (l.components() > 0 ? ", K=" + l.components() : "")
-                + (l.input() == LayerInput.POSTERIOR ? ", reads p(k | z)" : ""));
+        System.out.printf("layer %d  %s%n", i++, l.summary());
       }
     }
     return 0;

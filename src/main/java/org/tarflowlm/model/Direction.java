@@ -7,5 +7,10 @@ public enum Direction {
   @SerializedName("ltr")
   LEFT_TO_RIGHT,
   @SerializedName("rtl")
-  RIGHT_TO_LEFT
+  RIGHT_TO_LEFT;
+
+  /** How cards, traces and {@code info} write it: "left to right" or "right to left". */
+  public String words() {
+    return this == LEFT_TO_RIGHT ? "left to right" : "right to left";
+  }
 }

@@ -37,4 +37,12 @@ public record LayerConfig(
       throw new IllegalArgumentException("a mix1 layer needs components >= 1, got " + components);
     }
   }
+
+  /** The layer in one line, e.g. {@code mix1, right to left, 1 block, width 128, 4 heads, K = 2}. */
+  public String summary() {
+    return coupling.name().toLowerCase() + ", " + direction.words() + ", " + depth + (depth == 1 ? " block" : " blocks")
+        + ", width " + width + ", " + heads + " heads"
+        + (coupling == CouplingType.MIX1 ? ", K = " + components : "")
+        + (input == LayerInput.POSTERIOR ? ", reads p(k | z)" : "");
+  }
 }

@@ -11,6 +11,7 @@ import org.tarflowlm.model.CouplingResult;
 import org.tarflowlm.model.CouplingType;
 import org.tarflowlm.model.FlowForward;
 import org.tarflowlm.model.LayerConfig;
+import org.tarflowlm.model.LayerInput;
 import org.tarflowlm.model.ModelConfig;
 import org.tarflowlm.model.TarFlowLM;
 import org.tarflowlm.model.Vocabulary;
@@ -103,8 +104,8 @@ public final class Tracer {
 
   private String label(int l) {
     LayerConfig c = model.layers().get(l).config();
-    return "layer " + (l + 1) + ": " + c.coupling().name().toLowerCase() + ", "
-        + (c.direction() == org.tarflowlm.model.Direction.LEFT_TO_RIGHT ? "left to right" : "right to left");
+    return "layer " + (l + 1) + ": " + c.coupling().name().toLowerCase() + ", " + c.direction().words()
+        + (c.input() == LayerInput.POSTERIOR ? ", reads p(k | z)" : "");
   }
 
   private LayerTrace state(int index, String label, NDArray tokens, float[] logDet, float[][] input,

@@ -11,8 +11,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.tarflowlm.model.Direction;
+import org.tarflowlm.model.LayerConfig;
+import org.tarflowlm.model.LayerInput;
+import org.tarflowlm.model.ModelConfig;
 import org.tarflowlm.model.TarFlowLM;
 import org.tarflowlm.model.Vocabulary;
 
@@ -46,6 +51,22 @@ class TracerTest {
     assertEquals(sum / 16, t.bitsPerChar(), 1e-9);
     assertEquals(4, t.states().size(), "z and the output of three layers");
     assertEquals(text, t.states().get(0).decoded(), "z decodes to the text it encodes");
+  }
+
+  @Test
+  void statesAreLabelledWithTheirLayer() {
+    ForwardTrace t = new Tracer(model, manager, "m").trace("hello world abcd", 5);
+    assertEquals("layer 1: mixd, left to right", t.states().get(1).label());
+    assertEquals("layer 2: mix1, right to left", t.states().get(2).label());
+    ModelConfig base = RuntimeFixtures.config(2, 16, Direction.RIGHT_TO_LEFT);
+    List<LayerConfig> layers = new ArrayList<>(base.layers());
+    LayerConfig first = layers.get(0);
+    layers.set(0, new LayerConfig(first.coupling(), first.direction(), first.depth(), first.width(), first.heads(),
+        first.components(), LayerInput.POSTERIOR));
+    ModelConfig posterior = new ModelConfig(base.type(), base.vocabSize(), base.latentDim(), base.patchSize(),
+        base.seqLen(), layers, base.seed());
+    ForwardTrace p = new Tracer(RuntimeFixtures.model(posterior, manager), manager, "p").trace("hello world abcd", 5);
+    assertEquals("layer 1: mixd, left to right, reads p(k | z)", p.states().get(1).label());
   }
 
   @Test
