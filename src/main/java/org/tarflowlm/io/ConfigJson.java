@@ -7,18 +7,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import org.tarflowlm.model.LayerInput;
 
 /** Reads and writes the JSON files of a model folder and a training run, with errors that name the file. */
 public final class ConfigJson {
   /**
    * One Gson for every file: pretty, and without HTML escaping so that files stay readable. A
-   * layer's input may be absent (it then reads the latents), but a misspelt one is an error: Gson
-   * alone would read it as absent and train a different model than the file asks for.
+   * layer's input may be absent (it then reads the latents), but a misspelt enum value is an
+   * error: Gson alone would read it as absent and train a different model than the file asks for.
    */
   public static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
       .serializeSpecialFloatingPointValues()
-      .registerTypeAdapter(LayerInput.class, new StrictEnumAdapter<>(LayerInput.class).nullSafe())
+      .registerTypeAdapterFactory(StrictEnumAdapter.FACTORY)
       .create();
 
   private ConfigJson() {}

@@ -61,6 +61,14 @@ class ConfigJsonTest {
   }
 
   @Test
+  void aMisspeltCouplingIsNamedWithWhereItIs() throws IOException {
+    Path file = Files.writeString(dir.resolve("config.json"), config("", "").replace("\"mix1\"", "\"mix-1\""));
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(file, ModelConfig.class));
+    assertTrue(e.getMessage().contains("$.layers[1].coupling: unknown value 'mix-1', expected one of [affine, mix1, mixd]"),
+        e.getMessage());
+  }
+
+  @Test
   void aPosteriorInputModelSavesAndLoadsWithItsWiderInputProjection() throws IOException {
     ModelConfig c = ConfigJson.read(
         Files.writeString(dir.resolve("config.json"), config(", \"input\": \"posterior\"", "")), ModelConfig.class);
