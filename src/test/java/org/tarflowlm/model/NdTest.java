@@ -20,6 +20,29 @@ import org.junit.jupiter.params.provider.EnumSource;
 class NdTest {
 
   @Test
+  void linearIsXWPlusBWithGradientsForAllThree() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.create(new float[] {1, 2, 3, -1, 0, 4}, new Shape(1, 2, 3)); // [B, N, in]
+      NDArray w = m.create(new float[] {1, 0, 2, -1, 0.5f, 3}, new Shape(3, 2)); // [in, out]
+      NDArray b = m.create(new float[] {10, -10}, new Shape(2));
+      x.setRequiresGradient(true);
+      w.setRequiresGradient(true);
+      b.setRequiresGradient(true);
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        NDArray y = Nd.linear(x, w, b);
+        // row 1: (1*1 + 2*2 + 3*0.5, 1*0 + 2*-1 + 3*3) + b; row 2: (-1*1 + 4*0.5, -1*0 + 4*3) + b
+        assertArrayEquals(new float[] {16.5f, -3, 11, 2}, y.toFloatArray(), 1e-5f);
+        assertEquals(new Shape(1, 2, 2), y.getShape());
+        gc.backward(y.sum());
+      }
+      assertArrayEquals(new float[] {0, 0, 2, 2, 7, 7}, w.getGradient().toFloatArray(), 1e-5f, "d/dW_ij = sum over rows of x_i");
+      assertArrayEquals(new float[] {1, 1, 3.5f, 1, 1, 3.5f}, x.getGradient().toFloatArray(), 1e-5f, "d/dx_i = sum_j W_ij");
+      assertArrayEquals(new float[] {2, 2}, b.getGradient().toFloatArray(), 1e-5f, "d/db = rows");
+      assertArrayEquals(new float[] {0, 0}, Nd.linear(m.zeros(new Shape(1, 3)), w, null).toFloatArray(), 0f, "no bias");
+    }
+  }
+
+  @Test
   void f64MakesFloat64ValuesOfEveryShapeAndKeepsThem() {
     try (NDManager m = NDManager.newBaseManager()) {
       float[] v = {0.1f, -2.5f, 3.75f, 1e-8f, -7f, 12345.678f};
