@@ -95,7 +95,7 @@ final class CardCommand implements Callable<Integer> {
         }
       } else {
         md.append(String.format("- body: causal transformer, left to right, %d blocks, width %d, %d heads%n",
-            cfg.layers().stream().mapToInt(LayerConfig::depth).sum(), first.width(), first.heads()));
+            cfg.totalDepth(), first.width(), first.heads()));
       }
       md.append("\n## Training\n\n");
       // The card names the run it measured, so a model trained under another run name (a joint

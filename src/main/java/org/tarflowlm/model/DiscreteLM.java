@@ -28,7 +28,7 @@ public final class DiscreteLM implements LanguageModel {
     this.config = config;
     this.params = new Params(manager, config.seed(), dtype);
     this.body = new CausalTransformer(params, "body.", config.vocabSize(), config.seqLen(),
-        config.layers().stream().mapToInt(LayerConfig::depth).sum(), layer.width(), layer.heads());
+        config.totalDepth(), layer.width(), layer.heads());
     this.headW = params.constant("head.w", 0f, layer.width(), config.vocabSize());
     this.headB = params.constant("head.b", 0f, config.vocabSize());
   }

@@ -69,4 +69,9 @@ public record ModelConfig(
   public int channels() {
     return patchSize * latentDim;
   }
+
+  /** Transformer blocks over all layers: the baseline's body has this many, to match a flow's budget. */
+  public int totalDepth() {
+    return layers.stream().mapToInt(LayerConfig::depth).sum();
+  }
 }
