@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Design page, section 7: sampling with the key/value cache equals sampling that recomputes the prefix, to 1e-5. */
@@ -60,19 +60,23 @@ class CachedSamplingTest {
     }
   }
 
-  /** The transformer alone: contexts from step() with the cache equal forward() over the whole sequence. */
-  @ParameterizedTest(name = "{0}")
-  @EnumSource(value = DataType.class, names = {"FLOAT32", "FLOAT64"})
-  void cachedStepsEqualTheFullForward(DataType type) {
+  /**
+   * The transformer alone: contexts from step() with the cache equal forward() over the whole
+   * sequence. 150 positions take forward() through three blocks of queries (the last one partial),
+   * while step() attends to all its keys at once.
+   */
+  @ParameterizedTest(name = "{0}, {1} positions")
+  @CsvSource({"FLOAT32, 8", "FLOAT64, 8", "FLOAT32, 150", "FLOAT64, 150"})
+  void cachedStepsEqualTheFullForward(DataType type, int n) {
     try (NDManager m = manager.newSubManager()) {
       Params params = new Params(m, 3, type);
-      CausalTransformer body = new CausalTransformer(params, "b.", 5, 8, 2, 16, 4);
+      CausalTransformer body = new CausalTransformer(params, "b.", 5, n, 2, 16, 4);
       ModelFixtures.perturb(params, 0.2, 5);
-      NDArray x = ModelFixtures.gaussian(m, new Shape(2, 8, 5), type, 9);
+      NDArray x = ModelFixtures.gaussian(m, new Shape(2, n, 5), type, 9);
       NDArray full = body.forward(x);
       double tol = type == DataType.FLOAT64 ? 1e-12 : TOL;
       try (NDManager pass = m.newSubManager(); CausalTransformer.Cache cache = body.newCache(pass)) {
-        for (int t = 0; t < 8; t++) {
+        for (int t = 0; t < n; t++) {
           NDArray prev = t == 0 ? null : x.get(":, {}:{}", t - 1, t);
           NDArray ctx = body.step(prev, 2, cache, pass);
           assertEquals(new Shape(2, 1, 16), ctx.getShape());
@@ -81,7 +85,7 @@ class CachedSamplingTest {
           int step = t;
           assertTrue(err < tol, () -> type + " step " + step + ": cached context differs by " + err);
         }
-        assertThrows(IllegalArgumentException.class, () -> body.step(x.get(":, 7:8"), 2, cache, pass),
+        assertThrows(IllegalArgumentException.class, () -> body.step(x.get(":, {}:{}", n - 1, n), 2, cache, pass),
             "the cache must refuse to run past the model's positions");
       }
     }

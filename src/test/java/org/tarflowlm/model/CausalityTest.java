@@ -6,12 +6,14 @@ import static org.tarflowlm.model.ModelFixtures.host;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Design page, section 7: changing position j changes no flow output at positions before j in the layer's
@@ -126,6 +128,37 @@ class CausalityTest {
         }
         double own = Math.abs(h1[0][j][i] - h0[0][j][i]);
         assertTrue(own > MOVED, "output channel " + i + " does not depend on its own input: " + own);
+      }
+    }
+  }
+
+  /**
+   * The transformer alone, past its first block of queries (forward() attends block by block):
+   * context t reads inputs before t only, so changing input j leaves contexts 0..j as they were and
+   * moves j + 1 and the last one.
+   */
+  @ParameterizedTest(name = "input {0} of 150")
+  @ValueSource(ints = {0, 63, 64, 100, 148})
+  void contextsReadOnlyEarlierInputsAcrossQueryBlocks(int j) {
+    try (NDManager m = manager.newSubManager()) {
+      int n = 150;
+      Params params = new Params(m, 4, DataType.FLOAT32);
+      CausalTransformer body = new CausalTransformer(params, "b.", 5, n, 2, 16, 4);
+      ModelFixtures.perturb(params, 0.2, 6);
+      double[][][] xs = host(ModelFixtures.gaussian(m, new Shape(1, n, 5), DataType.FLOAT32, 10));
+      double[][][] h0 = host(body.forward(ModelFixtures.device(m, xs, DataType.FLOAT32)));
+      for (int c = 0; c < 5; c++) {
+        xs[0][j][c] += 0.5;
+      }
+      double[][][] h1 = host(body.forward(ModelFixtures.device(m, xs, DataType.FLOAT32)));
+      for (int t = 0; t <= j; t++) {
+        double d = diffAt(h0, h1, t);
+        int slot = t;
+        assertTrue(d <= SAME, () -> "changing input " + j + " moved context " + slot + " by " + d);
+      }
+      for (int t : new int[] {j + 1, n - 1}) {
+        double d = diffAt(h0, h1, t);
+        assertTrue(d > MOVED, () -> "changing input " + j + " moved context " + t + " by only " + d);
       }
     }
   }
