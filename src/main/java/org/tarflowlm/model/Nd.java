@@ -2,6 +2,7 @@ package org.tarflowlm.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -64,15 +65,21 @@ public final class Nd {
   }
 
   /**
-   * x in another float type (x itself when it already is). The engine's cast does not record a
-   * gradient, so a float32 model's gradients stop at a float64 -> float32 cast: the trainer runs
-   * joint training, which needs them, in float64.
+   * x in another float type (x itself when it already is), keeping the gradient path both ways. The
+   * engine's cast records no gradient, so a down-cast copies x into a fresh array instead: the
+   * recorded copy is differentiable across types. Without it a float32 stack's later layers send
+   * no gradient back into the float64 mixture math of the layers before them.
    */
   public static NDArray as(NDArray x, DataType type) {
     if (x.getDataType() == type) {
       return x;
     }
-    return type == DataType.FLOAT64 ? f64(x) : x.toType(type, false);
+    if (type == DataType.FLOAT64) {
+      return f64(x);
+    }
+    NDArray y = x.getManager().zeros(x.getShape(), type);
+    y.set(new NDIndex("..."), x);
+    return y;
   }
 
   /** Moves an op result that landed on a long-lived manager to the caller's scope. */

@@ -27,15 +27,20 @@ import org.tarflowlm.model.ModelConfig;
  * @param inputInitStd std every transformer's input projection starts from (0: the model's
  *     default, 1/sqrt(channels), which puts a latent's content about 50 times above the position
  *     embedding; absent in older configs)
+ * @param precision {@code float32} or {@code float64}: the type of the weights and activations
+ *     (the mixture couplings compute in float64 either way). Absent, as in configs written before
+ *     float32 could train jointly: float64 for joint training of a stack, float32 otherwise
  */
 public record TrainConfig(
     ModelConfig model, String schedule, List<Integer> stageSteps, int batch, double learningRate,
     double minLearningRate, int warmupSteps, double weightDecay, double clipNorm, int evalEvery,
     int evalChars, int patience, int checkpointSeconds, long seed, double codebookSigma,
-    double inputInitStd) {
+    double inputInitStd, String precision) {
 
   public static final String PROGRESSIVE = "progressive";
   public static final String JOINT = "joint";
+  public static final String FLOAT32 = "float32";
+  public static final String FLOAT64 = "float64";
 
   public TrainConfig {
     if (model == null) {
@@ -61,12 +66,23 @@ public record TrainConfig(
     if (inputInitStd < 0) {
       throw new IllegalArgumentException("inputInitStd must be positive, or 0 for the default; got " + inputInitStd);
     }
+    if (precision != null && !FLOAT32.equals(precision) && !FLOAT64.equals(precision)) {
+      throw new IllegalArgumentException("precision must be 'float32' or 'float64', got '" + precision + "'");
+    }
   }
 
   /** The same run with other initialisation choices. */
   public TrainConfig withInit(double codebookSigma, double inputInitStd) {
     return new TrainConfig(model, schedule, stageSteps, batch, learningRate, minLearningRate, warmupSteps, weightDecay,
-        clipNorm, evalEvery, evalChars, patience, checkpointSeconds, seed, codebookSigma, inputInitStd);
+        clipNorm, evalEvery, evalChars, patience, checkpointSeconds, seed, codebookSigma, inputInitStd, precision);
+  }
+
+  /** Whether the weights are float64: the precision given, or the default for a config without one. */
+  public boolean float64() {
+    if (precision != null) {
+      return FLOAT64.equals(precision);
+    }
+    return !model.isBaseline() && JOINT.equals(schedule) && model.layers().size() > 1;
   }
 
   /** Number of stages a model and schedule give. */

@@ -79,8 +79,7 @@ public final class Trainer {
     this.validation = validation.substring(0, Math.min(validation.length(), config.evalChars()));
     this.manager = manager;
     this.log = log;
-    boolean jointFlow = !config.model().isBaseline() && config.stages() == 1 && config.model().layers().size() > 1;
-    this.model = ModelFolder.create(config.model(), manager, jointFlow ? DataType.FLOAT64 : DataType.FLOAT32);
+    this.model = ModelFolder.create(config.model(), manager, config.float64() ? DataType.FLOAT64 : DataType.FLOAT32);
     this.adam = new Adam(manager.newSubManager(), config.weightDecay(), model.params().dtype());
     Files.createDirectories(runDir);
     if (resume) {

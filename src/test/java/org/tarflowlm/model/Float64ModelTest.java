@@ -82,4 +82,43 @@ class Float64ModelTest {
       assertTrue(err < 1e-4, () -> coupling + ": max |x - inverse(h)| = " + err);
     }
   }
+
+  /**
+   * Joint training runs a float32 stack whose couplings compute in float64: the gradient of every
+   * parameter must be the float64 model's, which takes the later layers' terms back through the
+   * float64 -> float32 casts between the layers.
+   */
+  @Test
+  void float32StackGetsTheFloat64Gradients() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Map<String, double[]> g32 = elboGradients(m, DataType.FLOAT32);
+      Map<String, double[]> g64 = elboGradients(m, DataType.FLOAT64);
+      for (String name : g64.keySet()) {
+        double scale = 0;
+        double err = 0;
+        for (int i = 0; i < g64.get(name).length; i++) {
+          scale = Math.max(scale, Math.abs(g64.get(name)[i]));
+          err = Math.max(err, Math.abs(g64.get(name)[i] - g32.get(name)[i]));
+        }
+        double rel = err / scale;
+        assertTrue(scale > 0 && rel < 1e-3, () -> name + ": float32 gradient off by " + rel + " of its largest entry");
+      }
+    }
+  }
+
+  private static Map<String, double[]> elboGradients(NDManager m, DataType type) {
+    TarFlowLM model = new TarFlowLM(ModelFixtures.stack(1, 8), m, type);
+    ModelFixtures.perturb(model.params(), 0.3, 34);
+    model.params().setTrainable("", true);
+    try (NDManager scope = m.newSubManager();
+        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDArray ids = ModelFixtures.ids(scope, 2, 8, 5);
+      NDArray eps = ModelFixtures.gaussian(scope, new Shape(2, 8, 5), type, 6);
+      gc.backward(model.elbo(ids, eps).mean().neg());
+      Map<String, double[]> out = new java.util.TreeMap<>();
+      model.params().all().forEach((name, p) ->
+          out.put(name, p.getGradient().toType(DataType.FLOAT64, false).toDoubleArray()));
+      return out;
+    }
+  }
 }

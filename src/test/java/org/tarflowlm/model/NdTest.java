@@ -73,6 +73,20 @@ class NdTest {
     }
   }
 
+  @Test
+  void asToFloat32KeepsTheGradientPath() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray w = m.create(new float[] {0.5f, -1.5f}, new Shape(2));
+      w.setRequiresGradient(true);
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        NDArray back = Nd.as(Nd.f64(w).mul(3), DataType.FLOAT32); // float32 -> float64 -> float32
+        assertEquals(DataType.FLOAT32, back.getDataType());
+        gc.backward(back.square().sum()); // d/dw (3w)^2 = 18 w
+      }
+      assertArrayEquals(new float[] {9f, -27f}, w.getGradient().toFloatArray(), 1e-5f);
+    }
+  }
+
   /** Float64 values on a float32 input: F near 1 - 1e-12 survives only in float64 (it rounds to 1 in float32). */
   @Test
   void quantileOfAClampedFloat32CdfIsFinite() {

@@ -27,7 +27,7 @@ class TrainerTest {
         new LayerConfig(CouplingType.MIXD, Direction.LEFT_TO_RIGHT, 1, 16, 2, 0),
         new LayerConfig(CouplingType.MIX1, Direction.RIGHT_TO_LEFT, 1, 16, 2, 2));
     ModelConfig model = new ModelConfig(ModelConfig.TARFLOWLM, 27, 5, 1, 32, all.subList(0, layers), 3);
-    return new TrainConfig(model, schedule, steps, 4, 3e-3, 3e-4, 2, 0.01, 1.0, 4, 64, 0, 3600, 5, 0, 0);
+    return new TrainConfig(model, schedule, steps, 4, 3e-3, 3e-4, 2, 0.01, 1.0, 4, 64, 0, 3600, 5, 0, 0, TrainConfig.FLOAT32);
   }
 
   private static PrintStream quiet() {
