@@ -43,8 +43,8 @@ class Float64ModelTest {
   }
 
   /**
-   * The trainer's joint stage: a float64 model, one short-lived scope per step. Each step must leave the model
-   * usable for the next, and the ELBO must send a gradient to every parameter (the reason for float64 there).
+   * The trainer's joint stage with a float64 config: one short-lived scope per step. Each step must leave the
+   * model usable for the next, and the ELBO must send a gradient to every parameter.
    */
   @Test
   void float64StackTrainsStepAfterStep() {
