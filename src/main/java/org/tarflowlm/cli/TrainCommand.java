@@ -57,8 +57,9 @@ final class TrainCommand implements Callable<Integer> {
         }
       });
       Runtime.getRuntime().addShutdownHook(hook);
-      System.out.printf("training %s (%,d parameters) on %s, %d stage(s), %,d steps%n", tc.model().type(),
-          trainer.model().params().count(), manager.getDevice(), tc.stages(), tc.totalSteps());
+      System.out.printf("training %s (%,d parameters, %s) on %s, %d stage(s), %,d steps%n", tc.model().type(),
+          trainer.model().params().count(), tc.float64() ? TrainConfig.FLOAT64 : TrainConfig.FLOAT32,
+          manager.getDevice(), tc.stages(), tc.totalSteps());
       try {
         trainer.run(stop::get);
       } finally {
