@@ -58,8 +58,8 @@ final class TrainCommand implements Callable<Integer> {
       });
       Runtime.getRuntime().addShutdownHook(hook);
       System.out.printf("training %s (%,d parameters, %s) on %s, %d stage(s), %,d steps%n", tc.model().type(),
-          trainer.model().params().count(), tc.float64() ? TrainConfig.FLOAT64 : TrainConfig.FLOAT32,
-          manager.getDevice(), tc.stages(), tc.totalSteps());
+          trainer.model().params().count(), trainer.model().params().dtype(), manager.getDevice(), tc.stages(),
+          tc.totalSteps());
       try {
         trainer.run(stop::get);
       } finally {
