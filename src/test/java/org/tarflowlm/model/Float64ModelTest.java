@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tarflowlm.model.ModelFixtures.host;
 import static org.tarflowlm.model.ModelFixtures.maxAbsDiff;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.util.Map;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -115,7 +116,7 @@ class Float64ModelTest {
       NDArray ids = ModelFixtures.ids(scope, 2, 8, 5);
       NDArray eps = ModelFixtures.gaussian(scope, new Shape(2, 8, 5), type, 6);
       gc.backward(model.elbo(ids, eps).mean().neg());
-      Map<String, double[]> out = new java.util.TreeMap<>();
+      Map<String, double[]> out = new TreeMap<>();
       model.params().all().forEach((name, p) ->
           out.put(name, p.getGradient().toType(DataType.FLOAT64, false).toDoubleArray()));
       return out;

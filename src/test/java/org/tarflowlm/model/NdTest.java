@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -63,27 +64,29 @@ class NdTest {
 
   @Test
   void f64KeepsTheGradientPath() {
-    try (NDManager m = NDManager.newBaseManager()) {
-      NDArray w = m.create(new float[] {0.5f, -1.5f}, new Shape(2));
-      w.setRequiresGradient(true);
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        gc.backward(Nd.f64(w).square().sum());
-      }
-      assertArrayEquals(new float[] {1f, -3f}, w.getGradient().toFloatArray(), 1e-6f);
-    }
+    float[] g = gradientAt(new float[] {0.5f, -1.5f}, w -> Nd.f64(w).square().sum());
+    assertArrayEquals(new float[] {1f, -3f}, g, 1e-6f);
   }
 
   @Test
   void asToFloat32KeepsTheGradientPath() {
+    float[] g = gradientAt(new float[] {0.5f, -1.5f}, w -> {
+      NDArray back = Nd.as(Nd.f64(w).mul(3), DataType.FLOAT32); // float32 -> float64 -> float32
+      assertEquals(DataType.FLOAT32, back.getDataType());
+      return back.square().sum(); // d/dw (3w)^2 = 18 w
+    });
+    assertArrayEquals(new float[] {9f, -27f}, g, 1e-5f);
+  }
+
+  /** d loss / dw at a float32 vector w. */
+  private static float[] gradientAt(float[] values, UnaryOperator<NDArray> loss) {
     try (NDManager m = NDManager.newBaseManager()) {
-      NDArray w = m.create(new float[] {0.5f, -1.5f}, new Shape(2));
+      NDArray w = m.create(values, new Shape(values.length));
       w.setRequiresGradient(true);
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        NDArray back = Nd.as(Nd.f64(w).mul(3), DataType.FLOAT32); // float32 -> float64 -> float32
-        assertEquals(DataType.FLOAT32, back.getDataType());
-        gc.backward(back.square().sum()); // d/dw (3w)^2 = 18 w
+        gc.backward(loss.apply(w));
       }
-      assertArrayEquals(new float[] {9f, -27f}, w.getGradient().toFloatArray(), 1e-5f);
+      return w.getGradient().toFloatArray();
     }
   }
 
