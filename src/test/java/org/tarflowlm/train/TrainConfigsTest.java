@@ -53,14 +53,14 @@ class TrainConfigsTest {
 
   @Test
   void precisionDefaultsToWhatTheConfigsWithoutItWereTrainedIn(@TempDir Path dir) throws IOException {
-    assertTrue(ConfigJson.read(Path.of("configs/mixd-p2-joint.train.json"), TrainConfig.class).float64(),
+    assertTrue(ConfigJson.read(Path.of("configs/mixd-p2.train.json"), TrainConfig.class).float64(),
         "a joint config without a precision was trained in float64");
-    assertFalse(ConfigJson.read(Path.of("configs/mixd-p1.train.json"), TrainConfig.class).float64(),
+    assertFalse(ConfigJson.read(Path.of("configs/experiments/mixd-p1.train.json"), TrainConfig.class).float64(),
         "a progressive one in float32");
-    assertFalse(ConfigJson.read(Path.of("configs/mixd-p1-joint.train.json"), TrainConfig.class).float64(),
+    assertFalse(ConfigJson.read(Path.of("configs/mixd-p1.train.json"), TrainConfig.class).float64(),
         "the joint mixd-p1 config asks for float32");
     Path f = dir.resolve("typo.train.json");
-    Files.writeString(f, Files.readString(Path.of("configs/mixd-p1-joint.train.json"))
+    Files.writeString(f, Files.readString(Path.of("configs/mixd-p1.train.json"))
         .replace("\"precision\": \"float32\"", "\"precision\": \"fp32\""));
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(f, TrainConfig.class));
     assertTrue(e.getMessage().contains("'float32' or 'float64'"), e.getMessage());
