@@ -15,6 +15,7 @@ import org.tarflowlm.model.Direction;
 import org.tarflowlm.model.LanguageModel;
 import org.tarflowlm.model.LayerConfig;
 import org.tarflowlm.model.ModelConfig;
+import org.tarflowlm.model.RandomStream;
 import org.tarflowlm.runtime.DeviceChoice;
 import org.tarflowlm.runtime.EvalResult;
 import org.tarflowlm.runtime.GenerationListener;
@@ -162,7 +163,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private static String randomText(int n) {
-    Noise noise = new Noise(3);
+    Noise noise = new Noise(3, RandomStream.Purpose.BENCH_TEXT);
     StringBuilder sb = new StringBuilder(n);
     for (int i = 0; i < n; i++) {
       sb.append(org.tarflowlm.model.Vocabulary.symbol(noise.nextInt(27)));

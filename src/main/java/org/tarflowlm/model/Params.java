@@ -29,7 +29,7 @@ public final class Params {
   /** Parameters of a given float type; tests use float64 to compare with finite differences. */
   public Params(NDManager manager, long seed, DataType dtype) {
     this.manager = manager;
-    this.random = new SplittableRandom(seed);
+    this.random = RandomStream.of(seed, RandomStream.Purpose.INIT);
     this.dtype = dtype;
   }
 

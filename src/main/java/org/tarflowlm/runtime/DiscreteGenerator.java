@@ -8,6 +8,7 @@ import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import org.tarflowlm.model.CausalTransformer;
 import org.tarflowlm.model.DiscreteLM;
+import org.tarflowlm.model.RandomStream;
 import org.tarflowlm.model.Vocabulary;
 
 /** Sampling from the discrete baseline: one character per step, logits divided by the temperature. */
@@ -30,7 +31,7 @@ public final class DiscreteGenerator {
     }
     int[] ids = new int[total];
     System.arraycopy(Vocabulary.encode(prompt), 0, ids, 0, prompt.length());
-    Noise noise = new Noise(req.seed());
+    Noise noise = new Noise(req.seed(), RandomStream.Purpose.GENERATION);
     try (NDManager run = manager.newSubManager();
         CausalTransformer.Cache cache = model.body().newCache(run)) {
       for (int t = 0; t < total; t++) {

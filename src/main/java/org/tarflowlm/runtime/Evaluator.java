@@ -9,6 +9,7 @@ import java.util.function.BooleanSupplier;
 import org.tarflowlm.model.DiscreteLM;
 import org.tarflowlm.model.LanguageModel;
 import org.tarflowlm.model.ModelConfig;
+import org.tarflowlm.model.RandomStream;
 import org.tarflowlm.model.TarFlowLM;
 import org.tarflowlm.model.Vocabulary;
 
@@ -39,6 +40,11 @@ public final class Evaluator {
    * @param batch windows per forward pass
    */
   public EvalResult evaluate(String text, int samples, long seed, int batch, BooleanSupplier cancelled) {
+    return evaluate(text, samples, new Noise(seed, RandomStream.Purpose.ENCODER), batch, cancelled);
+  }
+
+  /** The same with the encoder samples drawn from a given noise stream (training's validation has its own). */
+  public EvalResult evaluate(String text, int samples, Noise noise, int batch, BooleanSupplier cancelled) {
     if (text.isEmpty()) {
       throw new IllegalArgumentException("cannot score an empty text");
     }
@@ -50,7 +56,6 @@ public final class Evaluator {
     List<int[]> windows = windows(text, cfg);
     double elboNats = 0;
     double iwNats = 0;
-    Noise noise = new Noise(seed);
     for (int i = 0; i < windows.size(); ) {
       if (cancelled.getAsBoolean()) {
         throw new CancellationException("evaluation stopped");

@@ -10,6 +10,7 @@ import org.tarflowlm.model.ChannelMix;
 import org.tarflowlm.model.FlowForward;
 import org.tarflowlm.model.FlowLayer;
 import org.tarflowlm.model.ModelConfig;
+import org.tarflowlm.model.RandomStream;
 import org.tarflowlm.model.TarFlowLM;
 
 /**
@@ -52,7 +53,7 @@ public final class FlowGenerator {
     int promptPositions = prompt.length() / p;
     int layers = model.layers().size();
 
-    Noise noise = new Noise(req.seed());
+    Noise noise = new Noise(req.seed(), RandomStream.Purpose.GENERATION);
     double[][][] u = new double[1][n][c];
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < c; j++) {

@@ -5,16 +5,23 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
+import org.tarflowlm.model.RandomStream;
 
 /**
- * Standard normal noise drawn in Java from a seed, so that a seed gives the same encoder noise and
+ * Standard normal noise drawn in Java from a seed and a purpose, so that a seed gives the same encoder noise and
  * the same generation on every device and every run.
  */
 public final class Noise {
   private final SplittableRandom random;
 
-  public Noise(long seed) {
-    this.random = new SplittableRandom(seed);
+  /** The noise of a seed for one purpose (see {@link RandomStream}). */
+  public Noise(long seed, RandomStream.Purpose purpose) {
+    this(seed, purpose, 0);
+  }
+
+  /** The noise of a seed, a purpose and an index, such as a training step. */
+  public Noise(long seed, RandomStream.Purpose purpose, long index) {
+    this.random = RandomStream.of(seed, purpose, index);
   }
 
   /** One N(0, 1) draw (Box-Muller). */

@@ -13,6 +13,7 @@ import org.tarflowlm.model.FlowForward;
 import org.tarflowlm.model.LayerConfig;
 import org.tarflowlm.model.LayerInput;
 import org.tarflowlm.model.ModelConfig;
+import org.tarflowlm.model.RandomStream;
 import org.tarflowlm.model.TarFlowLM;
 import org.tarflowlm.model.Vocabulary;
 
@@ -55,7 +56,7 @@ public final class Tracer {
     int layers = model.layers().size();
     try (NDManager scope = manager.newSubManager()) {
       NDArray ids = scope.create(Vocabulary.encode(scored), new Shape(1, t));
-      NDArray eps = new Noise(seed).normal(scope, model.params().dtype(), 1, t, cfg.latentDim());
+      NDArray eps = new Noise(seed, RandomStream.Purpose.ENCODER).normal(scope, model.params().dtype(), 1, t, cfg.latentDim());
       NDArray z = model.codebook().encode(ids, eps, scope); // [1, T, d]
       FlowForward f = model.forward(z);
       float[] decoderBits = scale(Host.floats(model.codebook().decoderTerm(z)), -1 / LN2);

