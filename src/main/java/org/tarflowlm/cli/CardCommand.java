@@ -23,6 +23,7 @@ import org.tarflowlm.runtime.PassResult;
 import org.tarflowlm.train.Corpus;
 import org.tarflowlm.train.CorpusSplits;
 import org.tarflowlm.train.TrainConfig;
+import org.tarflowlm.train.TrainState;
 import org.tarflowlm.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -67,9 +68,7 @@ final class CardCommand implements Callable<Integer> {
     Files.copy(run.resolve(Trainer.CURVES), model.resolve(Trainer.CURVES), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Files.copy(run.resolve(Trainer.TRAIN_CONFIG), model.resolve(Trainer.TRAIN_CONFIG), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     TrainConfig tc = ConfigJson.read(run.resolve(Trainer.TRAIN_CONFIG), TrainConfig.class);
-    Map<String, String> meta = Safetensors.readMetadata(run.resolve(Trainer.CHECKPOINT));
-    @SuppressWarnings("unchecked")
-    Map<String, Object> state = ConfigJson.GSON.fromJson(meta.get("state"), Map.class);
+    TrainState state = TrainState.read(run);
     List<String> curves = Files.readAllLines(run.resolve(Trainer.CURVES));
     CorpusSplits data = Corpus.load(splits);
     StringBuilder md = new StringBuilder();
@@ -104,13 +103,13 @@ final class CardCommand implements Callable<Integer> {
       md.append("Command: `bin/tarflowlm train --config configs/").append(runName).append(".train.json --run runs/")
           .append(runName).append("`; after a stop, the same command with `--resume` continues from the last checkpoint.\n\n");
       md.append("```json\n").append(ConfigJson.GSON.toJson(tc)).append("\n```\n\n");
-      double seconds = ((Number) state.get("seconds")).doubleValue();
-      int step = ((Number) state.get("step")).intValue();
+      double seconds = state.seconds();
+      int step = state.step();
       md.append(String.format("- steps done: %,d of %,d (%,d characters seen), wall time %.0f min on this 2-core CPU%n", step,
           tc.totalSteps(), (long) step * tc.batch() * cfg.seqLen(), seconds / 60));
       md.append(String.format("- training speed: %,.0f characters per second on average%n", step * (double) tc.batch() * cfg.seqLen() / seconds));
       md.append("- best validation bpc of each stage (during training, on the first ").append(String.format("%,d", tc.evalChars()))
-          .append(" validation characters): ").append(stageBest(state.get("stageBest"))).append("\n");
+          .append(" validation characters): ").append(stageBest(state.stageBest())).append("\n");
       md.append("- curves: `runs/").append(runName).append("/curves.csv` (").append(curves.size() - 1).append(" evaluations)\n\n");
       md.append("## Measured\n\n");
       md.append("`bin/tarflowlm card --run runs/").append(runName).append(" --model models/").append(model.getFileName())
@@ -171,13 +170,10 @@ final class CardCommand implements Callable<Integer> {
     }
   }
 
-  private static String stageBest(Object values) {
-    if (!(values instanceof List<?> list)) {
-      return String.valueOf(values);
-    }
+  private static String stageBest(List<Double> values) {
     List<String> out = new ArrayList<>();
-    for (int i = 0; i < list.size(); i++) {
-      out.add(String.format("stage %d: %.4f", i + 1, ((Number) list.get(i)).doubleValue()));
+    for (int i = 0; i < values.size(); i++) {
+      out.add(String.format("stage %d: %.4f", i + 1, values.get(i)));
     }
     return String.join(", ", out);
   }

@@ -38,7 +38,8 @@ import org.tarflowlm.runtime.TrainingCurves;
  * progressive or joint stages, periodic validation, atomic checkpoints and resume.
  *
  * <p>A run folder holds {@code train.json}, {@code checkpoint.safetensors} (weights, optimizer
- * state and {@link TrainState}), {@code curves.csv} and {@code best/} (the model folder of the best
+ * state and {@link TrainState}), {@code state.json} (the same state, kept when a finished run's checkpoint
+ * is deleted), {@code curves.csv} and {@code best/} (the model folder of the best
  * validation bpc so far).
  */
 public final class Trainer {
@@ -347,6 +348,7 @@ public final class Trainer {
     meta.put("state", ConfigJson.GSON.toJson(state));
     meta.put("adam_steps", ConfigJson.GSON.toJson(adam.steps()));
     Safetensors.write(runDir.resolve(CHECKPOINT), tensors, meta);
+    state.write(runDir);
     lastCheckpointNanos = System.nanoTime();
   }
 

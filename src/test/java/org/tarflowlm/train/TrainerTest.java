@@ -63,6 +63,23 @@ class TrainerTest {
   }
 
   @Test
+  void finishedRunKeepsItsStateWhenItsCheckpointIsDeleted(@TempDir Path dir) throws Exception {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Trainer t = new Trainer(config(TrainConfig.PROGRESSIVE, List.of(3, 2), 2), dir, TEXT, TEXT, m, quiet(), false);
+      t.run(() -> false);
+    }
+    TrainState fromCheckpoint = TrainState.read(dir);
+    Files.delete(dir.resolve(TrainState.FILE));
+    assertEquals(5, TrainState.read(dir).step(), "read from the checkpoint when there is no state.json");
+    Files.writeString(dir.resolve(TrainState.FILE), ConfigJson.GSON.toJson(fromCheckpoint));
+    Files.delete(dir.resolve(Trainer.CHECKPOINT));
+    TrainState kept = TrainState.read(dir);
+    assertEquals(5, kept.step());
+    assertEquals(2, kept.stageBest().size(), "best validation bpc of both stages");
+    assertEquals(fromCheckpoint.seconds(), kept.seconds(), 0);
+  }
+
+  @Test
   void initialisationFollowsTheTrainingConfig(@TempDir Path dir) throws Exception {
     TrainConfig base = config(TrainConfig.PROGRESSIVE, List.of(6), 1);
     TrainConfig tc = base.withInit(0.1, 0.02);
