@@ -1,0 +1,634 @@
+"""TarFlowLM in PyTorch (docs/TARFLOWLM.md; the layout is docs/FORMAT.md).
+
+A codebook VAE whose prior is a stack of autoregressive flows with alternating directions:
+h0 = z, h_l = f_l(mix^l(h_{l-1})), u = h_L ~ N(0, I), log p(z) = log N(u) + sum_l log|det J_l|.
+Every parameter is named as in model.safetensors (`layer0.block1.qkv.w`); matrices are [in, out].
+The math follows the Java runtime line by line, so that the parity tests can hold both to 1e-4.
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
+CDF_EPS = 1e-12  # F is clamped into [eps, 1 - eps] before Phi^-1, forward and inverse alike
+LOG_SCALE_BOUND = 5.0  # Mix-1 log-scales: log s = 5 tanh(raw / 5)
+
+
+# ----------------------------------------------------------------------------------- small math
+
+def std_normal_logpdf(x):
+    return -0.5 * x * x - HALF_LOG_2PI  # log N(x; 0, 1)
+
+
+def normal_cdf(x):
+    return 0.5 * (1 + torch.erf(x / math.sqrt(2)))  # Phi(x), the form the Java runtime uses
+
+
+def normal_quantile(p):
+    return math.sqrt(2) * torch.erfinv(2 * p - 1)  # Phi^-1(p); call in float64 with p away from 0 and 1
+
+
+def gelu_tanh(x):
+    return 0.5 * x * (1 + torch.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x)))
+
+
+def solve_increasing(f, target, lo, hi):
+    """x with f(x) = target for an increasing f, elementwise, by bisection to 1e-10 (as the Java host code):
+    the bracket [lo, hi] is widened until it holds the root."""
+    width = torch.clamp(hi - lo, min=1.0)
+    for _ in range(60):
+        low = f(lo) > target
+        if not bool(low.any()):
+            break
+        lo = torch.where(low, lo - width, lo)
+        width = torch.where(low, width * 2, width)
+    width = torch.clamp(hi - lo, min=1.0)
+    for _ in range(60):
+        high = f(hi) < target
+        if not bool(high.any()):
+            break
+        hi = torch.where(high, hi + width, hi)
+        width = torch.where(high, width * 2, width)
+    steps = int(math.ceil(math.log2(max(float((hi - lo).max()), 1e-10) / 1e-10))) + 1
+    for _ in range(min(200, max(steps, 0))):
+        mid = 0.5 * (lo + hi)
+        below = f(mid) < target
+        lo = torch.where(below, mid, lo)
+        hi = torch.where(below, hi, mid)
+    return 0.5 * (lo + hi)
+
+
+def clamped_cdf(h):
+    """The CDF value an output h maps back to, clamped as the forward map clamps F."""
+    return torch.clamp(torch.special.ndtr(h), CDF_EPS, 1 - CDF_EPS)
+
+
+def no_autocast(t):
+    """Mixture CDFs in float64, whatever autocast does to the transformer around them."""
+    return torch.autocast(device_type=t.device.type, enabled=False)
+
+
+# ----------------------------------------------------------------------------------- the VAE
+
+class Codebook(nn.Module):
+    """Token k is N_k = N(mu_k, sigma_k^2 I); encoder z = mu_x + sigma_x eps; decoder p(k|z) = softmax_k log N_k(z)."""
+
+    def __init__(self, vocab, dim):
+        super().__init__()
+        self.dim = dim
+        self.mu = nn.Parameter(torch.randn(vocab, dim))  # [V, d]
+        self.log_sigma = nn.Parameter(torch.full((vocab,), math.log(0.3)))  # [V]
+
+    def encode(self, ids, eps):
+        return self.mu[ids] + self.log_sigma[ids].exp()[..., None] * eps  # [B, T, d]
+
+    def log_densities(self, z):
+        # log N_k(z) = -|z - mu_k|^2 / (2 sigma_k^2) - d log sigma_k - d/2 log 2 pi:  [..., d] -> [..., V]
+        sq = (z[..., None, :] - self.mu).square().sum(-1)  # [..., V]
+        return -0.5 * sq * torch.exp(-2 * self.log_sigma) - (self.dim * self.log_sigma + self.dim * HALF_LOG_2PI)
+
+    def decoder_log_probs(self, z):
+        return self.log_densities(z).log_softmax(-1)  # log p(x = k | z), [..., V]
+
+    def decoder_term(self, z):
+        return -torch.logsumexp(self.log_densities(z), -1)  # the ELBO's decoder term, [...]
+
+
+def channel_order(c):
+    """out[j] = in[order[j]]: the even-indexed channels of a position first, then the odd ones."""
+    return list(range(0, c, 2)) + list(range(1, c, 2))
+
+
+class ChannelMix:
+    def __init__(self, c):
+        self.order = torch.tensor(channel_order(c))
+        self.inverse_order = torch.argsort(self.order)
+
+    def mix(self, x):
+        return x[..., self.order.to(x.device)]
+
+    def unmix(self, x):
+        return x[..., self.inverse_order.to(x.device)]
+
+
+# ----------------------------------------------------------------------------------- the transformer body
+
+class Linear(nn.Module):
+    """x W + b with W stored [in, out], as in the weight file."""
+
+    def __init__(self, n_in, n_out, std, bias=True):
+        super().__init__()
+        self.w = nn.Parameter(torch.randn(n_in, n_out) * std if std > 0 else torch.zeros(n_in, n_out))
+        self.b = nn.Parameter(torch.zeros(n_out)) if bias else None
+
+    def forward(self, x):
+        y = x @ self.w
+        return y if self.b is None else y + self.b
+
+
+class LayerNorm(nn.Module):
+    def __init__(self, width):
+        super().__init__()
+        self.g = nn.Parameter(torch.ones(width))
+        self.b = nn.Parameter(torch.zeros(width))
+
+    def forward(self, x):
+        return F.layer_norm(x, (x.shape[-1],), self.g, self.b, 1e-5)
+
+
+class Block(nn.Module):
+    """Pre-LayerNorm attention + MLP with the exact (erf) GELU."""
+
+    def __init__(self, width, heads, depth):
+        super().__init__()
+        std, residual_std = 0.02, 0.02 / math.sqrt(2 * depth)  # GPT-2: the residual stream's variance flat in depth
+        self.heads = heads
+        self.ln1 = LayerNorm(width)
+        self.qkv = Linear(width, 3 * width, std)
+        self.proj = Linear(width, width, residual_std)
+        self.ln2 = LayerNorm(width)
+        self.fc = Linear(width, 4 * width, std)
+        self.out = Linear(4 * width, width, residual_std)
+
+    def attention(self, x, cache=None):
+        B, N, D = x.shape
+        H, hd = self.heads, D // self.heads
+        qkv = self.qkv(x).reshape(B, N, 3, H, hd).permute(2, 0, 3, 1, 4)  # columns [q | k | v], heads contiguous
+        q, k, v = qkv[0], qkv[1], qkv[2]  # [B, H, N, hd]
+        if cache is None:
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)  # softmax(q k^T / sqrt(hd) + mask) v
+        else:
+            k = cache[0] = k if cache[0] is None else torch.cat([cache[0], k], 2)  # [B, H, t+1, hd]
+            v = cache[1] = v if cache[1] is None else torch.cat([cache[1], v], 2)
+            y = F.scaled_dot_product_attention(q, k, v)  # one new position sees every cached one
+        return self.proj(y.transpose(1, 2).reshape(B, N, D))
+
+    def forward(self, h, cache=None):
+        h = h + self.attention(self.ln1(h), cache)
+        return h + self.out(F.gelu(self.fc(self.ln2(h))))
+
+
+class CausalTransformer(nn.Module):
+    """Slot t holds the start vector (t = 0) or in(x_{t-1}), plus pos[t]: output t sees x[:, < t] only."""
+
+    def __init__(self, features, positions, depth, width, heads):
+        super().__init__()
+        self.width, self.positions, self.depth = width, positions, depth
+        self.add_module("in", Linear(features, width, 1 / math.sqrt(features)))
+        self.sos = nn.Parameter(torch.randn(width) * 0.02)  # [D]
+        self.pos = nn.Parameter(torch.randn(positions, width) * 0.02)  # [N, D]
+        for i in range(depth):
+            self.add_module(f"block{i}", Block(width, heads, depth))
+        self.lnf = LayerNorm(width)
+
+    def blocks(self):
+        return [getattr(self, f"block{i}") for i in range(self.depth)]
+
+    def _check(self, n):
+        if n > self.positions:
+            raise ValueError(f"cannot run {n} positions, the model's context is only {self.positions} positions")
+
+    def forward(self, x):  # x [B, N, F] in flow order -> [B, N, D]
+        B, N, _ = x.shape
+        self._check(N)
+        start = self.sos.expand(B, 1, self.width).to(x.dtype)  # [B, 1, D]
+        h = torch.cat([start, getattr(self, "in")(x[:, :-1])], 1) if N > 1 else start  # [B, N, D]
+        h = h + self.pos[:N]
+        for blk in self.blocks():
+            h = blk(h)
+        return self.lnf(h)
+
+    def new_cache(self):
+        return {"length": 0, "kv": [[None, None] for _ in range(self.depth)]}
+
+    def step(self, prev, batch, cache):
+        """Context of slot t = cache length from the input of position t - 1, prev [B, 1, F] -> [B, 1, D]."""
+        t = cache["length"]
+        self._check(t + 1)
+        h = self.sos.expand(batch, 1, self.width) if t == 0 else getattr(self, "in")(prev)
+        h = h + self.pos[t:t + 1]
+        for blk, kv in zip(self.blocks(), cache["kv"]):
+            h = blk(h, kv)
+        cache["length"] = t + 1
+        return self.lnf(h)
+
+
+# ----------------------------------------------------------------------------------- couplings
+
+class AffineCoupling(nn.Module):
+    """h = (x - b) exp(-a), log|det| = -a; head columns [shift | log-scale]."""
+
+    def __init__(self, width, c):
+        super().__init__()
+        self.c = c
+        self.head = Linear(width, 2 * c, 0)  # zero: an untrained layer is the identity
+
+    def forward(self, x, ctx):
+        p = self.head(ctx)  # [B, N, 2c]
+        shift, log_scale = p[..., :self.c], p[..., self.c:]
+        h = (x - shift) * torch.exp(-log_scale)
+        log_det = -log_scale
+        return h, log_det, (std_normal_logpdf(h) + log_det).sum(-1), {"shift": shift, "logScale": log_scale}
+
+    def log_density(self, x, ctx):
+        return self.forward(x, ctx)[2]
+
+    def step_params(self, ctx):
+        return self.head(ctx)
+
+    def inverse(self, p, h):  # p [B, 2c], h [B, c] float64
+        p = p.double()
+        return h * torch.exp(p[:, self.c:]) + p[:, :self.c]  # x = h exp(a) + b
+
+
+class Mix1Coupling(nn.Module):
+    """Per channel a K-component 1-D Gaussian mixture from the context and the channels before it (MADE head):
+    h = Phi^-1(F(x)), F(x) = sum_k pi_k Phi((x - m_k) / s_k), log|dh/dx| = log p_mix(x) - log N(h)."""
+
+    def __init__(self, width, c, k):
+        super().__init__()
+        self.c, self.k, self.hidden = c, k, width
+        H = width
+        self.made = nn.Module()  # the weight file names these layerN.made.*
+        self.made.wc = nn.Parameter(torch.randn(width, H) / math.sqrt(width))  # [D, H]
+        self.made.wx = nn.Parameter(torch.randn(3 * c, H) / math.sqrt(3 * c))  # [3c, H]
+        self.made.b1 = nn.Parameter(torch.zeros(H))
+        self.made.wo = nn.Parameter(torch.zeros(H, c * 3 * k))  # [H, c*3K], zero at the start
+        bias = torch.zeros(c, 3, k)
+        if k > 1:
+            bias[:, 1, :] = torch.linspace(-0.5, 0.5, k)  # component means spread over [-0.5, 0.5]
+        self.made.bo = nn.Parameter(bias.reshape(-1))
+        degree = torch.arange(H) % c  # hidden unit j has degree m_j = j mod c
+        ch = torch.arange(c)
+        mask_x = (ch[:, None] < degree[None, :]).float().repeat_interleave(3, 0)  # hidden j sees channels < m_j
+        mask_o = (degree[:, None] <= ch[None, :]).float().repeat_interleave(3 * k, 1)  # output i sees m_j <= i
+        self.made.register_buffer("mask_x", mask_x, persistent=False)  # [3c, H]
+        self.made.register_buffer("mask_o", mask_o, persistent=False)  # [H, c*3K]
+
+    @staticmethod
+    def features(x):  # [B, N, c] -> [B, N, 3c], per channel [x, elu(x), elu(-x)]
+        return torch.stack([x, F.elu(x), F.elu(-x)], -1).flatten(-2)
+
+    def mixture(self, x, ctx):
+        B, N, _ = x.shape
+        pre = ctx @ self.made.wc + self.made.b1 + self.features(x) @ (self.made.wx * self.made.mask_x)  # [B, N, H]
+        out = gelu_tanh(pre) @ (self.made.wo * self.made.mask_o) + self.made.bo  # [B, N, c*3K]
+        out = out.double().reshape(B, N, self.c, 3, self.k)  # [K logits | K means | K log-scales] per channel
+        log_pi = out[..., 0, :].log_softmax(-1)
+        means = out[..., 1, :]
+        log_scales = LOG_SCALE_BOUND * torch.tanh(out[..., 2, :] / LOG_SCALE_BOUND)
+        std = (x.double()[..., None] - means) * torch.exp(-log_scales)  # (x - m_k) / s_k, [B, N, c, K]
+        log_pdf = torch.logsumexp(log_pi + std_normal_logpdf(std) - log_scales, -1)  # log p_mix(x_i), [B, N, c]
+        return log_pi, means, log_scales, std, log_pdf
+
+    def forward(self, x, ctx):
+        log_pi, means, log_scales, std, log_pdf = self.mixture(x, ctx)
+        cdf = (log_pi.exp() * normal_cdf(std)).sum(-1)  # F(x_i)
+        h = normal_quantile(cdf.clamp(CDF_EPS, 1 - CDF_EPS))  # h = Phi^-1(F(x))
+        log_det = log_pdf - std_normal_logpdf(h)
+        return (h.to(x.dtype), log_det.to(x.dtype), log_pdf.sum(-1),
+                {"logits": log_pi, "means": means, "scales": log_scales.exp()})
+
+    def log_density(self, x, ctx):
+        return self.mixture(x, ctx)[4].sum(-1)
+
+    def step_params(self, ctx):
+        return ctx @ self.made.wc + self.made.b1  # the context's share of the hidden pre-activation
+
+    def inverse(self, pre, h):  # pre [B, H], h [B, c] float64
+        c, k = self.c, self.k
+        pre = pre.double().clone()
+        wx = (self.made.wx * self.made.mask_x).double()
+        wo = (self.made.wo * self.made.mask_o).double()
+        bo = self.made.bo.double()
+        x = torch.zeros_like(h)
+        for i in range(c):
+            raw = gelu_tanh(pre) @ wo[:, i * 3 * k:(i + 1) * 3 * k] + bo[i * 3 * k:(i + 1) * 3 * k]  # [B, 3K]
+            pi = raw[:, :k].softmax(-1)
+            m = raw[:, k:2 * k]
+            s = torch.exp(LOG_SCALE_BOUND * torch.tanh(raw[:, 2 * k:] / LOG_SCALE_BOUND))
+            f = lambda v: (pi * normal_cdf_host((v[:, None] - m) / s)).sum(-1)
+            xi = solve_increasing(f, clamped_cdf(h[:, i]), (m - 20 * s).min(-1).values, (m + 20 * s).max(-1).values)
+            x[:, i] = xi
+            feat = torch.stack([xi, F.elu(xi), F.elu(-xi)], -1)  # [B, 3]
+            pre = pre + feat @ wx[3 * i:3 * i + 3]
+        return x
+
+
+def normal_cdf_host(x):
+    return torch.special.ndtr(x)  # accurate in the far tails, as the Java host's Hart approximation
+
+
+class MixdCoupling(nn.Module):
+    """The context predicts V logits per token of the patch; each token's d channels go through the mixture of
+    the codebook's own Gaussians by the Rosenblatt transform: alpha^(1) = pi, F_i(x_i) = sum_k alpha_k^(i)
+    Phi((x_i - mu_ki) / sigma_k), h_i = Phi^-1(F_i(x_i)), alpha^(i+1) ~ alpha^(i) N(x_i; mu_ki, sigma_k^2)."""
+
+    def __init__(self, width, codebook, patch, vocab, dim):
+        super().__init__()
+        self.codebook = [codebook]  # a list: the codebook's parameters belong to the model, not to this layer
+        self.P, self.V, self.d = patch, vocab, dim
+        self.head = Linear(width, patch * vocab, 0)  # [D, P*V], zero: uniform weights at the start
+
+    def logits(self, ctx):
+        B, N, _ = ctx.shape
+        return self.head(ctx).reshape(B, N, self.P, self.V).log_softmax(-1)  # [B, N, P, V], token-major
+
+    def log_density(self, x, ctx):
+        B, N, _ = x.shape
+        cb = self.codebook[0]
+        log_pi = self.logits(ctx)
+        xt = x.reshape(B, N, self.P, self.d)
+        # log p_mix(x) = logsumexp_k (log pi_k + log N_k(x)) per token, summed over the patch
+        return torch.logsumexp(log_pi + cb.log_densities(xt), -1).sum(-1)
+
+    def forward(self, x, ctx):
+        B, N, _ = x.shape
+        cb = self.codebook[0]
+        log_pi = self.logits(ctx)
+        x64 = x.double().reshape(B, N, self.P, 1, self.d)  # [B, N, P, 1, d]
+        mu, log_sigma = cb.mu.double(), cb.log_sigma.double()[:, None]  # [V, d], [V, 1]
+        std = (x64 - mu) * torch.exp(-log_sigma)  # (x_i - mu_ki) / sigma_k, [B, N, P, V, d]
+        log_n1 = std_normal_logpdf(std) - log_sigma  # log N(x_i; mu_ki, sigma_k^2)
+        before = log_n1.cumsum(-1) - log_n1  # sum_{j<i}, exclusive
+        log_alpha = (log_pi.double()[..., None] + before).log_softmax(-2)  # log alpha^(i), [B, N, P, V, d]
+        log_cond = torch.logsumexp(log_alpha + log_n1, -2)  # log p(x_i | x_<i), [B, N, P, d]
+        cdf = (log_alpha.exp() * normal_cdf(std)).sum(-2)  # F_i(x_i)
+        h = normal_quantile(cdf.clamp(CDF_EPS, 1 - CDF_EPS))
+        log_det = log_cond - std_normal_logpdf(h)  # log dh_i/dx_i = log p(x_i | x_<i) - log N(h_i)
+        c = self.P * self.d
+        return (h.reshape(B, N, c).to(x.dtype), log_det.reshape(B, N, c).to(x.dtype),
+                log_cond.sum((-1, -2)).to(x.dtype), {"logits": log_pi})
+
+    def step_params(self, ctx):
+        return self.head(ctx)
+
+    def inverse(self, logits, h):  # logits [B, P*V], h [B, P*d] float64
+        B = h.shape[0]
+        cb = self.codebook[0]
+        mu, sigma = cb.mu.double(), cb.log_sigma.double().exp()  # [V, d], [V]
+        log_alpha = logits.double().reshape(B, self.P, self.V).log_softmax(-1)  # alpha^(1) = pi
+        hp = h.reshape(B, self.P, self.d)
+        x = torch.zeros_like(hp)
+        for i in range(self.d):  # the tokens of a patch are independent given the context: solved together
+            alpha = log_alpha.exp()
+            f = lambda v: (alpha * normal_cdf_host((v[..., None] - mu[:, i]) / sigma)).sum(-1)
+            lo = torch.full((B, self.P), float((mu[:, i] - 20 * sigma).min()), dtype=torch.float64, device=h.device)
+            hi = torch.full((B, self.P), float((mu[:, i] + 20 * sigma).max()), dtype=torch.float64, device=h.device)
+            xi = solve_increasing(f, clamped_cdf(hp[..., i]), lo, hi)
+            x[..., i] = xi
+            log_alpha = (log_alpha + std_normal_logpdf((xi[..., None] - mu[:, i]) / sigma) - sigma.log()).log_softmax(-1)
+        return x.reshape(B, self.P * self.d)
+
+
+# ----------------------------------------------------------------------------------- one flow layer
+
+class FlowLayer(nn.Module):
+    """A causal transformer over the positions in the layer's direction and a coupling. Arrays in and out are in
+    sequence order; a right-to-left layer flips them and adds pos[0..N) in flow order."""
+
+    def __init__(self, lc, mc, codebook):
+        super().__init__()
+        self.lc, self.mc = lc, mc
+        self.codebook = [codebook]
+        c = mc.channels
+        features = c + (mc.patchSize * mc.vocabSize if lc.input == "posterior" else 0)
+        self.body = CausalTransformer(features, mc.positions, lc.depth, lc.width, lc.heads)
+        if lc.coupling == "affine":
+            self.coupling = AffineCoupling(lc.width, c)
+        elif lc.coupling == "mix1":
+            self.coupling = Mix1Coupling(lc.width, c, lc.components)
+        else:
+            self.coupling = MixdCoupling(lc.width, codebook, mc.patchSize, mc.vocabSize, mc.latentDim)
+
+    @property
+    def reversed(self):
+        return self.lc.direction == "rtl"
+
+    def flow_order(self, a):
+        return a.flip(1) if self.reversed and a is not None else a
+
+    def features(self, x):
+        """What the transformer reads of each position: x [B, N, c], or [x | p(k | z_j) for the P tokens j]."""
+        if self.lc.input == "latent":
+            return x
+        B, N, _ = x.shape
+        z = x.reshape(B, N, self.mc.patchSize, self.mc.latentDim)
+        post = self.codebook[0].decoder_log_probs(z).exp()  # probabilities, not logs, [B, N, P, V]
+        return torch.cat([x, post.reshape(B, N, -1).to(x.dtype)], -1)
+
+    def forward(self, x):
+        """Full forward map, x [B, N, c] -> h, per-channel log-dets [B, N, c], log density [B, N], parameters."""
+        xf = self.flow_order(x)
+        ctx = self.body(self.features(xf))
+        with no_autocast(ctx):  # autocast reaches the transformer only: the couplings keep their float64 CDFs
+            h, log_det, log_density, params = self.coupling(xf, ctx.to(xf.dtype))
+        return (self.flow_order(h), self.flow_order(log_det), self.flow_order(log_density),
+                {k: self.flow_order(v) for k, v in params.items()})
+
+    def log_density(self, x):
+        """Only log p_layer(x) per position [B, N] (a last layer's share; no Phi^-1 needed)."""
+        xf = self.flow_order(x)
+        ctx = self.body(self.features(xf))
+        with no_autocast(ctx):
+            return self.flow_order(self.coupling.log_density(xf, ctx.to(xf.dtype)))
+
+    @torch.no_grad()
+    def inverse(self, h, fixed=None, is_fixed=None):
+        """x from h one position at a time in the layer's direction, with the key/value cache. h [B, N, c]
+        (sequence order, float64); where is_fixed[n], x[:, n] = fixed[:, n] rather than inverted."""
+        B, N, c = h.shape
+        dtype = next(self.parameters()).dtype
+        x = torch.zeros(B, N, c, dtype=torch.float64, device=h.device)
+        cache = self.body.new_cache()
+        prev = None
+        for t in range(N):
+            idx = N - 1 - t if self.reversed else t
+            ctx = self.body.step(None if prev is None else self.features(prev), B, cache)  # [B, 1, D]
+            sp = self.coupling.step_params(ctx)[:, 0].float()  # what the Java runtime copies to the host
+            if fixed is not None and is_fixed[idx]:
+                x[:, idx] = fixed[:, idx].double()
+            else:
+                x[:, idx] = self.coupling.inverse(sp, h[:, idx].double())
+            prev = x[:, idx:idx + 1].float().to(dtype)  # the next slot reads x rounded to float32
+        return x
+
+
+# ----------------------------------------------------------------------------------- the models
+
+class TarFlowLM(nn.Module):
+    def __init__(self, mc):
+        super().__init__()
+        if mc.is_baseline:
+            raise ValueError("an ar-baseline config describes a DiscreteLM, not a TarFlowLM")
+        self.config = mc
+        self.codebook = Codebook(mc.vocabSize, mc.latentDim)
+        for l, lc in enumerate(mc.layers):
+            self.add_module(f"layer{l}", FlowLayer(lc, mc, self.codebook))
+        self.channel_mix = ChannelMix(mc.channels)
+
+    def layers(self):
+        return [getattr(self, f"layer{l}") for l in range(len(self.config.layers))]
+
+    def to_positions(self, z):  # [B, T, d] -> [B, T/P, P*d], token-major
+        B, T, _ = z.shape
+        return z.reshape(B, T // self.config.patchSize, self.config.channels)
+
+    def to_tokens(self, a, layer):  # layer `layer`'s channel space back to tokens: [B, N, c] -> [B, T, d]
+        for _ in range(layer):
+            a = self.channel_mix.unmix(a)
+        B, N, _ = a.shape
+        return a.reshape(B, N * self.config.patchSize, -1)
+
+    def log_prob(self, z, active=None):
+        """log p(z) per sequence under the first `active` layers (training's path): z [B, T, d] -> [B]."""
+        active = active or len(self.config.layers)
+        x = self.to_positions(z)
+        total = 0
+        for l, layer in enumerate(self.layers()[:active]):
+            if l > 0:
+                x = self.channel_mix.mix(x)
+            if l == active - 1:
+                total = total + layer.log_density(x).sum(1)  # its log N(u) + log|det|: the layer's own density
+            else:
+                h, log_det, _, _ = layer(x)
+                total = total + log_det.sum((1, 2))
+                x = h
+        return total
+
+    def forward_trace(self, z):
+        """Every layer's input and output: z [B, T, d] -> inputs, outputs, log-dets, params, log N(u), log p(z)."""
+        x = self.to_positions(z)
+        inputs, outputs, log_dets, params = [], [], [], []
+        log_p = 0
+        for l, layer in enumerate(self.layers()):
+            if l > 0:
+                x = self.channel_mix.mix(x)
+            inputs.append(x)
+            h, log_det, _, p = layer(x)
+            outputs.append(h)
+            log_dets.append(log_det)
+            params.append(p)
+            log_p = log_p + log_det.sum((1, 2))
+            x = h
+        base = std_normal_logpdf(x)  # log N(u), [B, N, c]
+        return {"inputs": inputs, "outputs": outputs, "log_dets": log_dets, "params": params, "base": base,
+                "log_prob": log_p + base.sum((1, 2))}
+
+    def elbo(self, ids, eps, active=None):
+        """Single-sample ELBO in nats per sequence: sum_t [-logsumexp_j log N_j(z_t)] + log p(z), z = mu + sigma eps."""
+        z = self.codebook.encode(ids, eps)
+        dec = self.codebook.decoder_term(z).sum(1)
+        return self.log_prob(z, active) + dec
+
+    def decode(self, positions, layer):
+        """Argmax text of a state in layer `layer`'s channel space: [1, N, c]."""
+        from .config import decode
+        z = self.to_tokens(positions.to(self.codebook.mu.dtype), layer)
+        return decode(self.codebook.decoder_log_probs(z)[0].argmax(-1).tolist())
+
+    @torch.no_grad()
+    def invert(self, u, fixed=None, is_fixed=None, on_pass=None):
+        """Inverts every layer from the last to the first: u [B, N, c] -> z [B, N, c] (float64);
+        on_pass(l, x) hears each layer's inverse in its own channel space."""
+        cur = u.double()
+        for l in reversed(range(len(self.config.layers))):
+            x = self.layers()[l].inverse(cur, None if fixed is None else fixed[l], is_fixed)
+            if on_pass:
+                on_pass(l, x)
+            cur = self.channel_mix.unmix(x) if l > 0 else x
+        return cur
+
+    @torch.no_grad()
+    def generate(self, prompt_ids, length, temperature, generator, max_iterations=8, on_pass=None):
+        """Draws u ~ N(0, tau^2 I) and inverts the flow. A prompt's latents are fixed to the codebook means; each
+        pass keeps the prompt positions at what the forward flow gives for the current whole sequence and inverts
+        the continuation only, until the decoded continuation stops changing. Returns (ids, iterations)."""
+        cfg = self.config
+        P, c = cfg.patchSize, cfg.channels
+        dev = self.codebook.mu.device
+        T = (len(prompt_ids) + length + P - 1) // P * P
+        if T > cfg.seqLen:
+            raise ValueError(f"prompt ({len(prompt_ids)} characters) plus length ({length}) is more than the "
+                             f"model's context of {cfg.seqLen} characters")
+        N, m = T // P, len(prompt_ids) // P
+        u = temperature * torch.randn(1, N, c, generator=generator, dtype=torch.float64).to(dev)  # u ~ N(0, tau^2 I)
+        is_fixed = [i < m for i in range(N)]
+        z = torch.zeros(1, N, c, dtype=torch.float64, device=dev)
+        if m:
+            ids = torch.tensor([prompt_ids], device=dev)
+            z[:, :m] = self.to_positions(self.codebook.mu[ids]).double()
+        iterations, continuation = 0, None
+        while iterations < (max_iterations if m else 1):
+            fixed = None
+            if m:
+                tr = self.forward_trace(z.reshape(1, T, cfg.latentDim).to(self.codebook.mu.dtype))
+                fixed = tr["inputs"]
+            z = self.invert(u, fixed, is_fixed, on_pass)
+            iterations += 1
+            text = self.decode(z, 0)
+            if text[len(prompt_ids):] == continuation:
+                break
+            continuation = text[len(prompt_ids):]
+        zt = self.to_tokens(z.to(self.codebook.mu.dtype), 0)
+        return self.codebook.decoder_log_probs(zt)[0].argmax(-1).tolist()[:len(prompt_ids) + length], iterations
+
+
+class DiscreteLM(nn.Module):
+    """The baseline: the same body with one-hot characters through `body.in.w` and V logits as its head."""
+
+    def __init__(self, mc):
+        super().__init__()
+        if not mc.is_baseline:
+            raise ValueError("a DiscreteLM needs an ar-baseline config")
+        self.config = mc
+        lc = mc.layers[0]
+        self.body = CausalTransformer(mc.vocabSize, mc.seqLen, mc.total_depth, lc.width, lc.heads)
+        self.head = Linear(lc.width, mc.vocabSize, 0)
+
+    def log_probs(self, ids):  # log p(x_t | x_<t): [B, T] -> [B, T, V]
+        x = F.one_hot(ids, self.config.vocabSize).to(self.head.w.dtype)
+        return self.head(self.body(x)).to(self.head.w.dtype).log_softmax(-1)
+
+    def log_prob(self, ids):  # log p(x) per sequence, [B]
+        return self.log_probs(ids).gather(-1, ids[..., None]).sum((1, 2))
+
+    @torch.no_grad()
+    def generate(self, prompt_ids, length, temperature, generator):
+        total = len(prompt_ids) + length
+        if total > self.config.seqLen:
+            raise ValueError(f"prompt ({len(prompt_ids)} characters) plus length ({length}) is more than the "
+                             f"model's context of {self.config.seqLen} characters")
+        dev = self.head.w.device
+        ids = list(prompt_ids)
+        cache = self.body.new_cache()
+        prev = None
+        for t in range(total):
+            ctx = self.body.step(prev, 1, cache)
+            if t < len(prompt_ids):
+                nxt = ids[t]
+            else:
+                probs = (self.head(ctx)[0, 0].double() / temperature).softmax(-1).cpu()
+                nxt = int(torch.multinomial(probs, 1, generator=generator))
+                ids.append(nxt)
+            prev = F.one_hot(torch.tensor([[nxt]], device=dev), self.config.vocabSize).to(self.head.w.dtype)
+        return ids, 1
+
+
+def weight_name(torch_name):
+    """The weight file's name of a parameter: the body's and coupling's parameters sit under the layer's prefix."""
+    return torch_name.replace(".body.", ".").replace(".coupling.", ".")
+
+
+def named_weights(model):
+    return {weight_name(n): p for n, p in model.named_parameters()}
+
+
+def create(mc, dtype=torch.float32, seed=None):
+    """A freshly initialised model; the seed (default: the config's) makes it the same on every rank."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(mc.seed if seed is None else seed)
+        model = DiscreteLM(mc) if mc.is_baseline else TarFlowLM(mc)
+    return model.to(dtype)
