@@ -1,6 +1,5 @@
 package org.tarflowlm.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tarflowlm.io.ConfigJson;
+import org.tarflowlm.io.TextFiles;
 import org.tarflowlm.runtime.EvalResult;
 import org.tarflowlm.runtime.GenerationRequest;
 import org.tarflowlm.runtime.GenerationResult;
@@ -53,7 +53,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String body = text != null ? Files.readString(text) : Corpus.load(splits).test();
+    String body = text != null ? TextFiles.read(text) : Corpus.load(splits).test();
     String normalized = org.tarflowlm.model.Vocabulary.normalize(body).strip();
     if (chars > 0 && normalized.length() > chars) {
       normalized = normalized.substring(0, chars);

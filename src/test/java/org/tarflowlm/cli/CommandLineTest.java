@@ -102,6 +102,33 @@ class CommandLineTest {
   }
 
   @Test
+  void missingOrBinaryTextFileIsSaidInWords(@TempDir Path dir) throws Exception {
+    Path model = tinyModel(dir);
+    String missing = run(1, "eval", "--model", model.toString(), "--text", dir.resolve("nope.txt").toString())[0];
+    assertTrue(missing.contains("there is no file ") && missing.contains("nope.txt"), missing);
+    Path binary = dir.resolve("blob.bin");
+    Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, (byte) 0xc3});
+    String notText = run(1, "eval", "--model", model.toString(), "--text", binary.toString())[0];
+    assertTrue(notText.contains("is not UTF-8 text"), notText);
+  }
+
+  @Test
+  void launcherKeepsOneClasspathPerSetOfMavenArguments() throws Exception {
+    assertFalse(launcherClasspathFile("").equals(launcherClasspathFile("-Pgpu")),
+        "a CPU run's cached classpath must not serve a -Pgpu run");
+    assertEquals(launcherClasspathFile("-Pgpu"), launcherClasspathFile("-Pgpu"));
+  }
+
+  private static String launcherClasspathFile(String mvnArgs) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("bash", "bin/tarflowlm", "--classpath-file");
+    pb.environment().put("TARFLOWLM_MVN_ARGS", mvnArgs);
+    Process p = pb.redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    assertEquals(0, p.waitFor(), out);
+    return out;
+  }
+
+  @Test
   void unknownOptionIsAUsageError() {
     String err = run(2, "generate", "--no-such-option")[0];
     assertTrue(err.contains("Unknown option"), err);
