@@ -1,0 +1,158 @@
+"""python3 -m tarflowlm {eval, generate, train, bench} (run from the repository root with PYTHONPATH=python)."""
+import argparse
+import json
+import os
+import sys
+
+import torch
+
+
+def pick_device(choice):
+    if choice == "gpu":
+        if not torch.cuda.is_available():
+            raise SystemExit("--device gpu: torch sees no CUDA device (a CPU-only torch build?); use --device cpu")
+        return torch.device("cuda")
+    if choice == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device("cpu")
+
+
+def cmd_eval(a):
+    from . import config, folder
+    from .evaluate import evaluate
+    if a.text:
+        with open(a.text, encoding="utf-8") as f:
+            body = f.read()
+    else:
+        from . import corpus
+        body = corpus.load(a.splits)["test"]
+    text = config.normalize(body).strip()
+    if a.chars > 0:
+        text = text[:a.chars]
+    dev = pick_device(a.device)
+    rows = []
+    for m in (a.compare or [a.model]):
+        model = folder.load(m, dev)
+        r = evaluate(model, text, a.samples, a.seed, a.batch)
+        row = {"model": os.path.basename(os.path.normpath(m)), "patch": 1 if model.config.is_baseline else
+               model.config.patchSize, "bpc": r["bpc"]}
+        if a.samples > 1:
+            row["iwBpc"] = r["iwBpc"]
+        row.update({"chars": r["chars"], "evalCharsPerSecond": r["charsPerSecond"]})
+        if a.per_window:
+            row["perWindow"] = [r["perWindow"][i] for i in sorted(r["perWindow"])]
+        rows.append(row)
+    out = {"chars": len(text), "models": rows}
+    if a.json:
+        print(json.dumps(out, indent=2))
+        return
+    # the Java eval's table, column for column
+    print(f"{len(text):,} characters" + (f" of {a.text}" if a.text else " of the test split"))
+    print(f"{'model':<14} {'P':>5} {'bpc':>8} {'iw bpc':>8} {'eval char/s':>12} {'gen char/s':>12} {'steps/char':>10}")
+    for r in rows:
+        iw = f"{r['iwBpc']:.4f}" if "iwBpc" in r else "-"
+        print(f"{r['model']:<14} {r['patch']!s:>5} {r['bpc']:8.4f} {iw:>8} {r['evalCharsPerSecond']:12.0f} "
+              f"{'-':>12} {'-':>10}")
+
+
+def cmd_generate(a):
+    import time
+    from . import config, folder
+    from .evaluate import stream
+    from .model import TarFlowLM
+    dev = pick_device(a.device)
+    model = folder.load(a.model, dev)
+    P = 1 if model.config.is_baseline else model.config.patchSize
+    norm = config.normalize(a.prompt)
+    # a flow's prompt is padded in front to whole patches, as the Java generator does
+    prompt = (" " * ((P - len(norm) % P) % P) + norm) if norm else ""
+    g = stream(a.seed, "generate")
+    t0 = time.perf_counter()
+    passes = []
+    if isinstance(model, TarFlowLM):
+        on_pass = (lambda l, x: passes.append((l + 1, model.decode(x, l)))) if a.passes else None
+        ids, iters = model.generate(config.encode(prompt), a.length, a.temperature, g, a.iterations, on_pass)
+    else:
+        ids, iters = model.generate(config.encode(prompt), a.length, a.temperature, g)
+    secs = time.perf_counter() - t0
+    text = config.decode(ids)
+    if a.json:
+        print(json.dumps({"model": os.path.basename(os.path.normpath(a.model)), "prompt": prompt, "text": text,
+                          "continuation": text[len(prompt):], "iterations": iters, "charsPerSecond": a.length / secs,
+                          "passes": [{"layer": l, "text": t} for l, t in passes]}, indent=2))
+        return
+    for l, t in passes:
+        print(f"after layer {l}: {t}")
+    print(text)
+    print(f"\n{a.length} characters in {secs:.2f} s ({a.length / secs:.0f} char/s), {iters} iteration(s)")
+
+
+def cmd_train(a):
+    from . import train
+    train.main(a)
+
+
+def cmd_bench(a):
+    from . import bench
+    bench.main(a)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python3 -m tarflowlm", description="TarFlowLM in PyTorch: the same model "
+                                "folders as the Java explorer.")
+    sub = p.add_subparsers(dest="command", required=True)
+    e = sub.add_parser("eval", help="bits per character of a text file (windows of the context, as the Java eval)")
+    e.add_argument("--model")
+    e.add_argument("--compare", nargs="+", help="model folders to compare in one table")
+    e.add_argument("--text", help="text file to score (default: the test split)")
+    e.add_argument("--splits", default=os.path.join("data", "splits"))
+    e.add_argument("--chars", type=int, default=0, help="score only the first N characters (0: all)")
+    e.add_argument("--samples", type=int, default=1, help="encoder samples; above 1 adds the IW bound")
+    e.add_argument("--seed", type=int, default=1)
+    e.add_argument("--batch", type=int, default=16)
+    e.add_argument("--device", default="cpu", choices=["auto", "cpu", "gpu"])
+    e.add_argument("--json", action="store_true")
+    e.add_argument("--per-window", action="store_true", help="with --json: every window's per-sample figures")
+    e.set_defaults(func=cmd_eval)
+    g = sub.add_parser("generate", help="generate text by inverting the flow (or sampling the baseline)")
+    g.add_argument("--model", required=True)
+    g.add_argument("--prompt", default="")
+    g.add_argument("--length", type=int, default=128)
+    g.add_argument("--temperature", type=float, default=1.0)
+    g.add_argument("--seed", type=int, default=1)
+    g.add_argument("--iterations", type=int, default=8, help="most prompt-conditioning iterations")
+    g.add_argument("--passes", action="store_true", help="print the text after every pass")
+    g.add_argument("--device", default="cpu", choices=["auto", "cpu", "gpu"])
+    g.add_argument("--json", action="store_true")
+    g.set_defaults(func=cmd_generate)
+    t = sub.add_parser("train", help="train from a JSON training config into a run folder (alone or under torchrun)")
+    t.add_argument("--config")
+    t.add_argument("--run", required=True)
+    t.add_argument("--resume", action="store_true")
+    t.add_argument("--splits", default=os.path.join("data", "splits"))
+    t.add_argument("--device", default="auto", choices=["auto", "cpu", "gpu"])
+    t.add_argument("--amp", default="bf16", choices=["bf16", "none"],
+                   help="bf16 autocast of the transformers on CUDA for float32 configs (default: bf16)")
+    t.add_argument("--threads", type=int, default=0, help="torch threads per rank (0: torch's default)")
+    t.add_argument("--batch", type=int, default=0, help="override the config's per-rank batch")
+    t.add_argument("--max-steps", type=int, default=None, help="stop (with a checkpoint) after this many steps")
+    t.add_argument("--measure", type=int, default=0, help="only time this many steps after 2 warm-up steps")
+    t.add_argument("--measure-out", help="with --measure: write the figure as JSON here")
+    t.set_defaults(func=cmd_train)
+    b = sub.add_parser("bench", help="training characters per second: Python vs Java, torchrun 1 vs 2 ranks")
+    b.add_argument("--config", default=os.path.join("configs", "mixd-p1-joint.train.json"))
+    b.add_argument("--steps", type=int, default=10, help="timed steps after warm-up")
+    b.add_argument("--batch", type=int, default=0, help="override the config's batch (the global batch of a rank pair)")
+    b.add_argument("--java", default=os.environ.get("TARFLOWLM_JAVA", "bin/tarflowlm"),
+                   help="the Java command line (default: $TARFLOWLM_JAVA or bin/tarflowlm); 'none' skips it")
+    b.add_argument("--ranks", default="1,2", help="torchrun rank counts to time")
+    b.add_argument("--json", action="store_true")
+    b.set_defaults(func=cmd_bench)
+    a = p.parse_args(argv)
+    if a.command == "eval" and not (a.model or a.compare):
+        p.error("eval needs --model or --compare")
+    a.func(a)
+
+
+if __name__ == "__main__":
+    main()

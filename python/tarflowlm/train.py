@@ -1,0 +1,396 @@
+"""The trainer: the Java Trainer's run folder and schedule (AdamW, warm-up and cosine decay per stage,
+global-norm clipping, progressive or joint stages, validation, patience, atomic checkpoints, resume),
+alone or under torchrun with DistributedDataParallel (gloo on CPU, nccl on CUDA).
+
+Scale-out: `batch` in the config is per rank, so N ranks step on N * batch sequences. Sample j of rank
+r is global sample r * batch + j of the step, and its window and its encoder noise come from streams
+keyed by (seed, purpose, step, global sample): each rank draws its own shard and its own noise, and
+N ranks of batch B see exactly the samples that one rank of batch N * B sees.
+"""
+import json
+import math
+import os
+import signal
+import sys
+import time
+
+import torch
+import torch.distributed as dist
+
+from . import config as cfgmod
+from . import corpus, folder, safetensors
+from .evaluate import log_likelihoods, stream, summarize
+from .model import TarFlowLM, create, named_weights
+
+TRAIN_CONFIG, CHECKPOINT, CURVES, BEST = "train.json", "checkpoint.safetensors", "curves.csv", "best"
+CURVES_HEADER = "step,stage,stage_step,lr,train_bpc,val_bpc,chars_per_s,seconds\n"
+PROGRESS_EVERY = 25
+MAX_BAD_STEPS = 3
+BETAS, ADAM_EPS = (0.9, 0.99), 1e-8
+
+
+class Objective(torch.nn.Module):
+    """-ELBO (flow) or -log p (baseline) in nats per character: the module DDP wraps."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, ids, eps, active):
+        B, T = ids.shape
+        ll = self.model.elbo(ids, eps, active) if isinstance(self.model, TarFlowLM) else self.model.log_prob(ids)
+        return -ll.sum() / (B * T)
+
+
+def fresh_state():
+    return {"step": 0, "stage": 0, "stageStep": 0, "bestValBpc": math.inf, "bestStep": -1,
+            "evalsWithoutImprovement": 0, "stageBest": [], "lrScale": 1.0, "skippedSteps": 0, "rollbacks": 0,
+            "seconds": 0.0}
+
+
+class Trainer:
+    def __init__(self, tc, run, texts, device, rank=0, world=1, amp=True, resume=False, log=print):
+        if len(texts["train"]) <= tc.model.seqLen:
+            raise ValueError(f"the training text has {len(texts['train'])} characters, fewer than one sequence of "
+                             f"{tc.model.seqLen}")
+        self.tc, self.run_dir, self.device, self.rank, self.world = tc, run, device, rank, world
+        self.log = log if rank == 0 else (lambda *a, **k: None)
+        table = torch.zeros(256, dtype=torch.uint8)
+        for k in range(26):
+            table[ord("a") + k] = k + 1
+        self.train_ids = table[torch.frombuffer(bytearray(texts["train"].encode("ascii")), dtype=torch.uint8).long()]
+        self.validation = texts["validation"][:tc.evalChars]
+        self.dtype = torch.float64 if tc.float64 else torch.float32
+        self.amp = amp and device.type == "cuda" and self.dtype == torch.float32
+        self.model = create(tc.model, self.dtype).to(device)
+        self.params = named_weights(self.model)
+        decay = [p for p in self.params.values() if p.dim() >= 2]  # decoupled decay of matrices only
+        rest = [p for p in self.params.values() if p.dim() < 2]
+        self.opt = torch.optim.AdamW([{"params": decay, "weight_decay": tc.weightDecay},
+                                      {"params": rest, "weight_decay": 0.0}],
+                                     lr=tc.learningRate, betas=BETAS, eps=ADAM_EPS)
+        self.state = fresh_state()
+        self.bad_streak = 0
+        self.ddp = None
+        self.ddp_stage = None
+        if rank == 0:
+            os.makedirs(run, exist_ok=True)
+        if resume:
+            self.restore(os.path.join(run, CHECKPOINT))
+            self.log(f"resumed at step {self.state['step']} (stage {self.state['stage'] + 1}, step "
+                     f"{self.state['stageStep']} of the stage)")
+        else:
+            self.initialize()
+            if rank == 0:
+                safetensors.atomic_write(os.path.join(run, TRAIN_CONFIG), [cfgmod.dumps(tc.to_dict()).encode()])
+                safetensors.atomic_write(os.path.join(run, CURVES), [CURVES_HEADER.encode()])
+            self.checkpoint()  # a rollback always has somewhere to go
+        self.last_checkpoint = time.monotonic()
+
+    def initialize(self):
+        """The config's initialisation choices, applied once, before the first step."""
+        with torch.no_grad():
+            if self.tc.codebookSigma > 0:
+                self.params["codebook.log_sigma"].fill_(math.log(self.tc.codebookSigma))
+            if self.tc.inputInitStd > 0:
+                for name, w in self.params.items():
+                    if name.endswith(".in.w"):
+                        w.mul_(self.tc.inputInitStd * math.sqrt(w.shape[0]))  # N(0, 1/c) -> N(0, inputInitStd^2)
+
+    # ------------------------------------------------------------------------------- schedule
+
+    def progressive(self):
+        return self.tc.schedule == "progressive" and not self.tc.model.is_baseline
+
+    def active_layers(self):
+        return self.state["stage"] + 1 if self.progressive() else len(self.tc.model.layers)
+
+    def set_trainable(self, stage):
+        for name, p in self.params.items():
+            p.requires_grad_(not self.progressive() or name.startswith(f"layer{stage}.")
+                             or (stage == 0 and name.startswith("codebook.")))
+            p.grad = None
+
+    def objective(self):
+        """The loss module of the current stage; under DDP rebuilt per stage, since DDP fixes its parameters."""
+        if self.world == 1:
+            return Objective(self.model)
+        if self.ddp_stage != self.state["stage"]:
+            from torch.nn.parallel import DistributedDataParallel as DDP
+            ids = [self.device.index] if self.device.type == "cuda" else None
+            self.ddp = DDP(Objective(self.model), device_ids=ids, broadcast_buffers=False)
+            self.ddp_stage = self.state["stage"]
+        return self.ddp
+
+    def learning_rate(self):
+        s, total = self.state["stageStep"], self.tc.stageSteps[self.state["stage"]]
+        peak, floor = self.tc.learningRate * self.state["lrScale"], self.tc.minLearningRate * self.state["lrScale"]
+        if s < self.tc.warmupSteps:
+            return peak * (s + 1) / self.tc.warmupSteps
+        progress = min(1.0, (s - self.tc.warmupSteps) / max(1, total - self.tc.warmupSteps))
+        return floor + (peak - floor) * 0.5 * (1 + math.cos(math.pi * progress))
+
+    # ------------------------------------------------------------------------------- one step
+
+    def batch(self, step):
+        """This rank's windows [B, T] and encoder noise [B, T, d], from per-sample streams."""
+        B, T, d = self.tc.batch, self.tc.model.seqLen, self.tc.model.latentDim
+        ids, eps = [], []
+        for j in range(B):
+            i = self.rank * B + j  # the global sample index
+            start = int(torch.randint(0, len(self.train_ids) - T, (1,), generator=stream(self.tc.seed, "batch", step, i)))
+            ids.append(self.train_ids[start:start + T].long())
+            eps.append(torch.randn(T, d, generator=stream(self.tc.seed, "noise", step, i)))
+        return torch.stack(ids).to(self.device), torch.stack(eps).to(self.device, self.dtype)
+
+    def step(self, poisoned=False):
+        lr = self.learning_rate()
+        ids, eps = self.batch(self.state["step"])
+        obj = self.objective()
+        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.amp):
+            loss = obj(ids, eps, self.active_layers())
+        if poisoned:
+            loss = loss * float("nan")
+        loss.backward()  # DDP averages the gradients over the ranks: the global mean
+        trainable = [p for p in self.params.values() if p.requires_grad and p.grad is not None]
+        norm = torch.sqrt(sum((p.grad.double().square().sum() for p in trainable), torch.zeros((), dtype=torch.float64,
+                                                                                              device=self.device)))
+        value = loss.detach().double().reshape(1)
+        if self.world > 1:
+            dist.all_reduce(value)
+            value /= self.world
+        loss_value, norm_value = float(value), float(norm)
+        self.state["step"] += 1
+        self.state["stageStep"] += 1
+        if not (math.isfinite(loss_value) and math.isfinite(norm_value)):
+            self.opt.zero_grad(set_to_none=True)
+            self.state["skippedSteps"] += 1
+            self.bad_streak += 1
+            self.log(f"step {self.state['step']}: non-finite loss or gradient (loss {loss_value}, |g| {norm_value}), skipped")
+            if self.bad_streak >= MAX_BAD_STEPS:
+                self.rollback()
+            return math.nan
+        self.bad_streak = 0
+        clip = min(1.0, self.tc.clipNorm / (norm_value + 1e-12))
+        with torch.no_grad():
+            if clip < 1:
+                for p in trainable:
+                    p.grad.mul_(clip)
+        for g in self.opt.param_groups:
+            g["lr"] = lr
+        self.opt.step()
+        self.opt.zero_grad(set_to_none=True)
+        return loss_value
+
+    # ------------------------------------------------------------------------------- the loop
+
+    def validate(self):
+        ll = log_likelihoods(self.model, self.validation, 1, self.tc.seed + 1, self.tc.batch, self.active_layers(),
+                             self.rank, self.world)
+        total = torch.tensor([summarize(ll)[0]], dtype=torch.float64, device=self.device)
+        if self.world > 1:
+            dist.all_reduce(total)  # each rank scored its share of the windows
+        return -float(total) / math.log(2) / len(self.validation)
+
+    def run(self, stop=lambda: False, max_steps=None):
+        session_start = time.monotonic()
+        seconds_at_start = self.state["seconds"]
+        window_start, window_steps, window_loss = time.monotonic(), 0, 0.0
+        tc, st = self.tc, self.state
+        chars_per_step = self.world * tc.batch * tc.model.seqLen
+        while st["stage"] < tc.stages:
+            self.set_trainable(st["stage"])
+            budget = tc.stageSteps[st["stage"]]
+            stage_over = st["stageStep"] >= budget
+            while not stage_over:
+                if self.agreed(stop() or (max_steps is not None and st["step"] >= max_steps)):
+                    st["seconds"] = seconds_at_start + time.monotonic() - session_start
+                    self.checkpoint()
+                    self.log(f"stopped; checkpoint written at step {st['step']}")
+                    return
+                loss = self.step()
+                if math.isfinite(loss):
+                    window_loss += loss
+                    window_steps += 1
+                st["seconds"] = seconds_at_start + time.monotonic() - session_start
+                if st["stageStep"] % PROGRESS_EVERY == 0 and window_steps:
+                    self.log(self.progress_line(window_loss / window_steps / math.log(2),
+                                                window_steps * chars_per_step / (time.monotonic() - window_start)))
+                if st["stageStep"] % tc.evalEvery == 0 or st["stageStep"] >= budget:
+                    cps = window_steps * chars_per_step / (time.monotonic() - window_start)
+                    train_bpc = window_loss / max(1, window_steps) / math.log(2)
+                    stage_over = self.record(self.validate(), train_bpc, cps, budget)
+                    window_start, window_steps, window_loss = time.monotonic(), 0, 0.0
+                stage_over = stage_over or st["stageStep"] >= budget
+                if time.monotonic() - self.last_checkpoint > tc.checkpointSeconds:
+                    self.checkpoint()
+            self.finish_stage()
+        self.checkpoint()
+        self.log(f"done: best validation bpc at the end of each stage {st['stageBest']}, {st['step']} steps, "
+                 f"{st['seconds']:.0f} s")
+
+    def agreed(self, flag):
+        """Every rank stops at the same step: a stop seen by one is a stop for all."""
+        if self.world == 1:
+            return flag
+        t = torch.tensor([1.0 if flag else 0.0], device=self.device)
+        dist.all_reduce(t, op=dist.ReduceOp.MAX)
+        return bool(t.item() > 0)
+
+    def measure(self, steps):
+        """Training characters per second over `steps` steps after two warm-up steps (all ranks together)."""
+        self.set_trainable(self.state["stage"])
+        self.step()
+        self.step()
+        if self.world > 1:
+            dist.barrier()
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            self.step()
+        if self.device.type == "cuda":
+            torch.cuda.synchronize()
+        return steps * self.world * self.tc.batch * self.tc.model.seqLen / (time.perf_counter() - t0)
+
+    def record(self, val, train_bpc, cps, budget):
+        st = self.state
+        if val < st["bestValBpc"]:
+            st["bestValBpc"], st["bestStep"], st["evalsWithoutImprovement"] = val, st["step"], 0
+            if self.rank == 0:
+                folder.save(self.model, os.path.join(self.run_dir, BEST))
+        else:
+            st["evalsWithoutImprovement"] += 1
+        if self.rank == 0:
+            with open(os.path.join(self.run_dir, CURVES), "a", encoding="utf-8") as f:
+                f.write(f"{st['step']},{st['stage'] + 1},{st['stageStep']},{self.learning_rate():.3g},{train_bpc:.4f},"
+                        f"{val:.4f},{cps:.0f},{st['seconds']:.0f}\n")
+        self.log(f"{self.progress_line(train_bpc, cps)} | val {val:.4f} bpc (best {st['bestValBpc']:.4f})")
+        out = self.tc.patience > 0 and st["evalsWithoutImprovement"] >= self.tc.patience
+        if out and st["stageStep"] < budget:
+            self.log(f"stage {st['stage'] + 1}: no improvement in {self.tc.patience} evaluations, ending it at step "
+                     f"{st['stageStep']} of {budget}")
+        return out
+
+    def finish_stage(self):
+        """The best weights so far carry into the next stage (or are the result)."""
+        st = self.state
+        if self.world > 1:
+            dist.barrier()  # rank 0 has written best/
+        best = os.path.join(self.run_dir, BEST, folder.WEIGHTS)
+        if os.path.exists(best):
+            folder.load_weights(self.model, best)
+        st["stageBest"].append(st["bestValBpc"])
+        self.log(f"stage {st['stage'] + 1} done: best validation {st['bestValBpc']:.4f} bpc")
+        st["bestValBpc"], st["stage"], st["stageStep"], st["evalsWithoutImprovement"] = math.inf, st["stage"] + 1, 0, 0
+        self.checkpoint()
+
+    # ------------------------------------------------------------------------------- checkpoints
+
+    def checkpoint(self):
+        """Weights, AdamW state (adam.m.NAME, adam.v.NAME) and the run state in one file, atomically (rank 0)."""
+        if self.rank == 0:
+            tensors = {n: p.detach() for n, p in self.params.items()}
+            steps = {}
+            for n, p in self.params.items():
+                s = self.opt.state.get(p)
+                if s and "exp_avg" in s:
+                    tensors["adam.m." + n] = s["exp_avg"]
+                    tensors["adam.v." + n] = s["exp_avg_sq"]
+                    steps[n] = int(s["step"])
+            safetensors.write(os.path.join(self.run_dir, CHECKPOINT), tensors,
+                              {"state": json.dumps(self.state), "adam_steps": json.dumps(steps)})
+        self.last_checkpoint = time.monotonic()
+        if self.world > 1:
+            dist.barrier()
+
+    def restore(self, path):
+        meta = safetensors.read_metadata(path)
+        tensors = safetensors.read(path)
+        for n in self.params:
+            if n not in tensors:
+                raise safetensors.ModelFormatError(path, f"checkpoint lacks parameter '{n}'")
+        steps = json.loads(meta.get("adam_steps", "{}"))
+        with torch.no_grad():
+            for n, p in self.params.items():
+                p.copy_(tensors[n])
+                if "adam.m." + n in tensors:
+                    self.opt.state[p] = {"step": torch.tensor(float(steps.get(n, 0))),
+                                         "exp_avg": tensors["adam.m." + n].to(p.device, p.dtype),
+                                         "exp_avg_sq": tensors["adam.v." + n].to(p.device, p.dtype)}
+        self.state = {**fresh_state(), **json.loads(meta["state"])}
+
+    def rollback(self):
+        """Back to the last checkpoint with half the learning rate, after repeated non-finite steps."""
+        keep = (self.state["skippedSteps"], self.state["rollbacks"], self.state["lrScale"])
+        if self.world > 1:
+            dist.barrier()
+        self.restore(os.path.join(self.run_dir, CHECKPOINT))
+        self.state["skippedSteps"], self.state["rollbacks"], self.state["lrScale"] = keep[0], keep[1] + 1, keep[2] * 0.5
+        self.bad_streak = 0
+        self.log(f"rolled back to the checkpoint at step {self.state['step']} with learning rate scale "
+                 f"{self.state['lrScale']:.3g}")
+
+    def progress_line(self, train_bpc, cps):
+        total, st = self.tc.total_steps, self.state
+        bar = min(30, int(30 * st["step"] / total))
+        eta = round((total - st["step"]) * self.world * self.tc.batch * self.tc.model.seqLen / max(1.0, cps))
+        eta_s = f"{eta // 3600}h{eta % 3600 // 60:02d}m" if eta >= 3600 else f"{eta // 60}m{eta % 60:02d}s"
+        return (f"[{'#' * bar}{'.' * (30 - bar)}] step {st['step']}/{total} | stage {st['stage'] + 1}/{self.tc.stages} "
+                f"| train {train_bpc:.3f} bpc | {cps:,.0f} char/s | ETA {eta_s}")
+
+
+# ----------------------------------------------------------------------------------- entry point
+
+def setup_distributed(device_choice):
+    """(device, rank, world) from torchrun's environment; gloo on CPU, nccl on CUDA."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    rank = int(os.environ.get("RANK", "0"))
+    local = int(os.environ.get("LOCAL_RANK", "0"))
+    cuda = device_choice == "gpu" or (device_choice == "auto" and torch.cuda.is_available())
+    if device_choice == "gpu" and not torch.cuda.is_available():
+        raise RuntimeError("--device gpu: torch sees no CUDA device (a CPU-only torch build?); use --device cpu")
+    device = torch.device("cuda", local) if cuda else torch.device("cpu")
+    if cuda:
+        torch.cuda.set_device(device)
+    if world > 1:
+        dist.init_process_group("nccl" if cuda else "gloo")
+    return device, rank, world
+
+
+def main(args):
+    run = args.run
+    config_file = os.path.join(run, TRAIN_CONFIG) if args.resume else args.config
+    if config_file is None:
+        raise SystemExit("give --config FILE, or --resume with an existing --run folder")
+    if not args.resume and os.path.exists(os.path.join(run, CHECKPOINT)):
+        raise SystemExit(f"{run} already holds a run; use --resume or another --run folder")
+    tc = cfgmod.read_train_config(config_file)
+    if args.batch:
+        tc.batch = args.batch
+    texts = corpus.load(args.splits)
+    device, rank, world = setup_distributed(args.device)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    stop = {"flag": False}
+
+    def on_signal(*_):
+        stop["flag"] = True
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        trainer = Trainer(tc, run, texts, device, rank, world, amp=args.amp == "bf16", resume=args.resume)
+        n = sum(p.numel() for p in trainer.params.values())
+        trainer.log(f"training {tc.model.type} ({n:,} parameters, {str(trainer.dtype).replace('torch.', '')}"
+                    f"{', bf16 autocast' if trainer.amp else ''}) on {device} x {world} rank(s), {tc.stages} stage(s), "
+                    f"{tc.total_steps:,} steps, {world * tc.batch} sequences per step")
+        sys.stdout.flush()
+        if args.measure:
+            cps = trainer.measure(args.measure)
+            trainer.log(f"measured {cps:.0f} char/s over {args.measure} steps")
+            if rank == 0 and args.measure_out:
+                with open(args.measure_out, "w") as f:
+                    json.dump({"charsPerSecond": cps, "ranks": world, "threads": torch.get_num_threads()}, f)
+        else:
+            trainer.run(lambda: stop["flag"], args.max_steps)
+    finally:
+        if world > 1 and dist.is_initialized():
+            dist.destroy_process_group()
