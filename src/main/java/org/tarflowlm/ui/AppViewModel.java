@@ -36,11 +36,6 @@ public final class AppViewModel {
     this.worker = worker;
     this.modelsDir = modelsDir;
     this.device = device;
-    selected.addListener((obs, old, now) -> {
-      if (now != null && (runtime.get() == null || !runtime.get().folder().equals(now))) {
-        load(now);
-      }
-    });
   }
 
   public ModelWorker worker() {
@@ -51,8 +46,27 @@ public final class AppViewModel {
     return models;
   }
 
-  public ObjectProperty<Path> selectedModelProperty() {
+  /**
+   * The folder of the open model. It changes only when a model has opened: a folder that fails to
+   * open never shows here, in the list, or in the saved settings.
+   */
+  public ReadOnlyObjectProperty<Path> selectedModelProperty() {
     return selected;
+  }
+
+  /** Opens a model in the background; the open one stays open (and selected) unless the new one loads. */
+  public void request(Path folder) {
+    if (folder != null && !folder.equals(selected.get())) {
+      load(folder, null);
+    }
+  }
+
+  /**
+   * The first model of a session: the saved one, and when that no longer opens, the fallback,
+   * with a message that says so.
+   */
+  public void openAtStart(Path saved, Path fallback) {
+    load(saved, fallback != null && !fallback.equals(saved) ? fallback : null);
   }
 
   public ReadOnlyObjectProperty<ModelRuntime> runtimeProperty() {
@@ -104,12 +118,9 @@ public final class AppViewModel {
     }
   }
 
-  /** Adds a folder the user opened to the list and selects it. */
+  /** Opens a folder the user chose; it joins the list once it has opened. */
   public void open(Path folder) {
-    if (!models.contains(folder)) {
-      models.add(folder);
-    }
-    selected.set(folder);
+    request(folder);
   }
 
   /** The models folder sibling of the open one, e.g. the baseline, if installed. */
@@ -118,11 +129,15 @@ public final class AppViewModel {
     return Files.exists(p.resolve("config.json")) ? p : null;
   }
 
-  private void load(Path folder) {
+  private void load(Path folder, Path fallback) {
     loading.set(true);
     status.set("loading " + folder.getFileName() + "...");
     worker.submit(cancelled -> ModelRuntime.open(folder, device), rt -> {
       ModelRuntime old = runtime.get();
+      if (!models.contains(folder)) {
+        models.add(folder);
+      }
+      selected.set(folder);
       runtime.set(rt);
       if (old != null) {
         worker.submit(c -> {
@@ -137,7 +152,14 @@ public final class AppViewModel {
           deviceLabel.get()));
     }, () -> loading.set(false), msg -> {
       loading.set(false);
-      status.set("could not open " + folder.getFileName() + ": " + msg);
+      ModelRuntime open = runtime.get();
+      String failure = "could not open " + folder.getFileName() + ": " + msg;
+      if (fallback != null) {
+        status.set(failure + "; opening " + fallback.getFileName() + " instead");
+        load(fallback, null);
+        return;
+      }
+      status.set(open == null ? failure : failure + " (still on " + open.name() + ")");
     });
   }
 }

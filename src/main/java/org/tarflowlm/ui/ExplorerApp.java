@@ -45,7 +45,7 @@ public final class ExplorerApp extends Application {
     app.scanModels();
     Path initial = pick(settings.lastModel(), modelsDir);
     if (initial != null) {
-      app.selectedModelProperty().set(initial);
+      app.openAtStart(initial, fallback(modelsDir));
     } else {
       app.statusProperty().set("no model folder found in " + modelsDir.toAbsolutePath() + "; use Open model folder...");
     }
@@ -55,11 +55,16 @@ public final class ExplorerApp extends Application {
     }
   }
 
-  /** The last model when it still exists, else the default mixd-p1, else the first one found. */
+  /** The last model when it still exists, else the default. */
   private Path pick(String last, Path modelsDir) {
     if (last != null && Files.exists(Path.of(last).resolve("config.json"))) {
       return Path.of(last);
     }
+    return fallback(modelsDir);
+  }
+
+  /** The default mixd-p1, else the first model found: what opens when the saved model does not. */
+  private Path fallback(Path modelsDir) {
     Path def = modelsDir.resolve("mixd-p1");
     if (Files.exists(def.resolve("config.json"))) {
       return def;

@@ -35,7 +35,21 @@ final class MainView extends BorderPane {
     picker.setPrefWidth(220);
     picker.setCellFactory(l -> new NameCell());
     picker.setButtonCell(new NameCell());
-    picker.valueProperty().bindBidirectional(app.selectedModelProperty());
+    // The picker shows the open model. A choice loads when it is confirmed (the list closes, or a
+    // change while it is closed): arrowing through the open list must not load every model it passes.
+    picker.setValue(app.selectedModelProperty().get());
+    app.selectedModelProperty().addListener((o, a, now) -> picker.setValue(now));
+    picker.valueProperty().addListener((o, a, now) -> {
+      if (!picker.isShowing()) {
+        app.request(now);
+      }
+    });
+    picker.setOnHidden(e -> app.request(picker.getValue()));
+    app.loadingProperty().addListener((o, was, now) -> {
+      if (!now) {
+        picker.setValue(app.selectedModelProperty().get()); // a failed open leaves the picker on the open model
+      }
+    });
     Button open = new Button("Open model folder...");
     open.setOnAction(e -> {
       DirectoryChooser chooser = new DirectoryChooser();

@@ -29,7 +29,7 @@ class MixtureViewModelTest {
   private AppViewModel app(Path models, String name) throws Exception {
     AppViewModel app = new AppViewModel(worker, models, "cpu");
     app.scanModels();
-    app.selectedModelProperty().set(models.resolve(name));
+    app.request(models.resolve(name));
     ui.runUntil(() -> app.runtime() != null);
     return app;
   }
@@ -155,7 +155,7 @@ class MixtureViewModelTest {
     MixtureViewModel vm = new MixtureViewModel(app, layers);
     trace(layers, "hello");
     ui.runUntil(() -> vm.sliceProperty().get() != null);
-    app.selectedModelProperty().set(models.resolve("other"));
+    app.request(models.resolve("other"));
     ui.runUntil(() -> app.runtime().name().equals("other") && !vm.loadingProperty().get()
         && !vm.errorProperty().get().isEmpty());
     assertNull(vm.sliceProperty().get());

@@ -24,7 +24,7 @@ class RefinementViewModelTest {
     TinyModels.flow(models, "mixd-p1", 2);
     AppViewModel app = new AppViewModel(worker, models, "cpu");
     app.scanModels();
-    app.selectedModelProperty().set(models.resolve("mixd-p1"));
+    app.request(models.resolve("mixd-p1"));
     ui.runUntil(() -> app.runtime() != null);
     RefinementViewModel vm = new RefinementViewModel(app, ui);
     vm.lengthProperty().set(20);
