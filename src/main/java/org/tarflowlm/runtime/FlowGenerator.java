@@ -52,6 +52,7 @@ public final class FlowGenerator {
     int n = t / p;
     int promptPositions = prompt.length() / p;
     int layers = model.layers().size();
+    listener.onStart(prompt + " ".repeat(t - prompt.length()));
 
     Noise noise = new Noise(req.seed(), RandomStream.Purpose.GENERATION);
     double[][][] u = new double[1][n][c];

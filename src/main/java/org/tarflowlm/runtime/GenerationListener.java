@@ -3,6 +3,13 @@ package org.tarflowlm.runtime;
 /** Hears a generation as it is produced; called on the generating thread. */
 public interface GenerationListener {
   /**
+   * The layout is known, before the first step: {@code text} is the prompt as the model reads it
+   * (normalized, and left-padded to a multiple of P) followed by a space for every character still
+   * to write. Step positions index into it.
+   */
+  default void onStart(String text) {}
+
+  /**
    * A position was written.
    *
    * @param iteration prompt-conditioning iteration

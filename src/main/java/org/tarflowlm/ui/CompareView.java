@@ -43,6 +43,7 @@ final class CompareView extends BorderPane implements Exportable {
     Button stop = new Button("Stop");
     stop.disableProperty().bind(vm.runningProperty().not());
     stop.setOnAction(e -> vm.stop());
+    RunButtons.keepFocus(run, stop, vm.runningProperty());
     HBox line1 = new HBox(8, new Label("Prompt"), prompt, new Label("Score the text"), scored, run, stop);
     line1.setAlignment(Pos.CENTER_LEFT);
     Label error = new Label();

@@ -1,6 +1,7 @@
 package org.tarflowlm.ui;
 
 import javafx.beans.binding.Bindings;
+import javafx.beans.property.BooleanProperty;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -40,38 +41,35 @@ final class GenerateView extends BorderPane implements Exportable {
     length.setEditable(true);
     length.setPrefWidth(90);
     length.valueProperty().addListener((o, a, b) -> vm.lengthProperty().set(b));
+    BooleanProperty lengthValid = NumberFields.guard(length, vm.lengthProperty()::set);
 
     Spinner<Double> temperature = new Spinner<>(0.05, 3.0, vm.temperatureProperty().get(), 0.05);
     temperature.setId("temperature");
     temperature.setEditable(true);
     temperature.setPrefWidth(80);
     temperature.valueProperty().addListener((o, a, b) -> vm.temperatureProperty().set(b));
+    BooleanProperty temperatureValid = NumberFields.guardDecimal(temperature, vm.temperatureProperty()::set);
 
     TextField seed = new TextField();
     seed.setId("seed");
     seed.setPrefColumnCount(7);
     seed.setText(Long.toString(vm.seedProperty().get()));
     vm.seedProperty().addListener((o, a, b) -> seed.setText(Long.toString(b.longValue())));
-    seed.textProperty().addListener((o, a, b) -> {
-      try {
-        vm.seedProperty().set(Long.parseLong(b.trim()));
-        vm.errorProperty().set("");
-      } catch (NumberFormatException e) {
-        vm.errorProperty().set("the seed must be a whole number");
-      }
-    });
+    BooleanProperty seedValid = NumberFields.guardLong(seed, vm.seedProperty()::set);
     Button newSeed = new Button("New seed");
     newSeed.setOnAction(e -> vm.newSeed());
 
     Button generate = new Button("Generate");
     generate.setId("generate");
     generate.setDefaultButton(true);
-    generate.disableProperty().bind(vm.runningProperty());
+    generate.disableProperty().bind(vm.runningProperty().or(lengthValid.not()).or(temperatureValid.not())
+        .or(seedValid.not()));
     generate.setOnAction(e -> vm.generate());
     Button stop = new Button("Stop");
     stop.setId("stop");
     stop.disableProperty().bind(vm.runningProperty().not());
     stop.setOnAction(e -> vm.stop());
+    RunButtons.keepFocus(generate, stop, vm.runningProperty());
     ProgressBar progress = new ProgressBar();
     progress.progressProperty().bind(vm.progressProperty());
     progress.visibleProperty().bind(vm.runningProperty());

@@ -27,6 +27,7 @@ import org.tarflowlm.runtime.GenerationResult;
 import org.tarflowlm.runtime.ModelRuntime;
 import org.tarflowlm.runtime.NormalizedText;
 import org.tarflowlm.runtime.PassResult;
+import org.tarflowlm.runtime.TextBits;
 
 /**
  * State and commands of the Generate view: prompt, length, temperature, seed; Generate and Stop;
@@ -135,19 +136,21 @@ public final class GenerateViewModel {
     streamed.set("");
     progress.set(0);
     int layers = Math.max(1, rt.config().layers().size());
-    int positions = (NormalizedText.of(req.prompt()).normalized().length() + req.length() + rt.config().patchSize() - 1)
-        / rt.config().patchSize();
-    char[] current = new char[0];
     GenerationListener listener = new GenerationListener() {
-      private char[] text = current;
+      private char[] text = new char[0];
+      private int positions = 1;
       private int steps;
 
       @Override
+      public void onStart(String layout) {
+        text = layout.toCharArray(); // the runtime's layout: the padded prompt, then the places to write
+        positions = Math.max(1, layout.length() / (rt.isBaseline() ? 1 : rt.config().patchSize()));
+        String snapshot = layout;
+        ui.execute(() -> streamed.set(snapshot));
+      }
+
+      @Override
       public void onStep(int iteration, int layer, int step, int position, String chars) {
-        if (text.length == 0) {
-          text = new char[positions * rt.config().patchSize()];
-          Arrays.fill(text, ' ');
-        }
         for (int i = 0; i < chars.length() && position + i < text.length; i++) {
           text[position + i] = chars.charAt(i);
         }
@@ -169,14 +172,15 @@ public final class GenerateViewModel {
     job.start(app.worker(), cancelled -> {
       GenerationResult r = rt.generate(req, listener, cancelled);
       NormalizedText written = NormalizedText.verbatim(r.text());
-      return new Scored(r, score(rt, r, written),
+      Scored.Bits bits = score(rt, r, written);
+      return new Scored(r, bits.cells(), bits.bitsPerChar(),
           baseline == null ? Double.NaN : app.other(baseline).bitsPerChar(written, 1, 1).bitsPerChar());
     }, scored -> {
       progress.set(1);
       result.set(scored.result());
       streamed.set(scored.result().text());
       cells.setAll(scored.cells());
-      double bpc = scored.cells().stream().mapToDouble(CharCell::bits).sum() / scored.cells().size();
+      double bpc = scored.bitsPerChar();
       summary.set(String.format("%.3f bits/char under %s%s  |  %d characters in %.2f s (%.0f char/s), %d sequential steps",
           bpc, rt.name(), Double.isNaN(scored.baselineBpc()) ? "" : String.format("  |  %.3f under %s", scored.baselineBpc(), BASELINE),
           scored.result().continuation().length(), scored.result().seconds(), scored.result().charsPerSecond(),
@@ -189,25 +193,32 @@ public final class GenerateViewModel {
     job.stop();
   }
 
-  private record Scored(GenerationResult result, List<CharCell> cells, double baselineBpc) {}
+  private record Scored(GenerationResult result, List<CharCell> cells, double bitsPerChar, double baselineBpc) {
+    /** The cells of a text and its bits per character, as the runtime counts them. */
+    record Bits(List<CharCell> cells, double bitsPerChar) {}
+  }
 
   /** Bits of every character of the generated text and the model's top-5 alternatives there. */
-  private static List<CharCell> score(ModelRuntime rt, GenerationResult r, NormalizedText written) {
+  private static Scored.Bits score(ModelRuntime rt, GenerationResult r, NormalizedText written) {
     float[] bits;
     float[][] next = null;
+    double bpc;
     if (rt.isBaseline()) {
-      bits = rt.bitsPerChar(written, 1, 1).perChar();
+      TextBits tb = rt.bitsPerChar(written, 1, 1);
+      bits = tb.perChar();
+      bpc = tb.bitsPerChar();
     } else {
       ForwardTrace t = rt.trace(written, 1); // one trace gives the bits and the next-character weights
       bits = t.totalBits();
       next = t.nextCharProbs();
+      bpc = t.bitsPerChar();
     }
     List<CharCell> out = new ArrayList<>();
     for (int i = 0; i < r.text().length(); i++) {
       out.add(new CharCell(r.text().charAt(i), bits[i], i < r.prompt().length(),
           next == null ? List.of() : top(next[i], 5)));
     }
-    return out;
+    return new Scored.Bits(out, bpc);
   }
 
   /** The k most probable symbols of a distribution, as "c 12%". */

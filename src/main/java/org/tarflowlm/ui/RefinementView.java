@@ -47,6 +47,7 @@ final class RefinementView extends BorderPane implements Exportable {
     Button stop = new Button("Stop");
     stop.disableProperty().bind(vm.runningProperty().not());
     stop.setOnAction(e -> vm.stop());
+    RunButtons.keepFocus(run, stop, vm.runningProperty());
     Button play = new Button("\u25b6 Play");
     play.setId("refine-play");
     player.setCycleCount(Timeline.INDEFINITE);

@@ -75,6 +75,7 @@ final class TrajectoryView extends BorderPane implements Exportable {
     position.setEditable(true);
     position.setPrefWidth(90);
     position.valueProperty().addListener((o, a, b) -> vm.selectedProperty().set(b));
+    NumberFields.guard(position, vm.selectedProperty()::set);
     vm.selectedProperty().addListener((o, a, b) -> position.getValueFactory().setValue(b.intValue()));
     CheckBox codebook = new CheckBox("fit on the codebook too");
     codebook.selectedProperty().bindBidirectional(vm.withCodebookProperty());

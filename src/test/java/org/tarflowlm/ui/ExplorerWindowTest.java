@@ -49,7 +49,7 @@ class ExplorerWindowTest extends ApplicationTest {
     stage.setScene(scene);
     stage.show();
     app.scanModels();
-    app.selectedModelProperty().set(models.resolve("mixd-p1"));
+    app.request(models.resolve("mixd-p1"));
   }
 
   @AfterAll
@@ -82,11 +82,54 @@ class ExplorerWindowTest extends ApplicationTest {
   @Test
   void stopInterruptsAGeneration() throws Exception {
     waitFor(() -> app.runtime() != null);
+    interact(() -> ws.generate.lengthProperty().set(150)); // 300 sequential steps: Stop lands well before the end
     clickOn("#generate");
+    waitFor(() -> ws.generate.progressProperty().get() > 0);
     clickOn("#stop");
-    waitFor(() -> "stopped".equals(lookup("#summary").queryAs(Label.class).getText())
-        || lookup("#summary").queryAs(Label.class).getText().contains("bits/char"));
+    waitFor(() -> !ws.generate.runningProperty().get());
+    WaitForAsyncUtils.waitForFxEvents();
+    assertEquals("stopped", lookup("#summary").queryAs(Label.class).getText(), "the run ended at Stop, not by finishing");
+    assertTrue(ws.generate.cells().isEmpty(), "a stopped run is not scored");
     assertFalse(lookup("#generate").queryButton().isDisabled(), "Generate is available again");
+  }
+
+  @Test
+  void focusStaysOnGenerateAfterARun() throws Exception {
+    waitFor(() -> app.runtime() != null);
+    interact(() -> ws.generate.lengthProperty().set(20));
+    clickOn("#generate");
+    waitFor(() -> !ws.generate.runningProperty().get() && !ws.generate.cells().isEmpty());
+    WaitForAsyncUtils.waitForFxEvents();
+    javafx.scene.Node owner = view.getScene().getFocusOwner();
+    assertEquals("generate", owner == null ? null : owner.getId(), "not the model picker");
+    type(javafx.scene.input.KeyCode.DOWN);
+    WaitForAsyncUtils.waitForFxEvents();
+    assertEquals(models.resolve("mixd-p1"), app.selectedModelProperty().get(), "an arrow key does not switch the model");
+  }
+
+  @Test
+  void lettersInANumberFieldMarkItAndDisableGenerate() throws Exception {
+    waitFor(() -> app.runtime() != null);
+    java.util.List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
+    interact(() -> Thread.currentThread().setUncaughtExceptionHandler((t, e) -> uncaught.add(e)));
+    javafx.scene.control.Spinner<?> temperature = lookup("#temperature").queryAs(javafx.scene.control.Spinner.class);
+    doubleClickOn(temperature.getEditor()).eraseText(8).write("hot");
+    type(javafx.scene.input.KeyCode.TAB);
+    WaitForAsyncUtils.waitForFxEvents();
+    assertTrue(uncaught.isEmpty(), "no exception on the JavaFX thread: " + uncaught);
+    assertTrue(temperature.getEditor().getPseudoClassStates().contains(NumberFields.INVALID), "the field is marked");
+    assertTrue(lookup("#generate").queryButton().isDisabled(), "Generate waits for a valid temperature");
+    doubleClickOn(temperature.getEditor()).eraseText(8).write("0.8");
+    WaitForAsyncUtils.waitForFxEvents();
+    assertFalse(lookup("#generate").queryButton().isDisabled());
+    assertEquals(0.8, ws.generate.temperatureProperty().get(), 1e-12);
+    clickOn("#tab-latent-trajectories");
+    javafx.scene.control.Spinner<?> position = lookup("#trajectory-position").queryAs(javafx.scene.control.Spinner.class);
+    doubleClickOn(position.getEditor()).eraseText(8).write("abc");
+    type(javafx.scene.input.KeyCode.TAB);
+    WaitForAsyncUtils.waitForFxEvents();
+    assertTrue(uncaught.isEmpty(), "no exception on the JavaFX thread: " + uncaught);
+    assertTrue(position.getEditor().getPseudoClassStates().contains(NumberFields.INVALID));
   }
 
   @Test
@@ -143,7 +186,7 @@ class ExplorerWindowTest extends ApplicationTest {
     waitFor(() -> lookup("#curves-summary").queryAs(Label.class).getText().startsWith("3 evaluations"));
     assertTrue(lookup("#curves-summary").queryAs(Label.class).getText().contains("stage 2 3.3100"));
     assertTrue(lookup("#card-text").queryAs(javafx.scene.control.TextArea.class).getText().contains("A tiny test model."));
-    interact(() -> app.selectedModelProperty().set(models.resolve("mixd-p2")));
+    interact(() -> app.request(models.resolve("mixd-p2")));
     waitFor(() -> lookup("#curves-summary").queryAs(Label.class).getText().contains("ships no curves.csv"));
     assertTrue(lookup("#card-text").queryAs(javafx.scene.control.TextArea.class).getText().contains("no card.md"));
   }
@@ -191,12 +234,57 @@ class ExplorerWindowTest extends ApplicationTest {
   }
 
   @Test
+  void failedModelOpenKeepsTheOpenModel() throws Exception {
+    waitFor(() -> app.runtime() != null);
+    Path elsewhere = Files.createTempDirectory(models, "elsewhere");
+    Path truncated = TinyModels.corrupt(elsewhere, "truncated");
+    java.util.List<Path> listed = java.util.List.copyOf(app.models());
+    interact(() -> app.open(truncated));
+    waitFor(() -> lookup("#status").queryAs(Label.class).getText().startsWith("could not open truncated"));
+    WaitForAsyncUtils.waitForFxEvents();
+    assertEquals(listed, java.util.List.copyOf(app.models()), "the list is as it was");
+    assertEquals(models.resolve("mixd-p1"), app.selectedModelProperty().get(), "what the settings save");
+    assertEquals(models.resolve("mixd-p1"), lookup("#model-picker").queryComboBox().getValue(), "the picker");
+    assertTrue(app.runtime().folder().endsWith("mixd-p1"), "Generate still runs on the open model");
+    assertTrue(lookup("#status").queryAs(Label.class).getText().contains("still on mixd-p1"));
+  }
+
+  @Test
+  void savedModelThatNoLongerOpensFallsBackToTheDefault() throws Exception {
+    waitFor(() -> app.runtime() != null);
+    interact(() -> app.request(models.resolve("mixd-p2")));
+    waitFor(() -> app.runtime().folder().endsWith("mixd-p2"));
+    interact(() -> app.openAtStart(models.resolve("broken"), models.resolve("mixd-p1")));
+    waitFor(() -> app.runtime().folder().endsWith("mixd-p1"));
+    assertTrue(lookup("#status").queryAs(Label.class).getText().contains("mixd-p1"));
+    assertEquals(models.resolve("mixd-p1"), app.selectedModelProperty().get());
+  }
+
+  @Test
+  void arrowingThroughTheOpenModelListLoadsOnlyTheConfirmedChoice() throws Exception {
+    waitFor(() -> app.runtime() != null);
+    java.util.List<Path> loaded = new java.util.ArrayList<>();
+    interact(() -> app.runtimeProperty().addListener((o, a, rt) -> loaded.add(rt.folder())));
+    clickOn("#model-picker");
+    WaitForAsyncUtils.waitForFxEvents();
+    type(javafx.scene.input.KeyCode.DOWN);
+    type(javafx.scene.input.KeyCode.DOWN);
+    WaitForAsyncUtils.waitForFxEvents();
+    assertTrue(loaded.isEmpty(), "nothing loads while the list is open: " + loaded);
+    assertEquals(models.resolve("mixd-p1"), app.selectedModelProperty().get());
+    type(javafx.scene.input.KeyCode.ENTER);
+    WaitForAsyncUtils.waitForFxEvents();
+    waitFor(() -> !app.loadingProperty().get() && !loaded.isEmpty());
+    assertEquals(1, loaded.size(), "one load, of the confirmed choice: " + loaded);
+  }
+
+  @Test
   void switchingModelsAndOpeningACorruptOneKeepsTheWindowUsable() throws Exception {
     waitFor(() -> app.runtime() != null);
-    interact(() -> app.selectedModelProperty().set(models.resolve("mixd-p2")));
+    interact(() -> app.request(models.resolve("mixd-p2")));
     waitFor(() -> app.runtime().folder().endsWith("mixd-p2"));
     assertTrue(lookup("#status").queryAs(Label.class).getText().contains("P=2"));
-    interact(() -> app.selectedModelProperty().set(models.resolve("broken")));
+    interact(() -> app.request(models.resolve("broken")));
     waitFor(() -> lookup("#status").queryAs(Label.class).getText().startsWith("could not open"));
     assertTrue(app.runtime().folder().endsWith("mixd-p2"), "the last good model stays open");
   }

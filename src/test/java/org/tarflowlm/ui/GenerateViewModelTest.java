@@ -24,7 +24,7 @@ class GenerateViewModelTest {
   private AppViewModel app(Path models) throws Exception {
     AppViewModel app = new AppViewModel(worker, models, "cpu");
     app.scanModels();
-    app.selectedModelProperty().set(models.resolve("mixd-p1"));
+    app.request(models.resolve("mixd-p1"));
     ui.runUntil(() -> app.runtime() != null);
     return app;
   }
@@ -47,6 +47,25 @@ class GenerateViewModelTest {
     assertEquals(5, vm.cells().get(10).alternatives().size());
     assertTrue(vm.summaryProperty().get().contains("bits/char"), vm.summaryProperty().get());
     assertEquals("the model reads: \"hello\"", vm.normalizationProperty().get());
+  }
+
+  @Test
+  void streamedTextHoldsEveryPatchOfAPaddedPrompt(@TempDir Path models) throws Exception {
+    TinyModels.flow(models, "mixd-p1", 4);
+    AppViewModel app = app(models);
+    GenerateViewModel vm = new GenerateViewModel(app, ui);
+    vm.promptProperty().set("hello"); // 5 characters: the model reads "   hello", then one more patch
+    vm.lengthProperty().set(3);
+    java.util.List<String> streamed = new java.util.ArrayList<>();
+    vm.streamedProperty().addListener((o, a, now) -> streamed.add(now));
+    vm.generate();
+    ui.runUntil(() -> !vm.runningProperty().get());
+    String text = vm.resultProperty().get().text();
+    assertEquals(8 + 3, text.length(), text);
+    assertFalse(streamed.isEmpty());
+    for (String s : streamed) {
+      assertTrue(s.length() >= text.length(), "every streamed state has room for the last patch: '" + s + "'");
+    }
   }
 
   @Test
@@ -78,7 +97,7 @@ class GenerateViewModelTest {
     TinyModels.flow(models, "mixd-p1", 1);
     TinyModels.corrupt(models, "broken");
     AppViewModel app = app(models);
-    app.selectedModelProperty().set(models.resolve("broken"));
+    app.request(models.resolve("broken"));
     ui.runUntil(() -> !app.loadingProperty().get() && app.statusProperty().get().startsWith("could not open"));
     assertTrue(app.statusProperty().get().contains("model.safetensors"), app.statusProperty().get());
     assertEquals(models.resolve("mixd-p1"), app.runtime().folder(), "the open model stays usable");
