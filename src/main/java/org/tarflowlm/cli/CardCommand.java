@@ -97,10 +97,10 @@ final class CardCommand implements Callable<Integer> {
             cfg.totalDepth(), first.width(), first.heads()));
       }
       md.append("\n## Training\n\n");
-      // The card names the run it measured, so a model trained under another run name (a joint
-      // run installed as mixd-p4) still points at its own config and curves.
+      // The card names the run it measured and the config the run folder keeps, so a model trained
+      // under another run name (a joint run installed as mixd-p4) still points at its own config and curves.
       String runName = run.getFileName().toString();
-      md.append("Command: `bin/tarflowlm train --config configs/").append(runName).append(".train.json --run runs/")
+      md.append("Command: `bin/tarflowlm train --config runs/").append(runName).append("/train.json --run runs/")
           .append(runName).append("`; after a stop, the same command with `--resume` continues from the last checkpoint.\n\n");
       md.append("```json\n").append(ConfigJson.GSON.toJson(tc)).append("\n```\n\n");
       double seconds = state.seconds();

@@ -19,7 +19,7 @@ class TrainConfigsTest {
   @Test
   void everyShippedTrainingConfigIsValid() throws IOException {
     List<Path> files;
-    try (Stream<Path> s = Files.list(Path.of("configs"))) {
+    try (Stream<Path> s = Files.walk(Path.of("configs"))) {
       files = s.filter(p -> p.toString().endsWith(".train.json")).toList();
     }
     assertFalse(files.isEmpty());
