@@ -34,29 +34,32 @@ def gelu_tanh(x):
     return 0.5 * x * (1 + torch.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x)))
 
 
-def solve_increasing(f, target, lo, hi):
-    """x with f(x) = target for an increasing f, elementwise, by bisection to 1e-10 (as the Java host code):
-    the bracket [lo, hi] is widened until it holds the root."""
+def solve_increasing(f, target, lo, hi, points=32):
+    """x with f(x) = target for an increasing f, elementwise, to 1e-10 (as the Java host's bisection).
+    f takes v [..., K] and returns [..., K]. The bracket [lo, hi] is first widened until it holds the root,
+    then cut into points + 1 pieces per round (a 33-way section: 8 rounds where bisection takes 40)."""
     width = torch.clamp(hi - lo, min=1.0)
     for _ in range(60):
-        low = f(lo) > target
+        low = f(lo[..., None])[..., 0] > target
         if not bool(low.any()):
             break
         lo = torch.where(low, lo - width, lo)
         width = torch.where(low, width * 2, width)
     width = torch.clamp(hi - lo, min=1.0)
     for _ in range(60):
-        high = f(hi) < target
+        high = f(hi[..., None])[..., 0] < target
         if not bool(high.any()):
             break
         hi = torch.where(high, hi + width, hi)
         width = torch.where(high, width * 2, width)
-    steps = int(math.ceil(math.log2(max(float((hi - lo).max()), 1e-10) / 1e-10))) + 1
-    for _ in range(min(200, max(steps, 0))):
-        mid = 0.5 * (lo + hi)
-        below = f(mid) < target
-        lo = torch.where(below, mid, lo)
-        hi = torch.where(below, hi, mid)
+    frac = torch.arange(1, points + 1, dtype=lo.dtype, device=lo.device) / (points + 1)
+    for _ in range(40):
+        if float((hi - lo).max()) <= 1e-10:
+            break
+        grid = lo[..., None] + (hi - lo)[..., None] * frac  # [..., K]
+        below = (f(grid) < target[..., None]).sum(-1, keepdim=True)  # how many grid points lie left of the root
+        pts = torch.cat([lo[..., None], grid, hi[..., None]], -1)  # [..., K + 2]
+        lo, hi = pts.gather(-1, below)[..., 0], pts.gather(-1, below + 1)[..., 0]
     return 0.5 * (lo + hi)
 
 
@@ -309,7 +312,7 @@ class Mix1Coupling(nn.Module):
             pi = raw[:, :k].softmax(-1)
             m = raw[:, k:2 * k]
             s = torch.exp(LOG_SCALE_BOUND * torch.tanh(raw[:, 2 * k:] / LOG_SCALE_BOUND))
-            f = lambda v: (pi * normal_cdf_host((v[:, None] - m) / s)).sum(-1)
+            f = lambda v: (pi[:, None, :] * normal_cdf_host((v[..., None] - m[:, None, :]) / s[:, None, :])).sum(-1)
             xi = solve_increasing(f, clamped_cdf(h[:, i]), (m - 20 * s).min(-1).values, (m + 20 * s).max(-1).values)
             x[:, i] = xi
             feat = torch.stack([xi, F.elu(xi), F.elu(-xi)], -1)  # [B, 3]
@@ -374,7 +377,7 @@ class MixdCoupling(nn.Module):
         x = torch.zeros_like(hp)
         for i in range(self.d):  # the tokens of a patch are independent given the context: solved together
             alpha = log_alpha.exp()
-            f = lambda v: (alpha * normal_cdf_host((v[..., None] - mu[:, i]) / sigma)).sum(-1)
+            f = lambda v: (alpha[..., None, :] * normal_cdf_host((v[..., None] - mu[:, i]) / sigma)).sum(-1)
             lo = torch.full((B, self.P), float((mu[:, i] - 20 * sigma).min()), dtype=torch.float64, device=h.device)
             hi = torch.full((B, self.P), float((mu[:, i] + 20 * sigma).max()), dtype=torch.float64, device=h.device)
             xi = solve_increasing(f, clamped_cdf(hp[..., i]), lo, hi)
@@ -447,12 +450,12 @@ class FlowLayer(nn.Module):
         for t in range(N):
             idx = N - 1 - t if self.reversed else t
             ctx = self.body.step(None if prev is None else self.features(prev), B, cache)  # [B, 1, D]
-            sp = self.coupling.step_params(ctx)[:, 0].float()  # what the Java runtime copies to the host
+            sp = self.coupling.step_params(ctx)[:, 0]  # [B, k], in the weights' type (Java copies float32 to the host)
             if fixed is not None and is_fixed[idx]:
                 x[:, idx] = fixed[:, idx].double()
             else:
                 x[:, idx] = self.coupling.inverse(sp, h[:, idx].double())
-            prev = x[:, idx:idx + 1].float().to(dtype)  # the next slot reads x rounded to float32
+            prev = x[:, idx:idx + 1].to(dtype)  # the next slot reads x in the weights' type (float32, as the Java host copies it)
         return x
 
 
