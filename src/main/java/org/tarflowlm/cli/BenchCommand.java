@@ -21,8 +21,10 @@ import org.tarflowlm.runtime.EvalResult;
 import org.tarflowlm.runtime.GenerationListener;
 import org.tarflowlm.runtime.GenerationRequest;
 import org.tarflowlm.runtime.GenerationResult;
+import org.tarflowlm.runtime.InfillResult;
 import org.tarflowlm.runtime.ModelRuntime;
 import org.tarflowlm.runtime.Noise;
+import org.tarflowlm.runtime.Template;
 import org.tarflowlm.train.TrainConfig;
 import org.tarflowlm.train.Trainer;
 import picocli.CommandLine.Command;
@@ -48,12 +50,34 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print JSON")
   boolean json;
 
+  @Option(names = "--playground", description = "trained model for the unprompted / prompted / infill rows "
+      + "(default: ${DEFAULT-VALUE}; skipped when missing)")
+  Path playground = Path.of("models/mixd-p1");
+
+  @Option(names = "--playground-only", description = "only the unprompted / prompted / infill rows")
+  boolean playgroundOnly;
+
+  /** The prompt of the issue that asked for the prompted row: 18 characters. */
+  static final String PROMPT = "the president said";
+  /** An infill template of 138 characters (the prompted row's length) with one blank span of 12. */
+  static final String INFILL = "the president said that the congress of the united states ____________ "
+      + "its duty to the people and that the nation would not forget it soon";
+
   @Override
   public Integer call() throws Exception {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("engine", DeviceChoice.engineDescription() + " (" + DeviceChoice.engineFlavour() + ")");
     out.put("threads", Runtime.getRuntime().availableProcessors());
     List<Map<String, Object>> sampling = new ArrayList<>();
+    if (Files.exists(playground.resolve(ModelFolder.CONFIG))) {
+      out.put("playground", playground(playground));
+    }
+    if (playgroundOnly) {
+      if (json) {
+        System.out.println(ConfigJson.GSON.toJson(out));
+      }
+      return 0;
+    }
     try (NDManager manager = NDManager.newBaseManager(DeviceChoice.pick(device))) {
       out.put("device", manager.getDevice().toString());
       String text = randomText(20_000);
@@ -123,6 +147,50 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /**
+   * What a playground user waits for on a trained model, in one process and interleaved (the
+   * machine is noisy): 120 characters unprompted, the same after an 18-character prompt, and a
+   * 12-character blank filled inside 138 characters. The best of three rounds after a warm-up.
+   */
+  private Map<String, Object> playground(Path folder) throws Exception {
+    Map<String, Object> row = new LinkedHashMap<>();
+    try (ModelRuntime rt = ModelRuntime.open(folder, device)) {
+      row.put("model", rt.name());
+      Template template = Template.parse(INFILL);
+      double[] best = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+      long[] steps = new long[3];
+      int iterations = 0;
+      for (int round = 0; round < 4; round++) { // round 0 warms up
+        GenerationResult plain = rt.generate(GenerationRequest.of("", 120, 1.0, round), GenerationListener.NONE, () -> false);
+        GenerationResult prompted = rt.generate(GenerationRequest.of(PROMPT, 120, 1.0, round), GenerationListener.NONE, () -> false);
+        InfillResult filled = rt.infill(template, 1.0, round, 8, GenerationListener.NONE, () -> false);
+        if (round > 0) {
+          best[0] = Math.min(best[0], plain.seconds());
+          best[1] = Math.min(best[1], prompted.seconds());
+          best[2] = Math.min(best[2], filled.seconds());
+          steps = new long[] {plain.sequentialSteps(), prompted.sequentialSteps(), filled.sequentialSteps()};
+          iterations = Math.max(iterations, filled.iterations());
+        }
+      }
+      row.put("unpromptedSeconds", best[0]);
+      row.put("unpromptedCharsPerSecond", 120 / best[0]);
+      row.put("promptedSeconds", best[1]);
+      row.put("promptedCharsPerSecond", 120 / best[1]);
+      row.put("promptedOverUnprompted", best[0] / best[1]);
+      row.put("infillSeconds", best[2]);
+      row.put("infillBlanks", template.blanks());
+      row.put("infillMostIterations", iterations);
+      if (!json) {
+        System.out.printf("%s, 120 characters: unprompted %.2f s (%.0f char/s, %d steps); after an 18-character prompt %.2f s "
+                + "(%.0f char/s, %d steps; %.2fx the unprompted speed)%n", rt.name(), best[0], 120 / best[0], steps[0],
+            best[1], 120 / best[1], steps[1], best[0] / best[1]);
+        System.out.printf("%s, infill of %d blanks in %d characters: %.2f s (%d steps, up to %d iterations)%n", rt.name(),
+            template.blanks(), template.length(), best[2], steps[2], iterations);
+      }
+    }
+    return row;
   }
 
   private GenerationResult run(ModelRuntime rt, boolean cache) {

@@ -7,22 +7,32 @@ import org.tarflowlm.io.ConfigJson;
 import org.tarflowlm.runtime.GenerationListener;
 import org.tarflowlm.runtime.GenerationRequest;
 import org.tarflowlm.runtime.GenerationResult;
+import org.tarflowlm.runtime.InfillResult;
 import org.tarflowlm.runtime.ModelRuntime;
 import org.tarflowlm.runtime.NormalizedText;
 import org.tarflowlm.runtime.PassResult;
+import org.tarflowlm.runtime.Template;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Generates text, printing the text after every pass (the multi-pass refinement). */
+/** Generates text, printing the text after every pass (the multi-pass refinement), or fills a template's blanks. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-    description = "Generate text; prints the text after every flow pass.")
+    description = "Generate text after a prompt, or fill the blanks of a template (--infill); --passes prints the text after every flow pass.")
 final class GenerateCommand implements Callable<Integer> {
   @Mixin
   ModelOptions options;
 
   @Option(names = "--prompt", description = "text to continue (default: none)")
   String prompt = "";
+
+  @Option(names = "--infill", description = "a template to fill: every _ is a character to write, the rest is "
+      + "fixed (normalized), e.g. \"the ____ of the union is strong\"")
+  String infill;
+
+  @Option(names = "--trim-prompt", description = "keep only the end of a prompt too long for the context, "
+      + "rather than refuse it")
+  boolean trimPrompt;
 
   @Option(names = "--length", description = "characters to write (default: ${DEFAULT-VALUE})")
   int length = 128;
@@ -47,14 +57,25 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (infill != null && !prompt.isEmpty()) {
+      throw new IllegalArgumentException("give either --prompt or --infill: a prompt is a template whose blanks all come after it");
+    }
     try (ModelRuntime rt = ModelRuntime.open(options.model, options.device)) {
-      GenerationRequest req = new GenerationRequest(prompt, length, temperature, seed, !noCache, iterations);
       GenerationListener listener = passes && !json ? new GenerationListener() {
         @Override
         public void onPass(PassResult p) {
           System.out.printf("iteration %d, after layer %d (%d changed): %s%n", p.iteration(), p.layer(), p.changed(), p.text());
         }
       } : GenerationListener.NONE;
+      if (infill != null) {
+        return fill(rt, listener);
+      }
+      String read = trimPrompt ? rt.fitPrompt(prompt, length) : prompt;
+      if (trimPrompt && !read.equals(NormalizedText.of(prompt).normalized())) {
+        System.err.printf("the prompt is longer than the context allows with --length %d: keeping its last %d characters%n",
+            length, read.length());
+      }
+      GenerationRequest req = new GenerationRequest(read, length, temperature, seed, !noCache, iterations);
       GenerationResult r = rt.generate(req, listener, () -> false);
       float[] per = rt.bitsPerChar(NormalizedText.verbatim(r.text()), 1, seed).perChar();
       double contBits = 0;
@@ -84,6 +105,37 @@ final class GenerateCommand implements Callable<Integer> {
           r.charsPerSecond(), r.sequentialSteps(), r.iterations(), r.converged() ? "" : " (not converged)",
           contBits / contChars);
     }
+    return 0;
+  }
+
+  private int fill(ModelRuntime rt, GenerationListener listener) {
+    Template template = Template.parse(infill);
+    InfillResult r = rt.infill(template, temperature, seed, iterations, listener, () -> false);
+    double bpc = rt.bitsPerChar(NormalizedText.verbatim(r.text()), 1, seed).bitsPerChar();
+    if (json) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("model", rt.name());
+      out.put("template", template.typed());
+      out.put("text", r.text());
+      out.put("bitsPerChar", bpc);
+      out.put("iterations", r.iterations());
+      out.put("converged", r.converged());
+      out.put("sequentialSteps", r.sequentialSteps());
+      out.put("seconds", r.seconds());
+      out.put("passes", r.passes().stream().map(p -> Map.of("iteration", p.iteration(), "layer", p.layer(),
+          "text", p.text(), "changed", p.changed())).toList());
+      System.out.println(ConfigJson.GSON.toJson(out));
+      return 0;
+    }
+    StringBuilder marks = new StringBuilder();
+    for (boolean f : template.fixed()) {
+      marks.append(f ? ' ' : '^');
+    }
+    System.out.println(r.text());
+    System.out.println(marks.toString().stripTrailing() + "   (^ written)");
+    System.out.printf("%n%d blanks filled in %.2f s, %d sequential steps, %d iteration(s)%s; "
+            + "whole text %.3f bits/char under the model%n", template.blanks(), r.seconds(), r.sequentialSteps(),
+        r.iterations(), r.converged() ? "" : " (not converged)", bpc);
     return 0;
   }
 }

@@ -82,7 +82,7 @@ public final class CausalTransformer {
       h = start.concat(prev, 1); // [B, N, D]
     }
     h = h.add(pos.get(scope, new NDIndex(":{}", n))); // + learned position of each slot
-    NDArray mask = causalMask(scope, n).toType(x.getDataType(), false); // [N, N]
+    NDArray mask = causalMask(scope, 0, n).toType(x.getDataType(), false); // [N, N]
     for (Block blk : blocks) {
       h = h.add(attention(blk, layerNorm(h, blk.ln1g, blk.ln1b), mask, null));
       h = h.add(mlp(blk, layerNorm(h, blk.ln2g, blk.ln2b)));
@@ -135,26 +135,43 @@ public final class CausalTransformer {
    * @return [B, 1, D], on {@code scope}
    */
   public NDArray step(NDArray prev, int batch, Cache cache, NDManager scope) {
-    int t = cache.length;
-    checkLength(t + 1);
-    NDArray h = t == 0
-        ? scope.zeros(new Shape(batch, 1, width)).add(sos)
-        : Nd.linear(prev, inW, inB);
-    h = h.add(pos.get(scope, new NDIndex().addSliceDim(t, t + 1))); // [B, 1, D]
+    return extend(cache.length == 0 ? null : prev, batch, cache, scope);
+  }
+
+  /**
+   * Appends slots to the cache in one call and returns the context of the last one. The new slots
+   * are the start vector (when the cache is empty), then one per row of {@code prev}: a run of
+   * positions whose inputs are known (a prompt) costs one transformer call instead of one each.
+   *
+   * @param prev inputs of the positions before the new slots, [B, m, c]; null only on an empty cache
+   * @return [B, 1, D], on {@code scope}
+   */
+  public NDArray extend(NDArray prev, int batch, Cache cache, NDManager scope) {
+    int t0 = cache.length;
+    NDArray h = t0 == 0 ? scope.zeros(new Shape(batch, 1, width)).add(sos) : null; // [B, 1, D]
+    if (prev != null) {
+      NDArray in = Nd.linear(prev, inW, inB); // [B, m, D]
+      h = h == null ? in : h.concat(in, 1);
+    }
+    int n = (int) h.getShape().get(1);
+    checkLength(t0 + n);
+    h = h.add(pos.get(scope, new NDIndex().addSliceDim(t0, t0 + n))); // [B, n, D]
+    NDArray mask = n == 1 ? null : causalMask(scope, t0, n).toType(h.getDataType(), false); // [n, t0 + n]
     for (int i = 0; i < blocks.length; i++) {
       Block blk = blocks[i];
-      h = h.add(attention(blk, layerNorm(h, blk.ln1g, blk.ln1b), null, new CacheSlot(cache, i)));
+      h = h.add(attention(blk, layerNorm(h, blk.ln1g, blk.ln1b), mask, new CacheSlot(cache, i)));
       h = h.add(mlp(blk, layerNorm(h, blk.ln2g, blk.ln2b)));
     }
-    cache.length = t + 1;
-    NDArray out = layerNorm(h, lnfG, lnfB);
+    cache.length = t0 + n;
+    NDArray last = n == 1 ? h : h.get(new NDIndex(":, {}:{}", n - 1, n)); // [B, 1, D]
+    NDArray out = layerNorm(last, lnfG, lnfB);
     out.attach(scope);
     return out;
   }
 
   private record CacheSlot(Cache cache, int block) {}
 
-  /** Multi-head self-attention; with a cache slot, x is one new position attending to all before it. */
+  /** Multi-head self-attention; with a cache slot, x holds new positions attending to the cached ones and each other. */
   private NDArray attention(Block blk, NDArray x, NDArray mask, CacheSlot slot) {
     long b = x.getShape().get(0);
     long n = x.getShape().get(1);
@@ -179,7 +196,7 @@ public final class CausalTransformer {
       k = slot.cache.append(slot.cache.keys, slot.block, k); // [B, H, t+1, hd]
       v = slot.cache.append(slot.cache.values, slot.block, v);
     }
-    NDArray y = mask == null ? softmaxAttention(q, k, v, null) : blockCausalAttention(q, k, v, mask); // [B, H, N, hd]
+    NDArray y = slot != null || mask == null ? softmaxAttention(q, k, v, mask) : blockCausalAttention(q, k, v, mask); // [B, H, N, hd]
     y = n == 1 ? y.reshape(b, 1, width) : y.transpose(0, 2, 1, 3).reshape(b, n, width); // [B, N, D]
     return Nd.linear(y, blk.projW, blk.projB);
   }
@@ -222,15 +239,19 @@ public final class CausalTransformer {
     return LayerNorm.layerNorm(x, new Shape(width), g, b, 1e-5f).singletonOrThrow();
   }
 
-  /** 0 on and below the diagonal, a large negative number above it: [N, N]. */
-  private static NDArray causalMask(NDManager scope, int n) {
-    float[] m = new float[n * n];
+  /**
+   * The mask of n new slots after {@code cached} ones: slot cached + i sees keys 0..cached + i; a
+   * large negative number hides every later key. [n, cached + n]; [N, N] for a whole sequence.
+   */
+  private static NDArray causalMask(NDManager scope, int cached, int n) {
+    int keys = cached + n;
+    float[] m = new float[n * keys];
     for (int i = 0; i < n; i++) {
-      for (int j = i + 1; j < n; j++) {
-        m[i * n + j] = -1e9f;
+      for (int j = cached + i + 1; j < keys; j++) {
+        m[i * keys + j] = -1e9f;
       }
     }
-    return scope.create(m, new Shape(n, n));
+    return scope.create(m, new Shape(n, keys));
   }
 
   private void checkLength(int n) {

@@ -3,11 +3,8 @@ package org.tarflowlm.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
-import java.util.concurrent.CancellationException;
 
 /**
  * One autoregressive flow layer: a causal transformer over the positions in the layer's
@@ -48,7 +45,7 @@ public final class FlowLayer {
     return coupling;
   }
 
-  private boolean reversed() {
+  boolean reversed() {
     return config.direction() == Direction.RIGHT_TO_LEFT;
   }
 
@@ -80,82 +77,36 @@ public final class FlowLayer {
     return new CouplingResult(toFlowOrder(r.h()), toFlowOrder(r.logDet()), toFlowOrder(r.logDensity()), params);
   }
 
-  /** Hears every position an inverse pass writes. */
-  public interface StepListener {
-    /** Position {@code index} (sequence order) of batch row 0 now holds {@code x}; step counts in flow order. */
-    void onStep(int step, int index, double[] x);
+  /** An inverse pass over n positions of a batch of B, to drive one position at a time. */
+  public InversePass inversePass(int batch, int n, boolean useCache, NDManager manager) {
+    return new InversePass(this, batch, n, useCache, manager);
   }
 
-  /**
-   * The inverse pass: recovers x from h one position at a time in the layer's direction.
-   *
-   * @param h outputs, [B][N][c] in sequence order
-   * @param fixed inputs to keep rather than invert, [B][N][c], where {@code isFixed[n]}; may be null
-   * @param useCache keep keys and values (one position of compute per step) or recompute the prefix
-   * @return x, [B][N][c] in sequence order
-   */
-  public double[][][] inverse(double[][][] h, double[][][] fixed, boolean[] isFixed, boolean useCache,
-      NDManager manager, StepListener listener, BooleanSupplier cancelled) {
+  /** The inverse map of every position: h [B][N][c] in sequence order -> x [B][N][c], mirroring {@link #forward}. */
+  public double[][][] inverse(double[][][] h, boolean useCache, NDManager manager) {
     int batch = h.length;
-    int n = h[0].length;
-    double[][][] x = new double[batch][n][];
-    coupling.prepareInverse();
-    try (NDManager passScope = manager.newSubManager();
-        CausalTransformer.Cache cache = body.newCache(passScope)) {
-      NDArray prev = null;
-      for (int t = 0; t < n; t++) {
-        if (cancelled.getAsBoolean()) {
-          throw new CancellationException("generation stopped");
+    try (InversePass pass = inversePass(batch, h[0].length, useCache, manager)) {
+      double[][] column = new double[batch][];
+      while (pass.hasNext()) {
+        int idx = pass.nextIndex();
+        for (int b = 0; b < batch; b++) {
+          column[b] = h[b][idx];
         }
-        int idx = reversed() ? n - 1 - t : t;
-        try (NDManager step = passScope.newSubManager()) {
-          NDArray ctx;
-          if (useCache) {
-            if (prev != null) {
-              prev.attach(step);
-            }
-            ctx = body.step(prev == null ? null : features(prev), batch, cache, step); // [B, 1, D]
-          } else {
-            ctx = contextByRecomputing(x, t, step);
-          }
-          float[] sp = coupling.stepParams(ctx).toType(DataType.FLOAT32, false).toFloatArray(); // [B, 1, k]
-          int k = sp.length / batch;
-          float[] row = new float[k];
-          float[] next = new float[batch * channels];
-          for (int b = 0; b < batch; b++) {
-            boolean keep = fixed != null && isFixed[idx];
-            if (keep) {
-              x[b][idx] = fixed[b][idx].clone();
-            } else {
-              System.arraycopy(sp, b * k, row, 0, k);
-              x[b][idx] = coupling.inverse(row, h[b][idx]);
-            }
-            for (int i = 0; i < channels; i++) {
-              next[b * channels + i] = (float) x[b][idx][i];
-            }
-          }
-          prev = passScope.create(next, new Shape(batch, 1, channels)).toType(dtype, false);
-          listener.onStep(t, idx, x[0][idx]);
-        }
+        pass.invert(column);
       }
+      return pass.written();
     }
-    return x;
   }
 
-  /** Context of flow step t by running the transformer over the whole prefix: [B, 1, D]. */
-  private NDArray contextByRecomputing(double[][][] x, int t, NDManager step) {
-    int batch = x.length;
-    int n = x[0].length;
-    float[] prefix = new float[batch * (t + 1) * channels]; // slot t's own input is never seen
-    for (int b = 0; b < batch; b++) {
-      for (int s = 0; s < t; s++) {
-        int idx = reversed() ? n - 1 - s : s;
-        for (int i = 0; i < channels; i++) {
-          prefix[(b * (t + 1) + s) * channels + i] = (float) x[b][idx][i];
-        }
-      }
-    }
-    NDArray in = step.create(prefix, new Shape(batch, t + 1, channels)).toType(dtype, false);
-    return body.forward(features(in)).get(":, {}:{}", t, t + 1);
+  CausalTransformer body() {
+    return body;
+  }
+
+  int channels() {
+    return channels;
+  }
+
+  DataType dtype() {
+    return dtype;
   }
 }

@@ -12,8 +12,11 @@ public final class Vocabulary {
 
   private Vocabulary() {}
 
-  /** Lowercases, maps everything outside a..z to space and collapses runs of spaces. */
-  public static String normalize(CharSequence text) {
+  /** Folds accents, lowercases, maps everything outside a..z to space and collapses runs of spaces. */
+  public static String normalize(CharSequence raw) {
+    // Accented letters fold to their base letter (café -> cafe) rather than becoming a space:
+    // NFD splits é into e and a combining accent, and the accents (marks, \p{M}) are dropped.
+    String text = java.text.Normalizer.normalize(raw, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}+", "");
     StringBuilder out = new StringBuilder(text.length());
     boolean lastSpace = false;
     for (int i = 0; i < text.length(); i++) {

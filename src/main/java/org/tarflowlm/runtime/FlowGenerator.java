@@ -5,10 +5,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import org.tarflowlm.model.ChannelMix;
+import org.tarflowlm.model.Direction;
 import org.tarflowlm.model.FlowForward;
 import org.tarflowlm.model.FlowLayer;
+import org.tarflowlm.model.InversePass;
 import org.tarflowlm.model.ModelConfig;
 import org.tarflowlm.model.RandomStream;
 import org.tarflowlm.model.TarFlowLM;
@@ -17,13 +20,18 @@ import org.tarflowlm.model.TarFlowLM;
  * Generation by inverting the flow (design page, section 5): draw u ~ N(0, tau^2 I), invert the
  * layers from the last to the first, one autoregressive pass each, and decode after every pass.
  *
- * <p>With a prompt the prompt's latents are fixed to the codebook means; every pass keeps the
- * prompt positions at the values the forward flow gives for the current whole sequence and
- * inverts only the continuation; then the forward flow refreshes those values and the passes run
- * again, until the decoded continuation stops changing. In a stack whose layers all run left to
- * right the first iteration is already exact (the prompt's values never depend on what follows),
- * so the second reproduces it. In a right-to-left layer the prompt's latents depend on the
- * continuation after them, which is what the iterations settle.
+ * <p>Every generation fills a {@link Template}: a prompt is the template whose blanks all follow
+ * it, infill puts them anywhere. Fixed characters' latents are fixed to the codebook means; every
+ * pass keeps the fixed positions at the values the forward flow gives for the current whole
+ * sequence and inverts only the blanks; then the forward flow refreshes those values and the passes
+ * run again, until the written characters stop changing.
+ *
+ * <p>When the fixed positions come first and every layer but the last runs left to right, the
+ * first iteration is already exact: each layer's input at a fixed position depends only on the
+ * fixed positions, so a second iteration would reproduce the first, and it is skipped. That is the
+ * prompt case of every shipped model. Infill needs the iterations: a right-to-left reading of
+ * the text after a blank, or blanks before a fixed position, make the fixed values depend on what
+ * is written.
  */
 public final class FlowGenerator {
   private final TarFlowLM model;
@@ -38,71 +46,140 @@ public final class FlowGenerator {
 
   public GenerationResult generate(GenerationRequest req, GenerationListener listener, BooleanSupplier cancelled) {
     long start = System.nanoTime();
+    int p = model.config().patchSize();
+    String normalized = NormalizedText.of(req.prompt()).normalized();
+    String prompt = normalized.isEmpty() ? "" : " ".repeat((p - normalized.length() % p) % p) + normalized;
+    int t = (prompt.length() + req.length() + p - 1) / p * p;
+    if (t > model.config().seqLen()) {
+      throw new IllegalArgumentException("prompt (" + prompt.length() + " characters) plus length (" + req.length()
+          + ") is more than the model's context of " + model.config().seqLen() + " characters");
+    }
+    Written w = write(Template.continuation(prompt, t - prompt.length()), req.temperature(), req.seed(),
+        req.useCache(), req.maxIterations(), listener, cancelled);
+    String cont = w.text().substring(prompt.length(), prompt.length() + req.length());
+    return new GenerationResult(req, prompt, prompt + cont, cont, w.passes(), w.iterations(), w.converged(),
+        w.steps(), (System.nanoTime() - start) / 1e9);
+  }
+
+  /** Fills every blank of a template, reading the fixed characters on both sides of it. */
+  public InfillResult infill(Template template, double temperature, long seed, int maxIterations,
+      GenerationListener listener, BooleanSupplier cancelled) {
+    long start = System.nanoTime();
+    int p = model.config().patchSize();
+    int t = (template.length() + p - 1) / p * p;
+    if (t > model.config().seqLen()) {
+      throw new IllegalArgumentException("the template has " + template.length()
+          + " characters, more than the model's context of " + model.config().seqLen() + " characters");
+    }
+    // The end is padded to whole patches with fixed spaces, as eval pads a text.
+    boolean[] fixed = java.util.Arrays.copyOf(template.fixed(), t);
+    java.util.Arrays.fill(fixed, template.length(), t, true);
+    Written w = write(new Template(template.text() + " ".repeat(t - template.length()), fixed), temperature, seed,
+        true, maxIterations, listener, cancelled);
+    return new InfillResult(template, w.text().substring(0, template.length()), w.passes(), w.iterations(),
+        w.converged(), w.steps(), (System.nanoTime() - start) / 1e9);
+  }
+
+  private record Written(String text, List<PassResult> passes, int iterations, boolean converged, long steps) {}
+
+  /**
+   * The inverse passes over a template of whole patches. A patch is fixed when all its characters
+   * are; a patch with a blank is written whole.
+   */
+  private Written write(Template template, double temperature, long seed, boolean useCache, int maxIterations,
+      GenerationListener listener, BooleanSupplier cancelled) {
     ModelConfig cfg = model.config();
     int p = cfg.patchSize();
     int d = cfg.latentDim();
     int c = cfg.channels();
-    String normalized = NormalizedText.of(req.prompt()).normalized();
-    String prompt = normalized.isEmpty() ? "" : " ".repeat((p - normalized.length() % p) % p) + normalized;
-    int t = (prompt.length() + req.length() + p - 1) / p * p;
-    if (t > cfg.seqLen()) {
-      throw new IllegalArgumentException("prompt (" + prompt.length() + " characters) plus length (" + req.length()
-          + ") is more than the model's context of " + cfg.seqLen() + " characters");
-    }
-    int n = t / p;
-    int promptPositions = prompt.length() / p;
+    int n = template.length() / p;
     int layers = model.layers().size();
-    listener.onStart(prompt + " ".repeat(t - prompt.length()));
+    boolean[] isFixed = new boolean[n];
+    boolean anyFixed = false;
+    boolean prefix = true; // the fixed positions come first
+    for (int i = 0; i < n; i++) {
+      isFixed[i] = true;
+      for (int j = 0; j < p; j++) {
+        isFixed[i] &= template.fixed()[i * p + j];
+      }
+      anyFixed |= isFixed[i];
+      prefix &= !isFixed[i] || i == 0 || isFixed[i - 1];
+    }
+    boolean exactInOne = !anyFixed || prefix && lowerLayersRunLeftToRight();
+    listener.onStart(template.text());
 
-    Noise noise = new Noise(req.seed(), RandomStream.Purpose.GENERATION);
+    Noise noise = new Noise(seed, RandomStream.Purpose.GENERATION);
     double[][][] u = new double[1][n][c];
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < c; j++) {
-        u[0][i][j] = req.temperature() * noise.next(); // u ~ N(0, tau^2 I)
+        u[0][i][j] = temperature * noise.next(); // u ~ N(0, tau^2 I)
       }
     }
-    boolean[] isFixed = new boolean[n];
-    for (int i = 0; i < promptPositions; i++) {
-      isFixed[i] = true;
-    }
-    double[][][] z = initialLatent(prompt, n, c);
+    double[][][] z = initialLatent(template, isFixed, n, c);
     List<PassResult> passes = new ArrayList<>();
     String previousText = decodeState(u[0], layers - 1);
-    String continuation = null;
+    String written = null;
     int iterations = 0;
-    boolean converged = promptPositions == 0;
-    int maxIterations = promptPositions == 0 ? 1 : req.maxIterations();
-    while (iterations < maxIterations) {
-      double[][][][] fixed = promptPositions == 0 ? null : layerInputs(z, d);
+    boolean converged = false;
+    while (iterations < (exactInOne ? 1 : maxIterations)) {
+      double[][][][] fixedInputs = anyFixed ? layerInputs(z, d) : null;
       double[][][] cur = u;
       for (int l = layers - 1; l >= 0; l--) {
         FlowLayer layer = model.layers().get(l);
-        int layerIndex = l;
-        int iteration = iterations;
-        double[][][] x = layer.inverse(cur, fixed == null ? null : fixed[l], isFixed, req.useCache(), manager,
-            (step, idx, value) -> listener.onStep(iteration, layerIndex + 1, step, idx * p,
-                decodePosition(value, layerIndex)),
-            cancelled);
+        double[][][] x;
+        try (InversePass pass = layer.inversePass(1, n, useCache, manager)) {
+          while (pass.hasNext()) {
+            if (cancelled.getAsBoolean()) {
+              throw new CancellationException("generation stopped");
+            }
+            int step = pass.step();
+            int idx = pass.nextIndex();
+            double[][] xt = isFixed[idx] ? pass.keep(new double[][] {fixedInputs[l][0][idx]})
+                : pass.invert(new double[][] {cur[0][idx]});
+            listener.onStep(iterations, l + 1, step, idx * p, decodePosition(xt[0], l));
+          }
+          x = pass.written();
+        }
         String text = decodeState(x[0], l);
-        PassResult pass = new PassResult(iterations, l + 1, text, tokenLatents(x[0], l), PassResult.differences(previousText, text));
-        passes.add(pass);
-        listener.onPass(pass);
+        PassResult result = new PassResult(iterations, l + 1, text, tokenLatents(x[0], l),
+            PassResult.differences(previousText, text));
+        passes.add(result);
+        listener.onPass(result);
         previousText = text;
         cur = l > 0 ? unmixAll(x, model.channelMix()) : x;
       }
       z = cur;
       iterations++;
-      String next = previousText.substring(prompt.length());
-      if (next.equals(continuation)) {
+      String next = blanksOf(previousText, isFixed, p);
+      if (exactInOne || next.equals(written)) {
         converged = true;
         break;
       }
-      continuation = next;
+      written = next;
     }
-    String text = decodeState(z[0], 0);
-    String cont = text.substring(prompt.length(), prompt.length() + req.length());
-    return new GenerationResult(req, prompt, text.substring(0, prompt.length()) + cont, cont, passes, iterations,
-        converged, (long) n * layers * iterations, (System.nanoTime() - start) / 1e9);
+    return new Written(decodeState(z[0], 0), passes, iterations, converged, (long) n * layers * iterations);
+  }
+
+  /** Whether every layer below the last runs left to right (the last one's direction never matters). */
+  private boolean lowerLayersRunLeftToRight() {
+    List<FlowLayer> all = model.layers();
+    for (int l = 0; l < all.size() - 1; l++) {
+      if (all.get(l).config().direction() != Direction.LEFT_TO_RIGHT) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The characters of the written (not fixed) positions, in order. */
+  private static String blanksOf(String text, boolean[] isFixed, int p) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < isFixed.length; i++) {
+      if (!isFixed[i]) {
+        sb.append(text, i * p, i * p + p);
+      }
+    }
+    return sb.toString();
   }
 
   /**
@@ -112,23 +189,27 @@ public final class FlowGenerator {
   public String decodeNoise(double[][][] u, BooleanSupplier cancelled) {
     double[][][] cur = u;
     for (int l = model.layers().size() - 1; l >= 0; l--) {
-      double[][][] x = model.layers().get(l).inverse(cur, null, null, true, manager, (s, i, v) -> { }, cancelled);
+      if (cancelled.getAsBoolean()) {
+        throw new CancellationException("decoding stopped");
+      }
+      double[][][] x = model.layers().get(l).inverse(cur, true, manager);
       cur = l > 0 ? unmixAll(x, model.channelMix()) : x;
     }
     return decodeState(cur[0], 0);
   }
 
-  /** z with the prompt's codebook means in front and zeros after: [1][N][c]. */
-  private double[][][] initialLatent(String prompt, int n, int c) {
+  /** z with the codebook means at the fixed positions and zeros at the blanks: [1][N][c]. */
+  private double[][][] initialLatent(Template template, boolean[] isFixed, int n, int c) {
     double[][][] z = new double[1][n][c];
-    if (prompt.isEmpty()) {
-      return z;
-    }
     try (NDManager scope = manager.newSubManager()) {
-      NDArray ids = scope.create(org.tarflowlm.model.Vocabulary.encode(prompt), new Shape(1, prompt.length()));
-      NDArray means = model.toPositions(model.codebook().means(ids, scope)); // [1, prompt/P, c]
+      NDArray ids = scope.create(org.tarflowlm.model.Vocabulary.encode(template.text()), new Shape(1, template.length()));
+      NDArray means = model.toPositions(model.codebook().means(ids, scope)); // [1, N, c]
       double[][] rows = Host.doubleRows(means);
-      System.arraycopy(rows, 0, z[0], 0, rows.length);
+      for (int i = 0; i < n; i++) {
+        if (isFixed[i]) {
+          z[0][i] = rows[i];
+        }
+      }
     }
     return z;
   }

@@ -174,6 +174,32 @@ public final class ModelRuntime implements AutoCloseable {
   }
 
   /**
+   * Fills the blanks of a template (flow models only: the discrete baseline reads left to right
+   * and cannot use the text after a blank).
+   */
+  public synchronized InfillResult infill(Template template, double temperature, long seed, int maxIterations,
+      GenerationListener listener, BooleanSupplier cancelled) {
+    return new FlowGenerator(flow("infill (the discrete baseline reads left to right only)"), manager)
+        .infill(template, temperature, seed, maxIterations, listener, cancelled);
+  }
+
+  /**
+   * The end of a prompt that fits the context with {@code length} characters after it, as a
+   * playground keeps the latest text; the prompt itself when it fits.
+   */
+  public String fitPrompt(String prompt, int length) {
+    String normalized = NormalizedText.of(prompt).normalized();
+    int p = model.config().isBaseline() ? 1 : model.config().patchSize();
+    int room = model.config().seqLen() - (length + p - 1) / p * p; // the continuation fills whole patches
+    if (room <= 0) {
+      throw new IllegalArgumentException("length " + length + " leaves no room for a prompt in the model's context of "
+          + model.config().seqLen() + " characters");
+    }
+    int keep = Math.min(normalized.length(), room / p * p); // the prompt is left-padded to whole patches
+    return normalized.substring(normalized.length() - keep);
+  }
+
+  /**
    * The round-trip health of every layer on a text: max |inverse(forward(x)) - x| per layer,
    * inverting with the same sampling pass generation uses.
    */
@@ -188,7 +214,7 @@ public final class ModelRuntime implements AutoCloseable {
     for (int l = 0; l < errors.length; l++) {
       LayerTrace state = trace.states().get(l + 1);
       double[][][] h = {toDouble(state.output())};
-      double[][][] x = flow.layers().get(l).inverse(h, null, null, true, manager, (s, i, v) -> { }, () -> false);
+      double[][][] x = flow.layers().get(l).inverse(h, true, manager);
       double max = 0;
       for (int i = 0; i < state.input().length; i++) {
         for (int j = 0; j < state.input()[i].length; j++) {

@@ -148,9 +148,9 @@ final class ModelFixtures {
     return a.toType(DataType.FLOAT64, false).toDoubleArray();
   }
 
-  /** A full inverse pass of one layer, listener and cancellation unused. */
+  /** A full inverse pass of one layer. */
   static double[][][] invert(FlowLayer layer, double[][][] h, boolean useCache, NDManager m) {
-    return layer.inverse(h, null, null, useCache, m, (step, index, x) -> {}, () -> false);
+    return layer.inverse(h, useCache, m);
   }
 
   /** Host channel mixing of every position. */

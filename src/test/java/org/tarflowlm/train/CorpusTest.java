@@ -154,7 +154,7 @@ class CorpusTest {
       assertEquals(text.strip(), text);
     }
     // documents are joined with a single space
-    assertTrue(s.validation().startsWith("tonight in we re na ve free and bushmarker speech the fulton"), s.validation());
+    assertTrue(s.validation().startsWith("tonight in we re naive free and bushmarker speech the fulton"), s.validation());
     assertTrue(s.test().startsWith("we are years into this new century obamamarker speech don t stop the fulton"), s.test());
   }
 
