@@ -127,7 +127,8 @@ def main(argv=None):
     g.set_defaults(func=cmd_generate)
     t = sub.add_parser("train", help="train from a JSON training config into a run folder (alone or under torchrun)")
     t.add_argument("--config")
-    t.add_argument("--run", required=True)
+    # under torchrun write --run-dir: torchrun's own parser reads --run as an abbreviation of its --run-path
+    t.add_argument("--run", "--run-dir", dest="run", required=True, help="the run folder")
     t.add_argument("--resume", action="store_true")
     t.add_argument("--splits", default=os.path.join("data", "splits"))
     t.add_argument("--device", default="auto", choices=["auto", "cpu", "gpu"])

@@ -1,0 +1,101 @@
+"""A model trained by the Python trainer is an ordinary run folder: the Java `card --install`,
+`info`, `eval` and `trace` open its result, and the Java figures agree with Python's."""
+import json
+import math
+import os
+import shutil
+import statistics
+import tempfile
+import unittest
+
+import torch
+
+from common import FIXTURES, ROOT, java, python_cli, write_splits
+
+from tarflowlm import folder, safetensors
+from tarflowlm.config import normalize
+from tarflowlm.evaluate import evaluate
+
+CONFIG = os.path.join(FIXTURES, "smoke-py.train.json")
+
+
+class PythonTrainedModelTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="tarflowlm-pytrain-")
+        cls.splits = write_splits(os.path.join(cls.tmp, "splits"))
+        cls.run_dir = os.path.join(cls.tmp, "smoke-py")
+        cls.log = python_cli("train", "--config", CONFIG, "--run", cls.run_dir, "--splits", cls.splits, "--threads", 1)
+        cls.model_dir = os.path.join(cls.tmp, "model")
+        cls.card = java("card", "--run", cls.run_dir, "--model", cls.model_dir, "--install", "--splits", cls.splits,
+                        "--samples", 2)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_run_folder_has_the_java_layout(self):
+        for f in ("train.json", "checkpoint.safetensors", "curves.csv", "best/config.json", "best/model.safetensors"):
+            self.assertTrue(os.path.isfile(os.path.join(self.run_dir, f)), f)
+        with open(os.path.join(self.run_dir, "curves.csv")) as f:
+            rows = f.read().strip().splitlines()
+        self.assertEqual(rows[0], "step,stage,stage_step,lr,train_bpc,val_bpc,chars_per_s,seconds")
+        self.assertEqual([r.split(",")[0] for r in rows[1:]], ["75", "150", "225", "300"])
+        val = [float(r.split(",")[5]) for r in rows[1:]]
+        self.assertLess(val[-1], 4.0, "training did not learn")  # log2(27) = 4.75 at the start
+        meta = safetensors.read_metadata(os.path.join(self.run_dir, "checkpoint.safetensors"))
+        state = json.loads(meta["state"])
+        self.assertEqual((state["step"], state["stage"], len(state["stageBest"])), (300, 3, 3))
+        self.assertIn("adam.m.layer0.head.w", safetensors.read(os.path.join(self.run_dir, "checkpoint.safetensors")))
+
+    def test_java_card_info_and_eval_open_it(self):
+        self.assertIn("steps done: 300 of 300", self.card)
+        self.assertIn("layer 3: affine, left to right", self.card)
+        self.assertTrue(os.path.isfile(os.path.join(self.model_dir, "card.md")))
+        info = java("info", "--model", self.model_dir)
+        self.assertIn("layer 1  mixd, left to right, 1 block, width 32, 2 heads, reads p(k | z)", info)
+        samples = 16
+        text_file = os.path.join(FIXTURES, "eval.txt")
+        j = json.loads(java("eval", "--model", self.model_dir, "--text", text_file, "--samples", samples,
+                            "--json"))["models"][0]
+        with open(text_file) as f:
+            text = normalize(f.read()).strip()
+        p = evaluate(folder.load(self.model_dir), text, samples=samples)
+        per = [-sum(v[s] for v in p["perWindow"].values()) / math.log(2) / p["chars"] for s in range(samples)]
+        se_diff = math.sqrt(2) * statistics.stdev(per) / math.sqrt(samples)
+        print(f"\nPython-trained smoke model: Java eval {j['bpc']:.4f}, Python eval {p['bpc']:.4f} bpc "
+              f"(2 standard errors {2 * se_diff:.4f})")
+        self.assertLessEqual(abs(j["bpc"] - p["bpc"]), 2 * se_diff)
+
+    def test_java_trace_of_it_matches_python(self):
+        text = "the model folder is the same in both"
+        out = os.path.join(self.tmp, "trace.json")
+        java("trace", "--model", self.model_dir, "--out", out, text)
+        with open(out) as f:
+            t = json.load(f)
+        m = folder.load(self.model_dir)
+        with torch.no_grad():
+            tr = m.forward_trace(torch.tensor(t["states"][0]["latents"])[None])
+        for l in range(3):
+            got = m.to_tokens(tr["outputs"][l], l)[0]
+            self.assertLessEqual((got - torch.tensor(t["states"][l + 1]["latents"])).abs().max().item(), 1e-4)
+
+
+class ResumeTest(unittest.TestCase):
+    def test_a_stopped_run_resumes_to_the_same_weights(self):
+        with tempfile.TemporaryDirectory(prefix="tarflowlm-resume-") as d:
+            splits = write_splits(os.path.join(d, "splits"))
+            cfg = os.path.join(FIXTURES, "ddp.train.json")
+            whole, split = os.path.join(d, "whole"), os.path.join(d, "split")
+            python_cli("train", "--config", cfg, "--run", whole, "--splits", splits, "--max-steps", 8, "--threads", 1)
+            python_cli("train", "--config", cfg, "--run", split, "--splits", splits, "--max-steps", 4, "--threads", 1)
+            python_cli("train", "--run", split, "--resume", "--splits", splits, "--max-steps", 8, "--threads", 1)
+            a = safetensors.read(os.path.join(whole, "checkpoint.safetensors"))
+            b = safetensors.read(os.path.join(split, "checkpoint.safetensors"))
+            self.assertEqual(sorted(a), sorted(b))
+            worst = max((a[k] - b[k]).abs().max().item() for k in a)
+            self.assertLessEqual(worst, 1e-6)
+
+
+if __name__ == "__main__":
+    unittest.main()
