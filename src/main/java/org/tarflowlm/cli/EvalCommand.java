@@ -12,6 +12,7 @@ import org.tarflowlm.runtime.EvalResult;
 import org.tarflowlm.runtime.GenerationRequest;
 import org.tarflowlm.runtime.GenerationResult;
 import org.tarflowlm.runtime.GenerationListener;
+import org.tarflowlm.runtime.InfillStudy;
 import org.tarflowlm.runtime.ModelRuntime;
 import org.tarflowlm.train.Compressors;
 import org.tarflowlm.train.Corpus;
@@ -51,12 +52,23 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print JSON")
   boolean json;
 
+  @Option(names = "--infill", paramLabel = "WINDOWS", description = "the infill study instead: WINDOWS windows of "
+      + "the text, each with one span of 5 to 15 characters blanked, filled reading both sides against a "
+      + "continuation of the left side only; bits per character of the whole window after each")
+  int infillWindows;
+
+  @Option(names = "--window", description = "characters per window of the infill study (default: ${DEFAULT-VALUE})")
+  int window = 64;
+
   @Override
   public Integer call() throws Exception {
     String body = text != null ? TextFiles.read(text) : Corpus.load(splits).test();
     String normalized = org.tarflowlm.model.Vocabulary.normalize(body).strip();
     if (chars > 0 && normalized.length() > chars) {
       normalized = normalized.substring(0, chars);
+    }
+    if (infillWindows > 0) {
+      return infillStudy(normalized);
     }
     List<Path> models = compare != null ? compare : List.of(options.model);
     List<Map<String, Object>> rows = new ArrayList<>();
@@ -102,6 +114,36 @@ final class EvalCommand implements Callable<Integer> {
     }
     if (compare != null) {
       System.out.printf("%-14s %5s %8.4f%n%-14s %5s %8.4f%n", "xz -9", "", out.get("xzBpc"), "gzip -9", "", out.get("gzipBpc"));
+    }
+    return 0;
+  }
+
+  private int infillStudy(String normalized) throws Exception {
+    try (ModelRuntime rt = ModelRuntime.open(options.model, options.device)) {
+      InfillStudy.Design design = new InfillStudy.Design(infillWindows, window, 5, 15, Math.max(samples, 1), seed);
+      InfillStudy r = InfillStudy.run(rt, normalized, design, (done, a, b) -> {
+        if (!json && done % 25 == 0) {
+          System.err.printf("%d windows...%n", done);
+        }
+      }, () -> false);
+      if (json) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("model", rt.name());
+        out.put("design", design);
+        out.put("result", r);
+        System.out.println(ConfigJson.GSON.toJson(out));
+        return 0;
+      }
+      System.out.printf("%s, %d windows of %d characters of %s, one span of 5-15 characters blanked in each "
+              + "(ELBO, %d encoder sample(s), seed %d):%n", rt.name(), r.windows(), window,
+          text == null ? "the test split" : text, design.samples(), seed);
+      System.out.printf("  infill (reads both sides)          %.4f bits/char%n", r.infillBpc());
+      System.out.printf("  left side only, right side appended %.4f bits/char%n", r.leftOnlyBpc());
+      System.out.printf("  difference (left-only - infill)    %+.4f +- %.4f (standard error)%n", r.meanDifference(),
+          r.standardError());
+      System.out.printf("  infill better in %d of %d windows (%.0f%%), worse in %d, the same characters written in %d; %.0f s%n",
+          r.infillBetter(), r.windows(), 100.0 * r.infillBetter() / r.windows(),
+          r.windows() - r.infillBetter() - r.sameText(), r.sameText(), r.seconds());
     }
     return 0;
   }

@@ -27,7 +27,9 @@ public final class RandomStream {
     /** The starting noise u and the samples of generation. */
     GENERATION,
     /** The random texts that benchmarks score. */
-    BENCH_TEXT
+    BENCH_TEXT,
+    /** Where the infill study blanks a span of each window, and how long it is. */
+    STUDY_SPANS
   }
 
   private RandomStream() {
