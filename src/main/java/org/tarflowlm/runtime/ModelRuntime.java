@@ -183,6 +183,15 @@ public final class ModelRuntime implements AutoCloseable {
         .infill(template, temperature, seed, maxIterations, listener, cancelled);
   }
 
+  /** Refuses a template that infill cannot fill here, in words: the baseline, or a template longer than the context. */
+  public void checkTemplate(Template template) {
+    flow("infill (the discrete baseline reads left to right only)");
+    if (template.length() > model.config().seqLen()) {
+      throw new IllegalArgumentException("the template has " + template.length()
+          + " characters, more than the model's context of " + model.config().seqLen() + " characters");
+    }
+  }
+
   /**
    * The end of a prompt that fits the context with {@code length} characters after it, as a
    * playground keeps the latest text; the prompt itself when it fits.

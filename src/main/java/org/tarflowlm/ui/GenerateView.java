@@ -32,7 +32,7 @@ final class GenerateView extends BorderPane implements Exportable {
 
     TextField prompt = new TextField();
     prompt.setId("prompt");
-    prompt.setPromptText("a prompt to continue (optional)");
+    prompt.setPromptText("a prompt to continue, or a template whose _ blanks the model fills (optional)");
     prompt.textProperty().bindBidirectional(vm.promptProperty());
     HBox.setHgrow(prompt, Priority.ALWAYS);
 
@@ -91,7 +91,15 @@ final class GenerateView extends BorderPane implements Exportable {
     summary.getStyleClass().add("summary");
     summary.textProperty().bind(vm.summaryProperty());
 
-    VBox top = new VBox(6, controls, normalization, error);
+    Button trim = new Button();
+    trim.setId("trim-prompt");
+    trim.textProperty().bind(vm.trimOfferProperty());
+    trim.visibleProperty().bind(vm.trimOfferProperty().isEmpty().not());
+    trim.managedProperty().bind(trim.visibleProperty());
+    trim.setOnAction(e -> vm.trimPrompt());
+    HBox errorRow = new HBox(8, error, trim);
+    errorRow.setAlignment(Pos.CENTER_LEFT);
+    VBox top = new VBox(6, controls, normalization, errorRow);
     top.setPadding(new Insets(10));
     setTop(top);
 

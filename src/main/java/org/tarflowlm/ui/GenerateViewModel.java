@@ -24,9 +24,11 @@ import org.tarflowlm.runtime.ForwardTrace;
 import org.tarflowlm.runtime.GenerationListener;
 import org.tarflowlm.runtime.GenerationRequest;
 import org.tarflowlm.runtime.GenerationResult;
+import org.tarflowlm.runtime.InfillResult;
 import org.tarflowlm.runtime.ModelRuntime;
 import org.tarflowlm.runtime.NormalizedText;
 import org.tarflowlm.runtime.PassResult;
+import org.tarflowlm.runtime.Template;
 import org.tarflowlm.runtime.TextBits;
 
 /**
@@ -51,11 +53,17 @@ public final class GenerateViewModel {
   private final StringProperty summary = new SimpleStringProperty("");
   private final ObservableList<CharCell> cells = FXCollections.observableArrayList();
   private final ObjectProperty<GenerationResult> result = new SimpleObjectProperty<>();
+  private final StringProperty trimOffer = new SimpleStringProperty("");
 
   public GenerateViewModel(AppViewModel app, Executor ui) {
     this.app = app;
     this.ui = ui;
     prompt.addListener((obs, old, now) -> {
+      trimOffer.set("");
+      if (now.indexOf(Template.BLANK) >= 0) {
+        normalization.set(infillNote(now));
+        return;
+      }
       NormalizedText n = NormalizedText.of(now);
       normalization.set(n.changed() && !now.isEmpty() ? "the model reads: \"" + n.normalized() + "\"" : "");
     });
@@ -97,6 +105,33 @@ public final class GenerateViewModel {
     return summary;
   }
 
+  /**
+   * When the prompt is too long for the context: the label of the offer to keep its end (empty
+   * otherwise); {@link #trimPrompt} takes it.
+   */
+  public StringProperty trimOfferProperty() {
+    return trimOffer;
+  }
+
+  /** Keeps the end of the prompt that fits the context with the chosen length, as a playground does. */
+  public void trimPrompt() {
+    ModelRuntime rt = app.runtime();
+    if (rt != null && !trimOffer.get().isEmpty()) {
+      prompt.set(rt.fitPrompt(prompt.get(), length.get()));
+      job.errorProperty().set("");
+    }
+  }
+
+  private static String infillNote(String typed) {
+    try {
+      Template t = Template.parse(typed);
+      return "infill: the model writes the " + t.blanks() + " blank(s) marked _ and reads \"" + t.typed()
+          + "\" on both sides of them";
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
   public StringProperty errorProperty() {
     return job.errorProperty();
   }
@@ -125,12 +160,28 @@ public final class GenerateViewModel {
       return;
     }
     GenerationRequest req;
+    Template template = null;
     try {
-      req = new GenerationRequest(prompt.get(), length.get(), temperature.get(), seed.get(), true, 8);
+      // A template with blanks (_) is infill; the length then comes from the template.
+      if (prompt.get().indexOf(Template.BLANK) >= 0) {
+        template = Template.parse(prompt.get());
+        req = new GenerationRequest(template.typed(), template.blanks(), temperature.get(), seed.get(), true, 8);
+        rt.checkTemplate(template);
+      } else {
+        req = new GenerationRequest(prompt.get(), length.get(), temperature.get(), seed.get(), true, 8);
+        String fits = rt.fitPrompt(req.prompt(), req.length());
+        if (fits.length() < NormalizedText.of(req.prompt()).normalized().length()) {
+          trimOffer.set("Keep the last " + fits.length() + " characters");
+          throw new IllegalArgumentException("the prompt (" + NormalizedText.of(req.prompt()).normalized().length()
+              + " characters) and length " + req.length() + " do not fit the model's context of " + rt.config().seqLen()
+              + " characters");
+        }
+      }
     } catch (IllegalArgumentException e) {
-      job.errorProperty().set(e.getMessage());
+      job.errorProperty().set(e.getMessage()); // what is on screen stays: a rejected input loses nothing
       return;
     }
+    Template infill = template;
     summary.set("");
     cells.clear();
     streamed.set("");
@@ -170,9 +221,26 @@ public final class GenerateViewModel {
     };
     Path baseline = rt.isBaseline() ? null : app.sibling(BASELINE);
     job.start(app.worker(), cancelled -> {
-      GenerationResult r = rt.generate(req, listener, cancelled);
+      GenerationResult r;
+      boolean[] fixed;
+      if (infill != null) {
+        InfillResult f = rt.infill(infill, req.temperature(), req.seed(), req.maxIterations(), listener, cancelled);
+        StringBuilder blanks = new StringBuilder();
+        for (int i = 0; i < f.text().length(); i++) {
+          if (!infill.fixed()[i]) {
+            blanks.append(f.text().charAt(i));
+          }
+        }
+        r = new GenerationResult(req, "", f.text(), blanks.toString(), f.passes(), f.iterations(), f.converged(),
+            f.sequentialSteps(), f.seconds());
+        fixed = infill.fixed();
+      } else {
+        r = rt.generate(req, listener, cancelled);
+        fixed = new boolean[r.text().length()];
+        Arrays.fill(fixed, 0, r.prompt().length(), true);
+      }
       NormalizedText written = NormalizedText.verbatim(r.text());
-      Scored.Bits bits = score(rt, r, written);
+      Scored.Bits bits = score(rt, r, written, fixed);
       return new Scored(r, bits.cells(), bits.bitsPerChar(),
           baseline == null ? Double.NaN : app.other(baseline).bitsPerChar(written, 1, 1).bitsPerChar());
     }, scored -> {
@@ -181,10 +249,13 @@ public final class GenerateViewModel {
       streamed.set(scored.result().text());
       cells.setAll(scored.cells());
       double bpc = scored.bitsPerChar();
-      summary.set(String.format("%.3f bits/char under %s%s  |  %d characters in %.2f s (%.0f char/s), %d sequential steps",
-          bpc, rt.name(), Double.isNaN(scored.baselineBpc()) ? "" : String.format("  |  %.3f under %s", scored.baselineBpc(), BASELINE),
-          scored.result().continuation().length(), scored.result().seconds(), scored.result().charsPerSecond(),
-          scored.result().sequentialSteps()));
+      String baselineNote = Double.isNaN(scored.baselineBpc()) ? "" : String.format("  |  %.3f under %s", scored.baselineBpc(), BASELINE);
+      GenerationResult g = scored.result();
+      summary.set(infill != null
+          ? String.format("%.3f bits/char under %s%s  |  %d blanks written in %.2f s, %d iteration(s)%s", bpc, rt.name(),
+              baselineNote, g.continuation().length(), g.seconds(), g.iterations(), g.converged() ? "" : " (not settled)")
+          : String.format("%.3f bits/char under %s%s  |  %d characters in %.2f s (%.0f char/s), %d sequential steps",
+              bpc, rt.name(), baselineNote, g.continuation().length(), g.seconds(), g.charsPerSecond(), g.sequentialSteps()));
     }, () -> summary.set("stopped"));
   }
 
@@ -199,7 +270,7 @@ public final class GenerateViewModel {
   }
 
   /** Bits of every character of the generated text and the model's top-5 alternatives there. */
-  private static Scored.Bits score(ModelRuntime rt, GenerationResult r, NormalizedText written) {
+  private static Scored.Bits score(ModelRuntime rt, GenerationResult r, NormalizedText written, boolean[] fixed) {
     float[] bits;
     float[][] next = null;
     double bpc;
@@ -215,7 +286,7 @@ public final class GenerateViewModel {
     }
     List<CharCell> out = new ArrayList<>();
     for (int i = 0; i < r.text().length(); i++) {
-      out.add(new CharCell(r.text().charAt(i), bits[i], i < r.prompt().length(),
+      out.add(new CharCell(r.text().charAt(i), bits[i], fixed[i],
           next == null ? List.of() : top(next[i], 5)));
     }
     return new Scored.Bits(out, bpc);

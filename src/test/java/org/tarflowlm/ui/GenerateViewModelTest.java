@@ -69,6 +69,51 @@ class GenerateViewModelTest {
   }
 
   @Test
+  void aTemplateFillsItsBlanksAndKeepsItsFixedCharacters(@TempDir Path models) throws Exception {
+    TinyModels.flow(models, "mixd-p1", 1);
+    AppViewModel app = app(models);
+    GenerateViewModel vm = new GenerateViewModel(app, ui);
+    vm.promptProperty().set("The ___ sat on the mat");
+    assertTrue(vm.normalizationProperty().get().startsWith("infill: the model writes the 3 blank(s)"),
+        vm.normalizationProperty().get());
+    vm.generate();
+    ui.runUntil(() -> !vm.runningProperty().get());
+    assertEquals("", vm.errorProperty().get());
+    String text = vm.resultProperty().get().text();
+    assertEquals("the ", text.substring(0, 4));
+    assertEquals(" sat on the mat", text.substring(7));
+    for (int i = 0; i < vm.cells().size(); i++) {
+      assertEquals(i < 4 || i >= 7, vm.cells().get(i).prompt(), "fixed and written characters apart at " + i);
+    }
+    assertTrue(vm.summaryProperty().get().contains("3 blanks written"), vm.summaryProperty().get());
+  }
+
+  @Test
+  void aPromptTooLongForTheContextIsRefusedWithAnOfferToKeepItsEnd(@TempDir Path models) throws Exception {
+    TinyModels.flow(models, "mixd-p1", 1);
+    AppViewModel app = app(models);
+    GenerateViewModel vm = new GenerateViewModel(app, ui);
+    vm.lengthProperty().set(10);
+    vm.generate();
+    ui.runUntil(() -> !vm.runningProperty().get());
+    String before = vm.resultProperty().get().text();
+    vm.promptProperty().set("ab".repeat(100)); // 200 characters; the context is 160
+    vm.lengthProperty().set(20);
+    vm.generate();
+    assertFalse(vm.runningProperty().get(), "refused before anything starts");
+    assertTrue(vm.errorProperty().get().contains("context of 160"), vm.errorProperty().get());
+    assertEquals("Keep the last 140 characters", vm.trimOfferProperty().get());
+    assertEquals(before, vm.resultProperty().get().text(), "the previous result stays");
+    assertEquals(10, vm.cells().size(), "and its shading too");
+    vm.trimPrompt();
+    assertEquals(140, vm.promptProperty().get().length());
+    assertEquals("", vm.trimOfferProperty().get());
+    vm.generate();
+    ui.runUntil(() -> !vm.runningProperty().get());
+    assertEquals(160, vm.resultProperty().get().text().length());
+  }
+
+  @Test
   void stopEndsTheGeneration(@TempDir Path models) throws Exception {
     TinyModels.flow(models, "mixd-p1", 1);
     AppViewModel app = app(models);
