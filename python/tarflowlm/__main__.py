@@ -137,6 +137,7 @@ def main(argv=None):
     t.add_argument("--threads", type=int, default=0, help="torch threads per rank (0: torch's default)")
     t.add_argument("--batch", type=int, default=0, help="override the config's per-rank batch")
     t.add_argument("--max-steps", type=int, default=None, help="stop (with a checkpoint) after this many steps")
+    t.add_argument("--max-seconds", type=float, default=None, help="stop (with a checkpoint) after this many seconds")
     t.add_argument("--measure", type=int, default=0, help="only time this many steps after 2 warm-up steps")
     t.add_argument("--measure-out", help="with --measure: write the figure as JSON here")
     t.set_defaults(func=cmd_train)
@@ -147,6 +148,7 @@ def main(argv=None):
     b.add_argument("--java", default=os.environ.get("TARFLOWLM_JAVA", "bin/tarflowlm"),
                    help="the Java command line (default: $TARFLOWLM_JAVA or bin/tarflowlm); 'none' skips it")
     b.add_argument("--ranks", default="1,2", help="torchrun rank counts to time")
+    b.add_argument("--device", default="auto", choices=["auto", "cpu", "gpu"], help="the Python trainers' device")
     b.add_argument("--json", action="store_true")
     b.set_defaults(func=cmd_bench)
     a = p.parse_args(argv)

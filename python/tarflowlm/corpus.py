@@ -1,8 +1,10 @@
 """The corpus splits folder the Java `data` command writes (train.txt, validation.txt, test.txt and
 manifest.json of format tarflowlm-corpus/1); every text is checked against its sha256 and length."""
+import glob
 import hashlib
 import json
 import os
+import re
 
 from .safetensors import atomic_write
 
@@ -48,3 +50,19 @@ def write(folder, texts, documents=None):
     manifest = {"format": FORMAT, "splitRule": "given", "normalization": "text8-style", "join": "given",
                 "rawSha256Rule": "none", "sources": [], "splits": splits}
     atomic_write(os.path.join(folder, "manifest.json"), [(json.dumps(manifest, indent=2) + "\n").encode("utf-8")])
+
+
+def from_prose(root, folder):
+    """Splits (80 / 10 / 10) of the repository's own prose (docs, README, model cards), normalized: a small
+    corpus for tests and benchmarks where the real one is not fetched."""
+    from .config import normalize
+    files = sorted(glob.glob(os.path.join(root, "docs", "*.md"))) + [os.path.join(root, "README.md")] + \
+        sorted(glob.glob(os.path.join(root, "models", "*", "card.md")))
+    parts = []
+    for f in files:
+        with open(f, encoding="utf-8") as fh:
+            parts.append(normalize(re.sub(r"`[^`]*`", " ", fh.read())).strip())  # formulas out, prose in
+    t = " ".join(parts)
+    n = len(t)
+    write(folder, {"train": t[:int(n * 0.8)], "validation": t[int(n * 0.8):int(n * 0.9)], "test": t[int(n * 0.9):]})
+    return folder

@@ -71,6 +71,7 @@ class Trainer:
                                      lr=tc.learningRate, betas=BETAS, eps=ADAM_EPS)
         self.state = fresh_state()
         self.bad_streak = 0
+        self.best = None  # the stage's best weights so far
         self.ddp = None
         self.ddp_stage = None
         if rank == 0:
@@ -255,6 +256,8 @@ class Trainer:
         st = self.state
         if val < st["bestValBpc"]:
             st["bestValBpc"], st["bestStep"], st["evalsWithoutImprovement"] = val, st["step"], 0
+            # every rank holds the same weights, so each keeps its own copy: no shared file system needed
+            self.best = {n: p.detach().clone() for n, p in self.params.items()}
             if self.rank == 0:
                 folder.save(self.model, os.path.join(self.run_dir, BEST))
         else:
@@ -273,11 +276,14 @@ class Trainer:
     def finish_stage(self):
         """The best weights so far carry into the next stage (or are the result)."""
         st = self.state
-        if self.world > 1:
-            dist.barrier()  # rank 0 has written best/
         best = os.path.join(self.run_dir, BEST, folder.WEIGHTS)
-        if os.path.exists(best):
+        if self.best is not None:
+            with torch.no_grad():
+                for n, p in self.params.items():
+                    p.copy_(self.best[n])
+        elif os.path.exists(best):  # resumed after the stage's last improvement
             folder.load_weights(self.model, best)
+        self.best = None
         st["stageBest"].append(st["bestValBpc"])
         self.log(f"stage {st['stage'] + 1} done: best validation {st['bestValBpc']:.4f} bpc")
         st["bestValBpc"], st["stage"], st["stageStep"], st["evalsWithoutImprovement"] = math.inf, st["stage"] + 1, 0, 0
@@ -390,7 +396,9 @@ def main(args):
                 with open(args.measure_out, "w") as f:
                     json.dump({"charsPerSecond": cps, "ranks": world, "threads": torch.get_num_threads()}, f)
         else:
-            trainer.run(lambda: stop["flag"], args.max_steps)
+            t0 = time.monotonic()
+            limit = args.max_seconds
+            trainer.run(lambda: stop["flag"] or (limit is not None and time.monotonic() - t0 > limit), args.max_steps)
     finally:
         if world > 1 and dist.is_initialized():
             dist.destroy_process_group()

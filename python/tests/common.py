@@ -2,7 +2,6 @@
 small corpus built from the repository's own prose (CI has no data/splits)."""
 import glob
 import os
-import re
 import shlex
 import subprocess
 import sys
@@ -51,15 +50,6 @@ def shipped_models():
 
 
 def write_splits(folder):
-    """Train / validation / test splits from the repository's prose (docs, README, model cards), normalized."""
+    """Train / validation / test splits from the repository's prose (CI has no data/splits)."""
     from tarflowlm import corpus
-    from tarflowlm.config import normalize
-    parts = []
-    for f in sorted(glob.glob(os.path.join(ROOT, "docs", "*.md"))) + [os.path.join(ROOT, "README.md")] + \
-            sorted(glob.glob(os.path.join(ROOT, "models", "*", "card.md"))):
-        with open(f, encoding="utf-8") as fh:
-            parts.append(normalize(re.sub(r"`[^`]*`", " ", fh.read())).strip())
-    t = " ".join(parts)
-    n = len(t)
-    corpus.write(folder, {"train": t[:int(n * 0.8)], "validation": t[int(n * 0.8):int(n * 0.9)], "test": t[int(n * 0.9):]})
-    return folder
+    return corpus.from_prose(ROOT, folder)
