@@ -109,7 +109,7 @@ else
   # the shipped mixd-p1 layout, validated every 100 steps on a short prefix so that 2 minutes show curves
   "$py" - "$out/train.json" <<'EOF'
 import json, sys
-c = json.load(open("configs/mixd-p1-joint.train.json"))
+c = json.load(open("configs/mixd-p1.train.json"))
 c.update(evalEvery=100, evalChars=8192, checkpointSeconds=60)
 json.dump(c, open(sys.argv[1], "w"), indent=2)
 EOF

@@ -142,7 +142,7 @@ def main(argv=None):
     t.add_argument("--measure-out", help="with --measure: write the figure as JSON here")
     t.set_defaults(func=cmd_train)
     b = sub.add_parser("bench", help="training characters per second: Python vs Java, torchrun 1 vs 2 ranks")
-    b.add_argument("--config", default=os.path.join("configs", "mixd-p1-joint.train.json"))
+    b.add_argument("--config", default=os.path.join("configs", "mixd-p1.train.json"))
     b.add_argument("--steps", type=int, default=10, help="timed steps after warm-up")
     b.add_argument("--batch", type=int, default=0, help="override the config's batch (the global batch of a rank pair)")
     b.add_argument("--java", default=os.environ.get("TARFLOWLM_JAVA", "bin/tarflowlm"),

@@ -88,10 +88,11 @@ class ParityTest(unittest.TestCase):
             inv_err.append(err)
             self.assertLessEqual(err, max(TOL, 10 * java_round_trips[l]),
                                  f"layer {l + 1}: inverse error {err:.2e}, Java's own {java_round_trips[l]:.2e}")
-            # without the float32 rounding of h (Python's float64 forward of the same x), the inverse is exact
-            with torch.no_grad():
-                h64 = model64.layers()[l](x)[0]
-            rt64 = max(rt64, (model64.layers()[l].inverse(h64) - x).abs().max().item())
+            if label == "short":  # (the algorithm alone: one text is enough, and CI has 2 cores)
+                # without the float32 rounding of h (Python's float64 forward of the same x), the inverse is exact
+                with torch.no_grad():
+                    h64 = model64.layers()[l](x)[0]
+                rt64 = max(rt64, (model64.layers()[l].inverse(h64) - x).abs().max().item())
         self.assertLessEqual(rt64, TOL, "float64 round trip")
 
         # The whole stack from u gives back the text.
@@ -100,7 +101,7 @@ class ParityTest(unittest.TestCase):
         self.assertEqual(model.decode(z_back, 0), states[0]["decoded"], "the inverse of u decodes to another text")
         self.maxima[f"{name} {label}"] = (f"latents {lat_err:.1e}, log-dets {ld_err:.1e}; inverse from Java's h per "
                                           f"layer {', '.join(f'{e:.1e}' for e in inv_err)} (Java's own "
-                                          f"{', '.join(f'{e:.1e}' for e in java_round_trips)}); float64 {rt64:.1e}")
+                                          f"{', '.join(f'{e:.1e}' for e in java_round_trips)})" + (f"; float64 {rt64:.1e}" if rt64 else ""))
 
 
 class BaselineParityTest(unittest.TestCase):
