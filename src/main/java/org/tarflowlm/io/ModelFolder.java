@@ -33,10 +33,15 @@ public final class ModelFolder {
     return ConfigJson.read(dir.resolve(CONFIG), ModelConfig.class);
   }
 
-  /** Builds the model a folder describes on the manager's device and loads its weights. */
+  /** Builds the model a folder describes on the manager's device and loads its weights, in float32. */
   public static LanguageModel load(Path dir, NDManager manager) throws IOException {
+    return load(dir, manager, DataType.FLOAT32);
+  }
+
+  /** The same with parameters of a given float type (the weights file holds float32). */
+  public static LanguageModel load(Path dir, NDManager manager, DataType dtype) throws IOException {
     ModelConfig config = readConfig(dir);
-    LanguageModel model = create(config, manager);
+    LanguageModel model = create(config, manager, dtype);
     loadWeights(model, dir.resolve(WEIGHTS));
     return model;
   }

@@ -36,7 +36,7 @@ public final class AffineCoupling implements Coupling {
   public void prepareInverse() {}
 
   @Override
-  public double[] inverse(float[] p, double[] h) {
+  public double[] inverse(double[] p, double[] h) {
     double[] x = new double[channels];
     for (int i = 0; i < channels; i++) {
       x[i] = h[i] * Math.exp(p[channels + i]) + p[i]; // x = h exp(a) + b

@@ -28,5 +28,5 @@ public interface Coupling {
   void prepareInverse();
 
   /** Inverse map of one position: the x with forward(x) = h, given this position's stepParams. */
-  double[] inverse(float[] stepParams, double[] h);
+  double[] inverse(double[] stepParams, double[] h);
 }

@@ -57,9 +57,11 @@ public final class InversePass implements AutoCloseable {
   public double[][] invert(double[][] h) {
     try (NDManager step = scope.newSubManager()) {
       NDArray ctx = useCache ? cachedContext(step) : recomputedContext(step); // [B, 1, D]
-      float[] sp = layer.coupling().stepParams(ctx).toType(DataType.FLOAT32, false).toFloatArray(); // [B, 1, k]
+      // in the model's own type: rounding a float64 model's parameters to float32 here cost the inverse
+      // about 1e-3 where the mixture map is badly conditioned
+      double[] sp = layer.coupling().stepParams(ctx).toType(DataType.FLOAT64, false).toDoubleArray(); // [B, 1, k]
       int k = sp.length / batch;
-      float[] row = new float[k];
+      double[] row = new double[k];
       double[][] x = new double[batch][];
       for (int b = 0; b < batch; b++) {
         System.arraycopy(sp, b * k, row, 0, k);

@@ -105,18 +105,15 @@ public final class Mix1Coupling implements Coupling {
   public void prepareInverse() {
     NDManager tmp = wx.getManager().newSubManager();
     try (tmp) {
-      hostWx = rows(Nd.scoped(wx.mul(maskX), tmp).toType(DataType.FLOAT32, false).toFloatArray(), 3 * channels, hidden);
-      hostWo = rows(Nd.scoped(wo.mul(maskO), tmp).toType(DataType.FLOAT32, false).toFloatArray(), hidden, channels * 3 * k);
-      float[] b = Nd.scoped(bo.toType(DataType.FLOAT32, true), tmp).toFloatArray();
-      hostBo = new double[b.length];
-      for (int i = 0; i < b.length; i++) {
-        hostBo[i] = b[i];
-      }
+      // in float64: a float64 model's inverse must not round its weights to float32 on the host
+      hostWx = rows(Nd.scoped(wx.mul(maskX), tmp).toType(DataType.FLOAT64, false).toDoubleArray(), 3 * channels, hidden);
+      hostWo = rows(Nd.scoped(wo.mul(maskO), tmp).toType(DataType.FLOAT64, false).toDoubleArray(), hidden, channels * 3 * k);
+      hostBo = Nd.scoped(bo.toType(DataType.FLOAT64, true), tmp).toDoubleArray();
     }
   }
 
   @Override
-  public double[] inverse(float[] contextPre, double[] h) {
+  public double[] inverse(double[] contextPre, double[] h) {
     if (hostWx == null) {
       throw new IllegalStateException("call prepareInverse() before inverting a mix1 layer");
     }
@@ -181,7 +178,7 @@ public final class Mix1Coupling implements Coupling {
     }
   }
 
-  private static double[][] rows(float[] flat, int r, int c) {
+  private static double[][] rows(double[] flat, int r, int c) {
     double[][] out = new double[r][c];
     for (int i = 0; i < r; i++) {
       for (int j = 0; j < c; j++) {

@@ -115,7 +115,7 @@ public final class MixdCoupling implements Coupling {
   }
 
   @Override
-  public double[] inverse(float[] logits, double[] h) {
+  public double[] inverse(double[] logits, double[] h) {
     if (hostMu == null) {
       throw new IllegalStateException("call prepareInverse() before inverting a mixd layer");
     }
@@ -148,7 +148,7 @@ public final class MixdCoupling implements Coupling {
     return x;
   }
 
-  private static void logSoftmax(float[] logits, int offset, double[] out) {
+  private static void logSoftmax(double[] logits, int offset, double[] out) {
     for (int k = 0; k < out.length; k++) {
       out[k] = logits[offset + k];
     }

@@ -30,15 +30,17 @@ final class Host {
     return out;
   }
 
-  /** A [1, R, C] array as doubles. */
+  /** A [1, R, C] array as doubles, in full precision (a float64 array is not rounded to float32 on the way). */
   static double[][] doubleRows(NDArray a) {
-    float[][] f = rows(a);
-    double[][] out = new double[f.length][];
-    for (int i = 0; i < f.length; i++) {
-      out[i] = new double[f[i].length];
-      for (int j = 0; j < f[i].length; j++) {
-        out[i][j] = f[i][j];
-      }
+    int r = (int) a.getShape().get(1);
+    double[] flat;
+    try (NDArray d = a.toType(DataType.FLOAT64, true)) {
+      flat = d.toDoubleArray();
+    }
+    int c = flat.length / r;
+    double[][] out = new double[r][c];
+    for (int i = 0; i < r; i++) {
+      System.arraycopy(flat, i * c, out[i], 0, c);
     }
     return out;
   }
