@@ -152,45 +152,67 @@ final class BenchCommand implements Callable<Integer> {
   /**
    * What a playground user waits for on a trained model, in one process and interleaved (the
    * machine is noisy): 120 characters unprompted, the same after an 18-character prompt, and a
-   * 12-character blank filled inside 138 characters. The best of three rounds after a warm-up.
+   * 12-character blank filled inside 138 characters; on the CPU in float64 (the default there) and
+   * float32 side by side. The best of three rounds after a warm-up round.
    */
   private Map<String, Object> playground(Path folder) throws Exception {
-    Map<String, Object> row = new LinkedHashMap<>();
-    try (ModelRuntime rt = ModelRuntime.open(folder, device)) {
-      row.put("model", rt.name());
+    Map<String, Object> out = new LinkedHashMap<>();
+    ai.djl.Device d = DeviceChoice.pick(device);
+    List<ai.djl.ndarray.types.DataType> types = d.isGpu() ? List.of(ai.djl.ndarray.types.DataType.FLOAT32)
+        : List.of(ai.djl.ndarray.types.DataType.FLOAT64, ai.djl.ndarray.types.DataType.FLOAT32);
+    List<ModelRuntime> runtimes = new ArrayList<>();
+    try {
+      for (ai.djl.ndarray.types.DataType t : types) {
+        runtimes.add(ModelRuntime.open(folder, d, t));
+      }
       Template template = Template.parse(INFILL);
-      double[] best = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+      double[][] best = new double[runtimes.size()][3];
       long[] steps = new long[3];
       int iterations = 0;
+      for (double[] b : best) {
+        java.util.Arrays.fill(b, Double.MAX_VALUE);
+      }
       for (int round = 0; round < 4; round++) { // round 0 warms up
-        GenerationResult plain = rt.generate(GenerationRequest.of("", 120, 1.0, round), GenerationListener.NONE, () -> false);
-        GenerationResult prompted = rt.generate(GenerationRequest.of(PROMPT, 120, 1.0, round), GenerationListener.NONE, () -> false);
-        InfillResult filled = rt.infill(template, 1.0, round, 8, GenerationListener.NONE, () -> false);
-        if (round > 0) {
-          best[0] = Math.min(best[0], plain.seconds());
-          best[1] = Math.min(best[1], prompted.seconds());
-          best[2] = Math.min(best[2], filled.seconds());
-          steps = new long[] {plain.sequentialSteps(), prompted.sequentialSteps(), filled.sequentialSteps()};
-          iterations = Math.max(iterations, filled.iterations());
+        for (int r = 0; r < runtimes.size(); r++) {
+          ModelRuntime rt = runtimes.get(r);
+          GenerationResult plain = rt.generate(GenerationRequest.of("", 120, 1.0, round), GenerationListener.NONE, () -> false);
+          GenerationResult prompted = rt.generate(GenerationRequest.of(PROMPT, 120, 1.0, round), GenerationListener.NONE, () -> false);
+          InfillResult filled = rt.infill(template, 1.0, round, 8, GenerationListener.NONE, () -> false);
+          if (round > 0) {
+            best[r][0] = Math.min(best[r][0], plain.seconds());
+            best[r][1] = Math.min(best[r][1], prompted.seconds());
+            best[r][2] = Math.min(best[r][2], filled.seconds());
+            steps = new long[] {plain.sequentialSteps(), prompted.sequentialSteps(), filled.sequentialSteps()};
+            iterations = Math.max(iterations, filled.iterations());
+          }
         }
       }
-      row.put("unpromptedSeconds", best[0]);
-      row.put("unpromptedCharsPerSecond", 120 / best[0]);
-      row.put("promptedSeconds", best[1]);
-      row.put("promptedCharsPerSecond", 120 / best[1]);
-      row.put("promptedOverUnprompted", best[0] / best[1]);
-      row.put("infillSeconds", best[2]);
-      row.put("infillBlanks", template.blanks());
-      row.put("infillMostIterations", iterations);
-      if (!json) {
-        System.out.printf("%s, 120 characters: unprompted %.2f s (%.0f char/s, %d steps); after an 18-character prompt %.2f s "
-                + "(%.0f char/s, %d steps; %.2fx the unprompted speed)%n", rt.name(), best[0], 120 / best[0], steps[0],
-            best[1], 120 / best[1], steps[1], best[0] / best[1]);
-        System.out.printf("%s, infill of %d blanks in %d characters: %.2f s (%d steps, up to %d iterations)%n", rt.name(),
-            template.blanks(), template.length(), best[2], steps[2], iterations);
+      for (int r = 0; r < runtimes.size(); r++) {
+        String type = types.get(r).toString().toLowerCase(java.util.Locale.ROOT);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("model", runtimes.get(r).name());
+        row.put("precision", type);
+        row.put("unpromptedSeconds", best[r][0]);
+        row.put("unpromptedCharsPerSecond", 120 / best[r][0]);
+        row.put("promptedSeconds", best[r][1]);
+        row.put("promptedCharsPerSecond", 120 / best[r][1]);
+        row.put("promptedOverUnprompted", best[r][0] / best[r][1]);
+        row.put("infillSeconds", best[r][2]);
+        row.put("infillBlanks", template.blanks());
+        row.put("infillMostIterations", iterations);
+        out.put(type, row);
+        if (!json) {
+          System.out.printf("%s %s, 120 characters: unprompted %.2f s (%.0f char/s, %d steps); after an 18-character "
+                  + "prompt %.2f s (%.0f char/s, %d steps; %.2fx the unprompted speed); infill of %d blanks in %d "
+                  + "characters %.2f s (%d steps, up to %d iterations)%n", runtimes.get(r).name(), type, best[r][0],
+              120 / best[r][0], steps[0], best[r][1], 120 / best[r][1], steps[1], best[r][0] / best[r][1],
+              template.blanks(), template.length(), best[r][2], steps[2], iterations);
+        }
       }
+    } finally {
+      runtimes.forEach(ModelRuntime::close);
     }
-    return row;
+    return out;
   }
 
   private GenerationResult run(ModelRuntime rt, boolean cache) {

@@ -187,6 +187,23 @@ public final class ModelRuntime implements AutoCloseable {
   }
 
   /**
+   * Runs every path a first Generate, trace and infill take, once and briefly, so that the engine's
+   * first-call costs (kernel selection, allocator growth, the JIT) are paid before the user waits.
+   */
+  public synchronized void warmUp(BooleanSupplier cancelled) {
+    GenerationRequest prompted = new GenerationRequest("the ", 28, 1.0, 0, true, 2);
+    for (int i = 0; i < 3 && !cancelled.getAsBoolean(); i++) {
+      GenerationResult g = generate(prompted, GenerationListener.NONE, cancelled);
+      if (model instanceof TarFlowLM) {
+        trace(NormalizedText.verbatim(g.text()), 1);
+        infill(Template.parse("the ____ of"), 1.0, 0, 2, GenerationListener.NONE, cancelled);
+      } else {
+        bitsPerChar(NormalizedText.verbatim(g.text()), 1, 1);
+      }
+    }
+  }
+
+  /**
    * Fills the blanks of a template (flow models only: the discrete baseline reads left to right
    * and cannot use the text after a blank).
    */
