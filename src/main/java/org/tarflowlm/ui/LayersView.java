@@ -66,7 +66,11 @@ final class LayersView extends BorderPane implements Exportable {
     error.setId("layers-error");
     error.getStyleClass().add("error");
     error.textProperty().bind(vm.errorProperty());
-    VBox top = new VBox(6, controls, error);
+    Label caption = new Label();
+    caption.setId("layers-caption");
+    caption.getStyleClass().add("caption");
+    caption.textProperty().bind(vm.captionProperty());
+    VBox top = new VBox(6, controls, caption, error);
     top.setPadding(new Insets(10));
     setTop(top);
 

@@ -24,9 +24,41 @@ public final class LayersViewModel {
   private final ObjectProperty<double[]> roundTrip = new SimpleObjectProperty<>();
   private final IntegerProperty current = new SimpleIntegerProperty(0);
   private final JobState job = new JobState();
+  private final StringProperty caption = new SimpleStringProperty("no run yet: trace a text here, or generate one");
 
   public LayersViewModel(AppViewModel app) {
     this.app = app;
+    trace.addListener((o, a, t) -> caption.set(t == null ? "no run yet: trace a text here, or generate one"
+        : String.format("%s on \"%s\" (encoder seed %d)", t.model(), shorten(t.text().normalized()), t.seed())));
+    // A trace belongs to the model that made it: a new model traces the same text again, or clears
+    // the views that follow the trace when it has no flow layers.
+    app.runtimeProperty().addListener((o, old, rt) -> {
+      if (trace.get() == null || rt == null) {
+        return;
+      }
+      roundTrip.set(null);
+      trace.set(null);
+      if (rt.isBaseline()) {
+        job.errorProperty().set(rt.name() + " is the discrete baseline: it has no flow layers to trace");
+      } else {
+        run();
+      }
+    });
+  }
+
+  /** What the trace shows: the model, the text and the encoder seed, for every view that draws it. */
+  public StringProperty captionProperty() {
+    return caption;
+  }
+
+  /** Traces a text that another view made the current one (a generation, say). */
+  public void traceText(String shown) {
+    text.set(shown);
+    run();
+  }
+
+  private static String shorten(String s) {
+    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
   }
 
   public StringProperty textProperty() {

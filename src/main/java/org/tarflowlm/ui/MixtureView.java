@@ -121,7 +121,11 @@ final class MixtureView extends BorderPane implements Exportable {
     error.setId("mixture-error");
     error.getStyleClass().add("error");
     error.textProperty().bind(vm.errorProperty());
-    VBox top = new VBox(6, controls, summary, error);
+    Label caption = new Label();
+    caption.setId("mixture-caption");
+    caption.getStyleClass().add("caption");
+    caption.textProperty().bind(vm.captionProperty());
+    VBox top = new VBox(6, caption, controls, summary, error);
     top.setPadding(new Insets(10));
     setTop(top);
 

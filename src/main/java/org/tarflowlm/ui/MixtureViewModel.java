@@ -52,6 +52,11 @@ public final class MixtureViewModel {
   private boolean adjusting;
   private long requests;
 
+  /** The model and the text of the trace this view draws. */
+  public javafx.beans.property.ReadOnlyStringProperty captionProperty() {
+    return layers.captionProperty();
+  }
+
   public MixtureViewModel(AppViewModel app, LayersViewModel layers) {
     this.app = app;
     this.layers = layers;

@@ -79,12 +79,17 @@ final class TrajectoryView extends BorderPane implements Exportable {
     vm.selectedProperty().addListener((o, a, b) -> position.getValueFactory().setValue(b.intValue()));
     CheckBox codebook = new CheckBox("fit on the codebook too");
     codebook.selectedProperty().bindBidirectional(vm.withCodebookProperty());
-    Label hint = new Label("Trace a text in Flow layers; step layers there or here with the stepper.");
+    Label hint = new Label("Draws the Flow layers trace: trace a text there, or generate one; step layers there.");
     hint.getStyleClass().add("note");
     HBox controls = new HBox(10, new Label("Highlight position"), position, codebook, explained, hint);
     controls.setAlignment(Pos.CENTER_LEFT);
-    controls.setPadding(new Insets(10));
-    setTop(controls);
+    Label caption = new Label();
+    caption.setId("trajectory-caption");
+    caption.getStyleClass().add("caption");
+    caption.textProperty().bind(vm.captionProperty());
+    VBox top = new VBox(6, caption, controls);
+    top.setPadding(new Insets(10));
+    setTop(top);
     setCenter(viewer);
     table.setId("measures");
     table.getColumns().addAll(List.of(column("state", "state", 150), column("mean norm", "meanNorm", 80),

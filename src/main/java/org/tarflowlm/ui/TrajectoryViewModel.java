@@ -24,6 +24,11 @@ public final class TrajectoryViewModel {
   private final BooleanProperty withCodebook = new SimpleBooleanProperty(true);
   private final StringProperty error = new SimpleStringProperty("");
 
+  /** The model and the text of the trace this view draws. */
+  public javafx.beans.property.ReadOnlyStringProperty captionProperty() {
+    return layers.captionProperty();
+  }
+
   public TrajectoryViewModel(AppViewModel app, LayersViewModel layers) {
     this.app = app;
     this.layers = layers;

@@ -40,6 +40,23 @@ final class Workspace {
     this.card = new ModelCardViewModel(app);
     generate.resultProperty().addListener((o, a, r) -> lastGeneration.set(r));
     refinement.resultProperty().addListener((o, a, r) -> lastGeneration.set(r));
+    // One current run: a generated text becomes the text that Flow layers traces, and so the one
+    // that Latent trajectories and Mixture components draw.
+    generate.resultProperty().addListener((o, a, r) -> follow(r));
+    refinement.resultProperty().addListener((o, a, r) -> follow(r));
+    // One selected position: highlighting a position in Trajectories shows it in Mixture too.
+    trajectory.selectedProperty().addListener((o, a, p) -> {
+      if (p.intValue() >= 0) {
+        mixture.positionProperty().set(p.intValue());
+      }
+    });
+  }
+
+  private void follow(GenerationResult r) {
+    ModelRuntime rt = app.runtime();
+    if (r != null && rt != null && !rt.isBaseline() && !layers.runningProperty().get()) {
+      layers.traceText(r.text());
+    }
   }
 
   /** The run on screen: the last generation (settings and every pass) and the layer stepper's trace. */

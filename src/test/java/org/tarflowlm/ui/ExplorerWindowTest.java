@@ -94,6 +94,37 @@ class ExplorerWindowTest extends ApplicationTest {
   }
 
   @Test
+  void aGeneratedTextBecomesTheRunEveryViewShows() throws Exception {
+    waitFor(() -> app.runtime() != null);
+    interact(() -> ws.generate.lengthProperty().set(24));
+    clickOn("#generate");
+    waitFor(() -> ws.generate.resultProperty().get() != null && layers.traceProperty().get() != null
+        && !layers.runningProperty().get());
+    WaitForAsyncUtils.waitForFxEvents();
+    String generated = ws.generate.resultProperty().get().text();
+    assertEquals(generated.strip().replaceAll(" +", " "), layers.traceProperty().get().text().normalized().strip());
+    clickOn("#tab-mixture-components");
+    assertTrue(lookup("#mixture-caption").queryAs(Label.class).getText().startsWith("mixd-p1 on \""),
+        lookup("#mixture-caption").queryAs(Label.class).getText());
+    clickOn("#tab-latent-trajectories");
+    assertTrue(lookup("#trajectory-caption").queryAs(Label.class).getText().startsWith("mixd-p1 on \""));
+  }
+
+  @Test
+  void switchingTheModelTracesTheCurrentTextAgain() throws Exception {
+    waitFor(() -> app.runtime() != null);
+    clickOn("#tab-flow-layers");
+    clickOn("#layers-text").eraseText(60).write("hello world");
+    clickOn("#trace");
+    waitFor(() -> layers.traceProperty().get() != null);
+    interact(() -> app.request(models.resolve("mixd-p2")));
+    waitFor(() -> layers.traceProperty().get() != null && "mixd-p2".equals(layers.traceProperty().get().model()));
+    WaitForAsyncUtils.waitForFxEvents();
+    assertTrue(lookup("#layers-caption").queryAs(Label.class).getText().startsWith("mixd-p2 on \"hello world\""),
+        lookup("#layers-caption").queryAs(Label.class).getText());
+  }
+
+  @Test
   void focusStaysOnGenerateAfterARun() throws Exception {
     waitFor(() -> app.runtime() != null);
     interact(() -> ws.generate.lengthProperty().set(20));

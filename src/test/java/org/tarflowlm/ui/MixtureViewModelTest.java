@@ -147,7 +147,7 @@ class MixtureViewModelTest {
   }
 
   @Test
-  void aTraceOfAnotherModelIsAClearMessageForMixdLayers(@TempDir Path models) throws Exception {
+  void aModelSwitchRetracesTheTextAndAnotherModelsTraceIsAClearMessage(@TempDir Path models) throws Exception {
     TinyModels.flow(models, "mixd-p1", 1);
     TinyModels.flow(models, "other", 1);
     AppViewModel app = app(models, "mixd-p1");
@@ -155,9 +155,13 @@ class MixtureViewModelTest {
     MixtureViewModel vm = new MixtureViewModel(app, layers);
     trace(layers, "hello");
     ui.runUntil(() -> vm.sliceProperty().get() != null);
+    org.tarflowlm.runtime.ForwardTrace first = layers.traceProperty().get();
     app.request(models.resolve("other"));
-    ui.runUntil(() -> app.runtime().name().equals("other") && !vm.loadingProperty().get()
-        && !vm.errorProperty().get().isEmpty());
+    ui.runUntil(() -> layers.traceProperty().get() != null && layers.traceProperty().get().model().equals("other")
+        && !vm.loadingProperty().get() && vm.sliceProperty().get() != null);
+    assertEquals("", vm.errorProperty().get(), "the new model's trace of the same text");
+    layers.traceProperty().set(first); // a saved run of the other model, opened again
+    ui.runUntil(() -> !vm.loadingProperty().get() && !vm.errorProperty().get().isEmpty());
     assertNull(vm.sliceProperty().get());
     assertTrue(vm.errorProperty().get().contains("trace the text again"), vm.errorProperty().get());
     vm.layerProperty().set(2);
