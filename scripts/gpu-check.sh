@@ -118,12 +118,17 @@ EOF
   if "$py" -m torch.distributed.run --standalone --nproc_per_node="$ranks" -m tarflowlm train --config "$out/train.json" \
       --run-dir "$out/run" --splits "$splits" --device "$device" --max-seconds "$train_seconds" > "$out/train.log" 2>&1; then
     tail -4 "$out/train.log"
-    speed="$(grep -o '[0-9,]* char/s' "$out/train.log" | tail -1)"
-    steps="$("$py" -c 'import json,sys; from tarflowlm import safetensors; print(json.loads(safetensors.read_metadata(sys.argv[1])["state"])["step"])' "$out/run/checkpoint.safetensors" 2>/dev/null)"
-    if [ -n "$steps" ] && [ "$steps" -gt 0 ] && [ -f "$out/run/curves.csv" ]; then
-      pass "torchrun x $ranks on $device: $steps steps in $(( $(date +%s) - start )) s, last $speed, $(tail -1 "$out/run/curves.csv")"
+    # steps and training seconds from the checkpoint; characters per step from the config and the ranks
+    read -r steps speed <<< "$("$py" -c 'import json,sys; from tarflowlm import safetensors
+s = json.loads(safetensors.read_metadata(sys.argv[1])["state"]); c = json.load(open(sys.argv[2]))
+print(s["step"], round(s["step"] * c["batch"] * c["model"]["seqLen"] * int(sys.argv[3]) / max(s["seconds"], 1e-9)))' \
+      "$out/run/checkpoint.safetensors" "$out/train.json" "$ranks" 2>/dev/null)"
+    rows=$(( $(wc -l < "$out/run/curves.csv" 2>/dev/null || echo 1) - 1 ))
+    # on a GPU two minutes reach the first validations (every 100 steps); a CPU dry run may not
+    if [ -n "$steps" ] && [ "$steps" -gt 0 ] && { [ "$mode" = cpu ] || [ "$rows" -gt 0 ]; }; then
+      pass "torchrun x $ranks on $device: $steps steps, $speed char/s, $rows validations; last: $(tail -1 "$out/run/curves.csv")"
     else
-      fail "torchrun x $ranks: no checkpoint with steps in $out/run"
+      fail "torchrun x $ranks: $steps steps and $rows validations in $out/run"
     fi
     if [ -f "$out/run/best/model.safetensors" ]; then
       if "${java[@]}" info --model "$out/run/best" > "$out/info-best.txt" 2>&1; then

@@ -119,7 +119,7 @@ class Trainer:
         if self.ddp_stage != self.state["stage"]:
             from torch.nn.parallel import DistributedDataParallel as DDP
             ids = [self.device.index] if self.device.type == "cuda" else None
-            self.ddp = DDP(Objective(self.model), device_ids=ids, broadcast_buffers=False)
+            self.ddp = DDP(Objective(self.model), device_ids=ids)  # the only buffers, the MADE masks, agree anyway
             self.ddp_stage = self.state["stage"]
         return self.ddp
 
