@@ -11,7 +11,7 @@ import java.nio.file.StandardCopyOption;
 
 /** Reads and writes {@link RunRecord}s: JSON trace files the explorer can open again to replay a run. */
 public final class RunFiles {
-  public static final String FORMAT = "tarflowlm-run/1";
+  public static final String FORMAT = "tarflowlm-run/2";
   private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
   private RunFiles() {}
@@ -34,8 +34,10 @@ public final class RunFiles {
     RunRecord run;
     try {
       run = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), RunRecord.class);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IOException(file.getFileName() + " is not a run file: it is not UTF-8 text", e);
     } catch (JsonParseException | IllegalArgumentException e) {
-      throw new IOException(file.getFileName() + " is not a run file: " + e.getMessage(), e);
+      throw new IOException(file.getFileName() + " is not a run file: " + reason(e), e);
     }
     if (run == null || !FORMAT.equals(run.format())) {
       throw new IOException(file.getFileName() + " is not a run file of format " + FORMAT);
@@ -48,9 +50,31 @@ public final class RunFiles {
         throw new IOException(file.getFileName() + " holds an incomplete trace (missing or mismatched layers)");
       }
     }
-    if (run.generation() == null) {
-      throw new IOException(file.getFileName() + " holds no generation list");
+    for (RunRecord.ShownGeneration g : java.util.Arrays.asList(run.generate(), run.refinement())) {
+      if (g != null && (g.passes() == null || g.chars() == null)) {
+        throw new IOException(file.getFileName() + " holds an incomplete generation (no passes or characters)");
+      }
     }
     return run;
+  }
+
+  /**
+   * What is wrong with the JSON, in words: Gson's message names its own token types and links to
+   * its troubleshooting page, and a bad number surfaces as "For input string".
+   */
+  private static String reason(RuntimeException e) {
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    String where = "";
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("line (\\d+) column (\\d+)").matcher(String.valueOf(e.getMessage()));
+    if (m.find()) {
+      where = " (line " + m.group(1) + ", column " + m.group(2) + ")";
+    }
+    if (cause instanceof NumberFormatException) {
+      return "a number in it is malformed" + where;
+    }
+    if (cause instanceof com.google.gson.stream.MalformedJsonException || cause instanceof java.io.EOFException) {
+      return "it is not well-formed JSON" + where;
+    }
+    return "its JSON does not have the shape of a run" + where;
   }
 }

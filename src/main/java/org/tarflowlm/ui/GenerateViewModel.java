@@ -28,6 +28,7 @@ import org.tarflowlm.runtime.InfillResult;
 import org.tarflowlm.runtime.ModelRuntime;
 import org.tarflowlm.runtime.NormalizedText;
 import org.tarflowlm.runtime.PassResult;
+import org.tarflowlm.runtime.RunRecord;
 import org.tarflowlm.runtime.Template;
 import org.tarflowlm.runtime.TextBits;
 
@@ -257,6 +258,37 @@ public final class GenerateViewModel {
           : String.format("%.3f bits/char under %s%s  |  %d characters in %.2f s (%.0f char/s), %d sequential steps",
               bpc, rt.name(), baselineNote, g.continuation().length(), g.seconds(), g.charsPerSecond(), g.sequentialSteps()));
     }, () -> summary.set("stopped"));
+  }
+
+  /** What the view shows, for a run file; null before the first generation. */
+  public RunRecord.ShownGeneration shown() {
+    GenerationResult r = result.get();
+    if (r == null) {
+      return null;
+    }
+    List<RunRecord.ScoredChar> chars = cells.stream()
+        .map(c -> new RunRecord.ScoredChar(c.ch(), c.bits(), c.prompt(), c.alternatives())).toList();
+    return new RunRecord.ShownGeneration(r.request(), r.passes(), chars, summary.get());
+  }
+
+  /** Shows a saved generation exactly as it was: its settings, its shaded text and its summary. */
+  public void restore(RunRecord.ShownGeneration g) {
+    GenerationRequest req = g.request();
+    prompt.set(req.prompt());
+    if (req.prompt().indexOf(Template.BLANK) < 0) {
+      length.set(req.length());
+    }
+    temperature.set(req.temperature());
+    seed.set(req.seed());
+    job.errorProperty().set("");
+    cells.setAll(g.chars().stream().map(c -> new CharCell(c.ch(), c.bits(), c.fixed(), c.alternatives())).toList());
+    String text = g.passes().isEmpty() ? "" : g.passes().get(g.passes().size() - 1).text();
+    streamed.set(text);
+    summary.set(g.summary() == null ? "" : g.summary());
+    progress.set(1);
+    String cont = req.prompt().indexOf(Template.BLANK) >= 0 ? text : text.substring(Math.max(0, text.length() - req.length()));
+    result.set(new GenerationResult(req, text.substring(0, text.length() - cont.length()), text, cont, g.passes(),
+        0, true, 0, 0));
   }
 
   /** Stops the running generation; it ends at its next step. */

@@ -155,6 +155,25 @@ public final class RefinementViewModel {
     job.stop();
   }
 
+  /** What the view shows, for a run file; null before the first generation. */
+  public org.tarflowlm.runtime.RunRecord.ShownGeneration shown() {
+    org.tarflowlm.runtime.GenerationResult r = result.get();
+    return r == null ? null : new org.tarflowlm.runtime.RunRecord.ShownGeneration(r.request(),
+        java.util.List.copyOf(passes), java.util.List.of(), "");
+  }
+
+  /** Shows a saved generation's passes again, on its last pass. */
+  public void restore(org.tarflowlm.runtime.RunRecord.ShownGeneration g) {
+    GenerationRequest req = g.request();
+    prompt.set(req.prompt());
+    length.set(req.length());
+    seed.set(req.seed());
+    frames.clear();
+    passes.setAll(g.passes());
+    shown.set(passes.size() - 1);
+    step.set(-1);
+  }
+
   /** Moves the timeline to the next pass, wrapping to the first; returns false when there are none. */
   public boolean advance() {
     if (passes.isEmpty()) {

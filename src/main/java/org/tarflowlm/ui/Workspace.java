@@ -2,10 +2,7 @@ package org.tarflowlm.ui;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Executor;
-import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.SimpleObjectProperty;
 import org.tarflowlm.runtime.ForwardTrace;
 import org.tarflowlm.runtime.GenerationResult;
 import org.tarflowlm.runtime.ModelRuntime;
@@ -26,7 +23,7 @@ final class Workspace {
   final CompareViewModel compare;
   final InterpolationViewModel interpolation;
   final ModelCardViewModel card;
-  private final ObjectProperty<GenerationResult> lastGeneration = new SimpleObjectProperty<>();
+  private boolean replaying;
 
   Workspace(AppViewModel app, Executor ui) {
     this.app = app;
@@ -38,8 +35,6 @@ final class Workspace {
     this.compare = new CompareViewModel(app);
     this.interpolation = new InterpolationViewModel(app);
     this.card = new ModelCardViewModel(app);
-    generate.resultProperty().addListener((o, a, r) -> lastGeneration.set(r));
-    refinement.resultProperty().addListener((o, a, r) -> lastGeneration.set(r));
     // One current run: a generated text becomes the text that Flow layers traces, and so the one
     // that Latent trajectories and Mixture components draw.
     generate.resultProperty().addListener((o, a, r) -> follow(r));
@@ -54,21 +49,22 @@ final class Workspace {
 
   private void follow(GenerationResult r) {
     ModelRuntime rt = app.runtime();
-    if (r != null && rt != null && !rt.isBaseline() && !layers.runningProperty().get()) {
+    if (!replaying && r != null && rt != null && !rt.isBaseline() && !layers.runningProperty().get()) {
       layers.traceText(r.text());
     }
   }
 
-  /** The run on screen: the last generation (settings and every pass) and the layer stepper's trace. */
+  /** The run on screen: what Generate, Refinement and Flow layers show (the other views draw the trace). */
   RunRecord currentRun() {
     ModelRuntime rt = app.runtime();
-    GenerationResult g = lastGeneration.get();
+    RunRecord.ShownGeneration g = generate.shown();
+    RunRecord.ShownGeneration r = refinement.shown();
     ForwardTrace t = layers.traceProperty().get();
-    if (g == null && t == null) {
+    if (g == null && r == null && t == null) {
       throw new IllegalStateException("there is no run to save yet: generate or trace first");
     }
     return new RunRecord(RunFiles.FORMAT, rt == null ? (t == null ? "" : t.model()) : rt.name(),
-        rt == null ? "" : rt.configJson(), g == null ? null : g.request(), g == null ? List.of() : g.passes(), t);
+        rt == null ? "" : rt.configJson(), g, r, t, layers.roundTripProperty().get());
   }
 
   void save(Path file) throws IOException {
@@ -78,19 +74,22 @@ final class Workspace {
   /** Opens a run file and shows it in every view, exactly as recorded. */
   void open(Path file) throws IOException {
     RunRecord run = RunFiles.load(file);
-    layers.roundTripProperty().set(null);
+    replaying = true; // a replayed generation shows its saved trace, not a new one
+    try {
+      if (run.generate() != null) {
+        generate.restore(run.generate());
+      }
+    } finally {
+      replaying = false;
+    }
+    if (run.refinement() != null) {
+      refinement.restore(run.refinement());
+    }
+    layers.roundTripProperty().set(run.roundTrip());
     layers.traceProperty().set(run.trace());
     layers.currentProperty().set(0);
-    refinement.passes().setAll(run.generation());
-    refinement.shownProperty().set(run.generation().size() - 1);
-    if (run.request() != null) {
-      generate.promptProperty().set(run.request().prompt());
-      generate.seedProperty().set(run.request().seed());
-      refinement.seedProperty().set(run.request().seed());
-    }
-    if (!run.generation().isEmpty()) {
-      generate.cells().clear();
-      generate.streamedProperty().set(run.generation().get(run.generation().size() - 1).text());
+    if (run.trace() != null) {
+      layers.textProperty().set(run.trace().text().original());
     }
     app.statusProperty().set("replaying " + file.getFileName() + " (model " + run.model() + ")");
   }

@@ -31,11 +31,16 @@ class RunFilesTest {
         }
       }, () -> false);
       Path file = dir.resolve("run.json");
-      RunFiles.save(new RunRecord(RunFiles.FORMAT, "tiny", "{}", req, passes, trace), file);
+      List<RunRecord.ScoredChar> chars = List.of(new RunRecord.ScoredChar('h', 1.5, true, List.of("h 50%", "a 10%")));
+      RunRecord.ShownGeneration shown = new RunRecord.ShownGeneration(req, passes, chars, "1.500 bits/char");
+      RunFiles.save(new RunRecord(RunFiles.FORMAT, "tiny", "{}", shown, null, trace, new double[] {1e-7, 2e-8}), file);
       RunRecord back = RunFiles.load(file);
-      assertEquals(req, back.request());
-      assertEquals(passes.size(), back.generation().size());
-      assertEquals(passes.get(2).text(), back.generation().get(2).text());
+      assertEquals(req, back.generate().request());
+      assertEquals(passes.size(), back.generate().passes().size());
+      assertEquals(passes.get(2).text(), back.generate().passes().get(2).text());
+      assertEquals(chars, back.generate().chars());
+      assertEquals("1.500 bits/char", back.generate().summary());
+      assertArrayEquals(new double[] {1e-7, 2e-8}, back.roundTrip());
       assertArrayEquals(trace.totalBits(), back.trace().totalBits());
       assertArrayEquals(trace.states().get(2).latents()[3], back.trace().states().get(2).latents()[3]);
       assertArrayEquals(trace.states().get(1).logDet(), back.trace().states().get(1).logDet());
@@ -49,11 +54,19 @@ class RunFilesTest {
     Files.writeString(notJson, "{ this is not json");
     IOException e1 = assertThrows(IOException.class, () -> RunFiles.load(notJson));
     assertTrue(e1.getMessage().contains("not a run file"), e1.getMessage());
+    Path array = dir.resolve("d.json");
+    Files.writeString(array, "[1, 2]");
+    IOException e4 = assertThrows(IOException.class, () -> RunFiles.load(array));
+    assertEquals("d.json is not a run file: its JSON does not have the shape of a run (line 1, column 2)", e4.getMessage());
+    Path badNumber = dir.resolve("e.json");
+    Files.writeString(badNumber, "{\"format\": \"" + RunFiles.FORMAT + "\", \"roundTrip\": [-]}");
+    IOException e5 = assertThrows(IOException.class, () -> RunFiles.load(badNumber));
+    assertTrue(e5.getMessage().startsWith("e.json is not a run file: a number in it is malformed"), e5.getMessage());
     Path otherFormat = dir.resolve("b.json");
     Files.writeString(otherFormat, "{\"format\": \"something-else\"}");
     assertThrows(IOException.class, () -> RunFiles.load(otherFormat));
     Path truncated = dir.resolve("c.json");
-    Files.writeString(truncated, "{\"format\": \"" + RunFiles.FORMAT + "\", \"generation\": [], "
+    Files.writeString(truncated, "{\"format\": \"" + RunFiles.FORMAT + "\", "
         + "\"trace\": {\"scored\": \"abc\", \"states\": [], \"totalBits\": [1, 2, 3]}}");
     IOException e3 = assertThrows(IOException.class, () -> RunFiles.load(truncated));
     assertTrue(e3.getMessage().contains("incomplete trace"), e3.getMessage());

@@ -260,6 +260,52 @@ class ExplorerWindowTest extends ApplicationTest {
     interact(() -> assertThrowsIo(() -> ws.open(run)));
   }
 
+  @Test
+  void aSavedRunRestoresWhatEveryViewShowed() throws Exception {
+    waitFor(() -> app.runtime() != null);
+    interact(() -> {
+      ws.generate.lengthProperty().set(30);
+      ws.generate.seedProperty().set(1);
+    });
+    clickOn("#generate");
+    waitFor(() -> !ws.generate.cells().isEmpty() && layers.traceProperty().get() != null && !layers.runningProperty().get());
+    interact(() -> ws.refinement.run());
+    waitFor(() -> ws.refinement.resultProperty().get() != null && !layers.runningProperty().get()); // it traces the refined text
+    WaitForAsyncUtils.waitForFxEvents();
+    java.util.List<CharCell> cells = java.util.List.copyOf(ws.generate.cells());
+    String summary = ws.generate.summaryProperty().get();
+    String generated = ws.generate.resultProperty().get().text();
+    java.util.List<String> refined = ws.refinement.passes().stream().map(org.tarflowlm.runtime.PassResult::text).toList();
+    double[] roundTrip = layers.roundTripProperty().get();
+    Path run = models.resolve("everything.json");
+    interact(() -> {
+      try {
+        ws.save(run);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    interact(() -> {
+      ws.generate.cells().clear();
+      ws.generate.summaryProperty().set("");
+      ws.refinement.passes().clear();
+      layers.traceProperty().set(null);
+      layers.roundTripProperty().set(null);
+    });
+    interact(() -> {
+      try {
+        ws.open(run);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    assertEquals(cells, java.util.List.copyOf(ws.generate.cells()), "Generate's shaded text");
+    assertEquals(summary, ws.generate.summaryProperty().get(), "and its summary line");
+    assertEquals(generated, ws.generate.resultProperty().get().text(), "Generate's run, not Refinement's");
+    assertEquals(refined, ws.refinement.passes().stream().map(org.tarflowlm.runtime.PassResult::text).toList());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(roundTrip, layers.roundTripProperty().get(), "Flow layers' round trip");
+  }
+
   private static void assertThrowsIo(org.junit.jupiter.api.function.Executable e) {
     org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, e);
   }
