@@ -40,9 +40,34 @@ final class RefinementView extends BorderPane implements Exportable {
     prompt.setPromptText("a prompt (optional)");
     prompt.textProperty().bindBidirectional(vm.promptProperty());
     HBox.setHgrow(prompt, Priority.ALWAYS);
+    javafx.scene.control.Spinner<Integer> length = new javafx.scene.control.Spinner<>(1, 4096, vm.lengthProperty().get(), 8);
+    length.setId("refine-length");
+    length.setEditable(true);
+    length.setPrefWidth(90);
+    length.valueProperty().addListener((o, a, b) -> vm.lengthProperty().set(b));
+    vm.lengthProperty().addListener((o, a, b) -> length.getValueFactory().setValue(b.intValue()));
+    javafx.beans.property.BooleanProperty lengthValid = NumberFields.guard(length, vm.lengthProperty()::set);
+    javafx.scene.control.Spinner<Double> temperature =
+        new javafx.scene.control.Spinner<>(0.05, 3.0, vm.temperatureProperty().get(), 0.05);
+    temperature.setId("refine-temperature");
+    temperature.setEditable(true);
+    temperature.setPrefWidth(80);
+    temperature.valueProperty().addListener((o, a, b) -> vm.temperatureProperty().set(b));
+    vm.temperatureProperty().addListener((o, a, b) -> temperature.getValueFactory().setValue(b.doubleValue()));
+    javafx.beans.property.BooleanProperty temperatureValid =
+        NumberFields.guardDecimal(temperature, vm.temperatureProperty()::set);
+    TextField seed = new TextField(Long.toString(vm.seedProperty().get()));
+    seed.setId("refine-seed");
+    seed.setPrefColumnCount(7);
+    vm.seedProperty().addListener((o, a, b) -> {
+      if (!seed.getText().trim().equals(Long.toString(b.longValue()))) {
+        seed.setText(Long.toString(b.longValue()));
+      }
+    });
+    javafx.beans.property.BooleanProperty seedValid = NumberFields.guardLong(seed, vm.seedProperty()::set);
     Button run = new Button("Generate");
     run.setId("refine-run");
-    run.disableProperty().bind(vm.runningProperty());
+    run.disableProperty().bind(vm.runningProperty().or(lengthValid.not()).or(temperatureValid.not()).or(seedValid.not()));
     run.setOnAction(e -> vm.run());
     Button stop = new Button("Stop");
     stop.disableProperty().bind(vm.runningProperty().not());
@@ -86,13 +111,21 @@ final class RefinementView extends BorderPane implements Exportable {
       within.setValue(b.intValue());
       redraw();
     });
-    HBox controls = new HBox(8, new Label("Prompt"), prompt, run, stop, play, new Label("Pass"), timeline,
+    HBox settings = new HBox(8, new Label("Prompt"), prompt, new Label("Length"), length, new Label("Temperature"),
+        temperature, new Label("Seed"), seed, run, stop);
+    settings.setAlignment(Pos.CENTER_LEFT);
+    javafx.scene.layout.FlowPane player = new javafx.scene.layout.FlowPane(8, 6, play, new Label("Pass"), timeline,
         new Label("Position in pass"), within);
-    controls.setAlignment(Pos.CENTER_LEFT);
+    player.setAlignment(Pos.CENTER_LEFT);
+    Label why = new Label("The settings are Generate's. In these models the first layer (inverted last) decides the "
+        + "text, so the rows before the last pass still read as noise: the model card's 'final characters in place' "
+        + "column says how much.");
+    why.getStyleClass().add("note");
+    why.setWrapText(true);
     Label error = new Label();
     error.getStyleClass().add("error");
     error.textProperty().bind(vm.errorProperty());
-    VBox top = new VBox(6, controls, error);
+    VBox top = new VBox(6, settings, player, why, error);
     top.setPadding(new Insets(10));
     setTop(top);
     lines.setPadding(new Insets(10));

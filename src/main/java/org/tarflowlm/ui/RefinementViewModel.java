@@ -23,8 +23,9 @@ public final class RefinementViewModel {
   private final AppViewModel app;
   private final Executor ui;
   private final StringProperty prompt = new SimpleStringProperty("");
-  private final IntegerProperty length = new SimpleIntegerProperty(96);
-  private final LongProperty seed = new SimpleLongProperty(7);
+  private final IntegerProperty length = new SimpleIntegerProperty(120);
+  private final LongProperty seed = new SimpleLongProperty(1);
+  private final javafx.beans.property.DoubleProperty temperature = new javafx.beans.property.SimpleDoubleProperty(1.0);
   private final ObservableList<PassResult> passes = FXCollections.observableArrayList();
   private final IntegerProperty shown = new SimpleIntegerProperty(-1);
   private final IntegerProperty step = new SimpleIntegerProperty(-1);
@@ -40,6 +41,10 @@ public final class RefinementViewModel {
   public RefinementViewModel(AppViewModel app, Executor ui) {
     this.app = app;
     this.ui = ui;
+  }
+
+  public javafx.beans.property.DoubleProperty temperatureProperty() {
+    return temperature;
   }
 
   public StringProperty promptProperty() {
@@ -120,7 +125,7 @@ public final class RefinementViewModel {
     }
     GenerationRequest req;
     try {
-      req = new GenerationRequest(prompt.get(), length.get(), 1.0, seed.get(), true, 8);
+      req = new GenerationRequest(prompt.get(), length.get(), temperature.get(), seed.get(), true, 8);
     } catch (IllegalArgumentException e) {
       job.errorProperty().set(e.getMessage());
       return;
@@ -168,6 +173,7 @@ public final class RefinementViewModel {
     prompt.set(req.prompt());
     length.set(req.length());
     seed.set(req.seed());
+    temperature.set(req.temperature());
     frames.clear();
     passes.setAll(g.passes());
     shown.set(passes.size() - 1);

@@ -35,6 +35,7 @@ final class Workspace {
     this.compare = new CompareViewModel(app);
     this.interpolation = new InterpolationViewModel(app);
     this.card = new ModelCardViewModel(app);
+    linkRefinement(true);
     // One current run: a generated text becomes the text that Flow layers traces, and so the one
     // that Latent trajectories and Mixture components draw.
     generate.resultProperty().addListener((o, a, r) -> follow(r));
@@ -45,6 +46,24 @@ final class Workspace {
         mixture.positionProperty().set(p.intValue());
       }
     });
+  }
+
+  /**
+   * Refinement writes the same text as Generate for the same settings: by default the two share
+   * their prompt, length, temperature and seed; unlinked, Refinement keeps its own.
+   */
+  void linkRefinement(boolean linked) {
+    if (linked) {
+      refinement.promptProperty().bindBidirectional(generate.promptProperty());
+      refinement.lengthProperty().bindBidirectional(generate.lengthProperty());
+      refinement.temperatureProperty().bindBidirectional(generate.temperatureProperty());
+      refinement.seedProperty().bindBidirectional(generate.seedProperty());
+    } else {
+      refinement.promptProperty().unbindBidirectional(generate.promptProperty());
+      refinement.lengthProperty().unbindBidirectional(generate.lengthProperty());
+      refinement.temperatureProperty().unbindBidirectional(generate.temperatureProperty());
+      refinement.seedProperty().unbindBidirectional(generate.seedProperty());
+    }
   }
 
   private void follow(GenerationResult r) {

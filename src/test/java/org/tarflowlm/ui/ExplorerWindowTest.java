@@ -125,6 +125,24 @@ class ExplorerWindowTest extends ApplicationTest {
   }
 
   @Test
+  void refinementWritesWhatGenerateWroteWithTheSameSettings() throws Exception {
+    waitFor(() -> app.runtime() != null);
+    interact(() -> {
+      ws.generate.promptProperty().set("the");
+      ws.generate.lengthProperty().set(30);
+      ws.generate.temperatureProperty().set(0.8);
+      ws.generate.seedProperty().set(5);
+    });
+    assertEquals(30, ws.refinement.lengthProperty().get(), "Refinement shares Generate's settings");
+    assertEquals(0.8, ws.refinement.temperatureProperty().get(), 0);
+    clickOn("#generate");
+    waitFor(() -> ws.generate.resultProperty().get() != null && !layers.runningProperty().get());
+    interact(() -> ws.refinement.run());
+    waitFor(() -> ws.refinement.resultProperty().get() != null);
+    assertEquals(ws.generate.resultProperty().get().text(), ws.refinement.resultProperty().get().text());
+  }
+
+  @Test
   void focusStaysOnGenerateAfterARun() throws Exception {
     waitFor(() -> app.runtime() != null);
     interact(() -> ws.generate.lengthProperty().set(20));
