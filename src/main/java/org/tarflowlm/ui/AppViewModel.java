@@ -108,6 +108,12 @@ public final class AppViewModel {
     return rt;
   }
 
+  /** Closes the models opened beside the open one (the baseline, the Compare view's); call from a worker job or at exit. */
+  public void closeOthers() {
+    others.values().forEach(ModelRuntime::close);
+    others.clear();
+  }
+
   /** Lists every model folder (a folder holding a config.json) under the models directory. */
   public void scanModels() {
     try (Stream<Path> dirs = Files.list(modelsDir)) {

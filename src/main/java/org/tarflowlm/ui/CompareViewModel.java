@@ -130,7 +130,7 @@ public final class CompareViewModel {
     }, r -> {
       rows.setAll(r);
       timeline.set(1.0);
-    }, () -> { });
+    }, () -> job.errorProperty().set("stopped before every model had written its text: nothing to compare yet"));
   }
 
   public void stop() {

@@ -77,6 +77,9 @@ public final class ExplorerApp extends Application {
     if (worker != null) {
       worker.close();
     }
+    if (app != null) {
+      app.closeOthers(); // their native memory is the engine's, not the JVM's, and is not collected
+    }
   }
 
   public static void main(String[] args) {

@@ -140,6 +140,8 @@ final class GenerateView extends BorderPane implements Exportable {
 
   private void redraw() {
     scored.getChildren().clear();
+    // A word's characters sit in one box, so the text wraps between words and never inside one.
+    HBox word = null;
     for (CharCell cell : vm.cells()) {
       Label l = new Label(cell.ch() == ' ' ? "\u00a0" : String.valueOf(cell.ch()));
       Color bg = BitsPalette.ofBits(cell.bits());
@@ -154,7 +156,17 @@ final class GenerateView extends BorderPane implements Exportable {
       Tooltip t = new Tooltip(tip.toString());
       t.setShowDelay(javafx.util.Duration.millis(100));
       l.setTooltip(t);
-      scored.getChildren().add(l);
+      if (cell.ch() == ' ') {
+        scored.getChildren().add(l);
+        word = null;
+      } else {
+        if (word == null) {
+          word = new HBox();
+          word.getStyleClass().add("word");
+          scored.getChildren().add(word);
+        }
+        word.getChildren().add(l);
+      }
     }
   }
 }

@@ -130,7 +130,7 @@ final class LayersView extends BorderPane implements Exportable {
       l.setStyle("-fx-background-color: " + BitsPalette.css(bg) + "; -fx-text-fill: " + BitsPalette.css(BitsPalette.textOn(bg)) + ";");
       String tip = String.format("position %d: '%s' with p = %.3f", i, c, s.confidence()[i]);
       if (s.logDet() != null) {
-        tip += String.format("\nlog-det %.3f nats", s.logDet()[i]);
+        tip += String.format("\nlog-det term %.3f bits", -s.logDet()[i] / Math.log(2));
       }
       l.setTooltip(new Tooltip(tip));
       chars.getChildren().add(l);

@@ -148,7 +148,7 @@ final class MixtureView extends BorderPane implements Exportable {
 
     densityViewer = new ChartViewer(xyChart("Components and their mixture", "x", "density", true));
     densityViewer.setId("mixture-density");
-    cdfViewer = new ChartViewer(xyChart("CDF: u = \u03a6\u207b\u00b9(F(x))", "x", "F(x)", false));
+    cdfViewer = new ChartViewer(xyChart("CDF: h = \u03a6\u207b\u00b9(F(x))", "x", "F(x)", false));
     cdfViewer.setId("mixture-cdf");
     cdfViewer.setPrefHeight(240);
     cdfViewer.setMinHeight(180);

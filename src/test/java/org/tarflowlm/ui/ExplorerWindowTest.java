@@ -74,7 +74,12 @@ class ExplorerWindowTest extends ApplicationTest {
     clickOn("#generate");
     waitFor(() -> !lookup("#summary").queryAs(Label.class).getText().isEmpty());
     FlowPane scored = lookup("#scored").queryAs(FlowPane.class);
-    assertEquals(9 + 120, scored.getChildren().size());
+    assertEquals(9 + 120, scored.lookupAll(".cell").size() + scored.lookupAll(".cell-prompt").size(),
+        "a shaded cell per character");
+    String text = ws.generate.resultProperty().get().text();
+    long words = java.util.Arrays.stream(text.split(" ")).filter(w -> !w.isEmpty()).count();
+    long spaces = text.chars().filter(c -> c == ' ').count();
+    assertEquals(words + spaces, scored.getChildren().size(), "one wrapping unit per word and per space");
     assertTrue(lookup("#summary").queryAs(Label.class).getText().contains("bits/char"));
     assertEquals("CPU", lookup("#device").queryAs(Label.class).getText());
   }
