@@ -65,7 +65,11 @@ public final class ModelFolder {
     model.params().all().forEach((name, a) -> expected.put(name, a.getShape().getShape()));
     Map<String, Safetensors.Tensor> tensors = Safetensors.read(file, expected);
     for (Safetensors.Tensor t : tensors.values()) {
-      model.params().load(t.name(), t.data());
+      if (t.isF64()) {
+        model.params().load(t.name(), t.data64());
+      } else {
+        model.params().load(t.name(), t.data());
+      }
     }
   }
 

@@ -68,16 +68,30 @@ public final class Safetensors {
     }
 
     /**
-     * A named float32 tensor in row-major order. The arrays are not copied (tensors can be large), so
-     * callers must not change them while the tensor is in use; {@code equals} compares them by reference.
+     * A named tensor in row-major order: float32 ({@code data}, F32) or float64 ({@code data64}, F64;
+     * checkpoints of float64 runs keep their weights and optimizer moments exactly). The arrays are
+     * not copied (tensors can be large), so callers must not change them while the tensor is in use;
+     * {@code equals} compares them by reference.
      */
-    public record Tensor(String name, long[] shape, float[] data) {
+    public record Tensor(String name, long[] shape, float[] data, double[] data64) {
 
-        /** Checks that the name is usable and that {@code data.length == product(shape)}. */
+        /** A float32 tensor. */
+        public Tensor(String name, long[] shape, float[] data) {
+            this(name, shape, Objects.requireNonNull(data, "data"), null);
+        }
+
+        /** A float64 tensor. */
+        public static Tensor f64(String name, long[] shape, double[] data) {
+            return new Tensor(name, shape, null, Objects.requireNonNull(data, "data"));
+        }
+
+        /** Checks that the name is usable, that exactly one array is given, and that its length is product(shape). */
         public Tensor {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(shape, "shape");
-            Objects.requireNonNull(data, "data");
+            if ((data == null) == (data64 == null)) {
+                throw new IllegalArgumentException("tensor '" + name + "' needs exactly one of float32 and float64 data");
+            }
             if (name.isEmpty() || name.equals(METADATA_KEY)) {
                 throw new IllegalArgumentException("invalid tensor name '" + name + "'");
             }
@@ -94,15 +108,39 @@ public final class Safetensors {
                             + " whose element count overflows");
                 }
             }
-            if (count != data.length) {
+            int values = data64 != null ? data64.length : data.length; // the fields are not assigned yet
+            if (count != values) {
                 throw new IllegalArgumentException("tensor '" + name + "' has shape " + Arrays.toString(shape)
-                        + " (" + count + " elements) but " + data.length + " values");
+                        + " (" + count + " elements) but " + values + " values");
             }
+        }
+
+        public boolean isF64() {
+            return data64 != null;
+        }
+
+        public int length() {
+            return data64 != null ? data64.length : data.length;
+        }
+
+        /** The values as doubles, whichever type they are stored in. */
+        public double[] doubles() {
+            if (data64 != null) {
+                return data64;
+            }
+            double[] out = new double[data.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = data[i];
+            }
+            return out;
         }
     }
 
-    /** One validated header entry; {@code begin}/{@code end} are byte offsets within the data section. */
-    private record Entry(String name, long[] shape, long begin, long end) {
+    /**
+     * One validated header entry; {@code begin}/{@code end} are byte offsets within the data section,
+     * {@code bytes} the size of one element (4 for F32, 8 for F64).
+     */
+    private record Entry(String name, long[] shape, long begin, long end, int bytes) {
     }
 
     /** A fully validated header; {@code dataStart} is the file position of the data section. */
@@ -137,7 +175,7 @@ public final class Safetensors {
         long offset = 0;
         for (Tensor t : sorted.values()) {
             JsonObject entry = new JsonObject();
-            entry.addProperty("dtype", "F32");
+            entry.addProperty("dtype", t.isF64() ? "F64" : "F32");
             JsonArray shape = new JsonArray();
             for (long dim : t.shape()) {
                 shape.add(dim);
@@ -145,7 +183,7 @@ public final class Safetensors {
             entry.add("shape", shape);
             JsonArray offsets = new JsonArray();
             offsets.add(offset);
-            offset += 4L * t.data().length;
+            offset += (t.isF64() ? 8L : 4L) * t.length();
             offsets.add(offset);
             entry.add("data_offsets", offsets);
             header.add(t.name(), entry);
@@ -168,12 +206,16 @@ public final class Safetensors {
                 writeFully(ch, ByteBuffer.wrap(headerBytes));
                 ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
                 for (Tensor t : sorted.values()) {
-                    float[] data = t.data();
-                    for (int off = 0; off < data.length; ) {
-                        int n = Math.min(data.length - off, CHUNK_BYTES / 4);
+                    int size = t.isF64() ? 8 : 4;
+                    for (int off = 0; off < t.length(); ) {
+                        int n = Math.min(t.length() - off, CHUNK_BYTES / size);
                         buf.clear();
-                        buf.asFloatBuffer().put(data, off, n);
-                        buf.limit(n * 4);
+                        if (t.isF64()) {
+                            buf.asDoubleBuffer().put(t.data64(), off, n);
+                        } else {
+                            buf.asFloatBuffer().put(t.data(), off, n);
+                        }
+                        buf.limit(n * size);
                         writeFully(ch, buf);
                         off += n;
                     }
@@ -222,18 +264,24 @@ public final class Safetensors {
             Map<String, Tensor> result = new LinkedHashMap<>();
             ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             for (Entry e : header.entries().values()) {
-                float[] data = new float[(int) ((e.end() - e.begin()) / 4)];
+                int count = (int) ((e.end() - e.begin()) / e.bytes());
+                float[] data = e.bytes() == 4 ? new float[count] : null;
+                double[] data64 = e.bytes() == 8 ? new double[count] : null;
                 long pos = header.dataStart() + e.begin();
-                for (int off = 0; off < data.length; ) {
-                    int n = Math.min(data.length - off, CHUNK_BYTES / 4);
-                    buf.clear().limit(n * 4);
+                for (int off = 0; off < count; ) {
+                    int n = Math.min(count - off, CHUNK_BYTES / e.bytes());
+                    buf.clear().limit(n * e.bytes());
                     readFully(file, ch, buf, pos);
                     buf.flip();
-                    buf.asFloatBuffer().get(data, off, n);
+                    if (data != null) {
+                        buf.asFloatBuffer().get(data, off, n);
+                    } else {
+                        buf.asDoubleBuffer().get(data64, off, n);
+                    }
                     off += n;
-                    pos += n * 4L;
+                    pos += (long) n * e.bytes();
                 }
-                result.put(e.name(), new Tensor(e.name(), e.shape(), data));
+                result.put(e.name(), new Tensor(e.name(), e.shape(), data, data64));
             }
             return result;
         }
@@ -371,10 +419,11 @@ public final class Safetensors {
         if (!dtype.isJsonPrimitive() || !dtype.getAsJsonPrimitive().isString()) {
             throw new ModelFormatException(file, what + " has a dtype that is not a string: " + dtype);
         }
-        if (!dtype.getAsString().equals("F32")) {
+        if (!dtype.getAsString().equals("F32") && !dtype.getAsString().equals("F64")) {
             throw new ModelFormatException(file, what + " has dtype " + dtype.getAsString()
-                    + " but only F32 is supported");
+                    + " but only F32 and F64 are supported");
         }
+        int bytes = dtype.getAsString().equals("F64") ? 8 : 4;
         if (!shapeJson.isJsonArray()) {
             throw new ModelFormatException(file, what + " has a shape that is not an array: " + shapeJson);
         }
@@ -400,10 +449,10 @@ public final class Safetensors {
             throw new ModelFormatException(file, what + " has data_offsets [" + begin + ", " + end
                     + "] with begin after end");
         }
-        if (count > Long.MAX_VALUE / 4 || count * 4 != end - begin) {
+        if (count > Long.MAX_VALUE / bytes || count * bytes != end - begin) {
             throw new ModelFormatException(file, what + " has shape " + Arrays.toString(shape) + " = " + count
-                    + " floats, but its data_offsets [" + begin + ", " + end + "] span " + (end - begin)
-                    + " bytes");
+                    + " " + dtype.getAsString() + " values, but its data_offsets [" + begin + ", " + end + "] span "
+                    + (end - begin) + " bytes");
         }
         if (end > dataSize) {
             throw new ModelFormatException(file, what + " has data_offsets [" + begin + ", " + end
@@ -412,7 +461,7 @@ public final class Safetensors {
         if (count > MAX_ARRAY_LENGTH) {
             throw new ModelFormatException(file, what + " has " + count + " elements, too many for one array");
         }
-        return new Entry(name, shape, begin, end);
+        return new Entry(name, shape, begin, end, bytes);
     }
 
     /**

@@ -116,6 +116,24 @@ public final class Params {
     }
   }
 
+  /** Replaces a parameter's values with doubles (a float64 checkpoint); the shape must match. */
+  public void load(String name, double[] values) {
+    NDArray a = get(name);
+    if (a.getShape().size() != values.length) {
+      throw new IllegalArgumentException(
+          "parameter '" + name + "' has " + a.getShape().size() + " values, got " + values.length);
+    }
+    if (dtype == DataType.FLOAT64) {
+      a.set(values);
+    } else {
+      float[] f = new float[values.length];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = (float) values[i];
+      }
+      a.set(f);
+    }
+  }
+
   /** Turns gradient recording on or off for every parameter whose name starts with a prefix. */
   public void setTrainable(String prefix, boolean trainable) {
     arrays.forEach((name, a) -> {

@@ -50,7 +50,12 @@ public final class Adam {
   }
 
   private NDArray typed(NDArray a) {
-    return a.getDataType() == dtype ? a : a.toType(dtype, false);
+    if (a.getDataType() == dtype) {
+      return a;
+    }
+    NDArray t = a.toType(dtype, false);
+    a.close();
+    return t;
   }
 
   private static NDArray scoped(NDArray a, NDManager scope) {
@@ -71,7 +76,7 @@ public final class Adam {
   }
 
   /** Restores the state written by {@link #state} and {@link #steps}. */
-  public void restore(Map<String, float[]> arrays, Map<String, long[]> shapes, Map<String, Integer> steps) {
+  public void restore(Map<String, double[]> arrays, Map<String, long[]> shapes, Map<String, Integer> steps) {
     m.values().forEach(NDArray::close);
     v.values().forEach(NDArray::close);
     m.clear();

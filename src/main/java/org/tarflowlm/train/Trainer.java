@@ -352,7 +352,11 @@ public final class Trainer {
     lastCheckpointNanos = System.nanoTime();
   }
 
+  /** A checkpoint tensor in the array's own type: a float64 run resumes exactly only if nothing is rounded. */
   private static Safetensors.Tensor tensor(String name, NDArray a) {
+    if (a.getDataType() == DataType.FLOAT64) {
+      return Safetensors.Tensor.f64(name, a.getShape().getShape(), a.toDoubleArray());
+    }
     try (NDArray f32 = a.toType(DataType.FLOAT32, true)) {
       return new Safetensors.Tensor(name, a.getShape().getShape(), f32.toFloatArray());
     }
@@ -361,12 +365,14 @@ public final class Trainer {
   private void restore(Path file) throws IOException {
     Map<String, String> meta = Safetensors.readMetadata(file);
     Map<String, Safetensors.Tensor> tensors = Safetensors.read(file, null);
-    Map<String, float[]> adamArrays = new LinkedHashMap<>();
+    Map<String, double[]> adamArrays = new LinkedHashMap<>();
     Map<String, long[]> adamShapes = new LinkedHashMap<>();
     for (Safetensors.Tensor t : tensors.values()) {
       if (t.name().startsWith("adam.")) {
-        adamArrays.put(t.name(), t.data());
+        adamArrays.put(t.name(), t.doubles());
         adamShapes.put(t.name(), t.shape());
+      } else if (t.isF64()) {
+        model.params().load(t.name(), t.data64());
       } else {
         model.params().load(t.name(), t.data());
       }

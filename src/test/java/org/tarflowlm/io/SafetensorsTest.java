@@ -242,7 +242,7 @@ class SafetensorsTest {
     @Test
     void wrongDtypeIsRejected() throws IOException {
         assertRejected(raw("{\"w\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", floats(1)),
-                "tensor 'w' has dtype F16 but only F32 is supported");
+                "tensor 'w' has dtype F16 but only F32 and F64 are supported");
     }
 
     @Test
@@ -272,7 +272,7 @@ class SafetensorsTest {
     @Test
     void byteSizeNotMatchingShapeIsRejected() throws IOException {
         assertRejected(raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", floats(1, 2)),
-                "tensor 'w' has shape [3] = 3 floats, but its data_offsets [0, 8] span 8 bytes");
+                "tensor 'w' has shape [3] = 3 F32 values, but its data_offsets [0, 8] span 8 bytes");
     }
 
     @Test
@@ -330,10 +330,10 @@ class SafetensorsTest {
 
     @Test
     void readMetadataAlsoValidatesTheHeader() throws IOException {
-        Path file = raw("{\"w\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]}}", new byte[8]);
+        Path file = raw("{\"w\":{\"dtype\":\"BF16\",\"shape\":[1],\"data_offsets\":[0,2]}}", new byte[8]);
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> Safetensors.readMetadata(file));
         assertTrue(e.getMessage().startsWith(file + ": "));
-        assertTrue(e.getMessage().contains("dtype F64"), e.getMessage());
+        assertTrue(e.getMessage().contains("dtype BF16"), e.getMessage());
     }
 
     @Test
@@ -410,5 +410,17 @@ class SafetensorsTest {
         try (Stream<Path> s = Files.list(d)) {
             return s.sorted().toList();
         }
+    }
+
+    @Test
+    void float64TensorsRoundTripBitForBit(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("checkpoint.safetensors");
+        double[] wide = {Math.PI, -1e-300, Double.MAX_VALUE, 1.0 / 3};
+        Safetensors.write(file, List.of(Tensor.f64("w", new long[] {2, 2}, wide),
+                new Tensor("f", new long[] {1}, new float[] {0.1f})), Map.of());
+        Map<String, Tensor> back = Safetensors.read(file, Map.of("w", new long[] {2, 2}, "f", new long[] {1}));
+        assertTrue(back.get("w").isF64());
+        assertArrayEquals(wide, back.get("w").data64(), 0.0);
+        assertArrayEquals(new float[] {0.1f}, back.get("f").data());
     }
 }

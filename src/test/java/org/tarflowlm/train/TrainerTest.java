@@ -34,14 +34,20 @@ class TrainerTest {
     return new PrintStream(new ByteArrayOutputStream());
   }
 
-  @Test
-  void killedRunResumesExactlyWhereItStopped(@TempDir Path dir) throws Exception {
-    TrainConfig tc = config(TrainConfig.PROGRESSIVE, List.of(6, 4), 2);
-    float[] uninterrupted;
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {TrainConfig.FLOAT32, TrainConfig.FLOAT64})
+  void killedRunResumesExactlyWhereItStopped(String precision, @TempDir Path dir) throws Exception {
+    TrainConfig base = config(TrainConfig.PROGRESSIVE, List.of(6, 4), 2);
+    TrainConfig tc = new TrainConfig(base.model(), base.schedule(), base.stageSteps(), base.batch(), base.learningRate(),
+        base.minLearningRate(), base.warmupSteps(), base.weightDecay(), base.clipNorm(), base.evalEvery(),
+        base.evalChars(), base.patience(), base.checkpointSeconds(), base.seed(), base.codebookSigma(),
+        base.inputInitStd(), precision);
+    double[] uninterrupted;
     try (NDManager m = NDManager.newBaseManager()) {
       Trainer t = new Trainer(tc, dir.resolve("a"), TEXT, TEXT, m, quiet(), false);
       t.run(() -> false);
-      uninterrupted = t.model().params().get("layer1.made.wc").toFloatArray();
+      uninterrupted = t.model().params().get("layer1.made.wc").toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+          .toDoubleArray();
     }
     try (NDManager m = NDManager.newBaseManager()) {
       Trainer t = new Trainer(tc, dir.resolve("b"), TEXT, TEXT, m, quiet(), false);
@@ -54,7 +60,9 @@ class TrainerTest {
       assertEquals(1, t.state().stage);
       t.run(() -> false);
       assertEquals(10, t.state().step);
-      assertArrayEquals(uninterrupted, t.model().params().get("layer1.made.wc").toFloatArray(), 1e-6f);
+      double[] resumed = t.model().params().get("layer1.made.wc").toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+          .toDoubleArray();
+      assertArrayEquals(uninterrupted, resumed, 0.0, "the resumed run is the uninterrupted one, bit for bit");
     }
     assertTrue(Files.exists(dir.resolve("b").resolve(Trainer.BEST).resolve("model.safetensors")));
     List<String> curves = Files.readAllLines(dir.resolve("b").resolve(Trainer.CURVES));
