@@ -13,6 +13,8 @@ import tempfile
 from . import config as cfgmod
 from . import corpus
 
+MALLOC = {"MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "4294967296",
+          "MALLOC_TOP_PAD_": "268435456"}
 PROGRESS = re.compile(r"^\[[#.]+\] step (\d+)/\d+ .*\| ([0-9,]+) char/s \| ETA")
 
 
@@ -67,6 +69,8 @@ def main(a):
         with open(cfg_file, "w") as f:
             f.write(cfgmod.dumps(bench_config(tc, steps)))
         env = dict(os.environ, PYTHONPATH=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+        # bin/tarflowlm's allocator settings (they keep freed activations for the next step), for every trainer
+        env.update({k: env.get(k, v) for k, v in MALLOC.items()})
         py = [sys.executable, "-m", "tarflowlm", "train", "--config", cfg_file, "--splits", splits, "--device", a_device(a)]
         if a.java != "none":
             log = run(shlex.split(a.java) + ["train", "--config", cfg_file, "--run", os.path.join(tmp, "java"),
@@ -75,10 +79,12 @@ def main(a):
         log = run(py + ["--run", os.path.join(tmp, "py")], env)
         rows.append(("Python trainer (one process)", 1, tc.batch, window_speed(log, tc.batch * T)))
         for n in ranks:
+            threads = str(max(1, (os.cpu_count() or 1) // n))
+            # torchrun sets OMP_NUM_THREADS=1 when it is unset, and a worker that starts so stays slow
+            # (3,300 against 8,400 char/s here for one rank) even after torch.set_num_threads(2)
             log = run([sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={n}"]
                       + py[1:] + ["--run-dir", os.path.join(tmp, f"ddp{n}"), "--batch", str(tc.batch // n),
-                                  "--threads", str(max(1, (os.cpu_count() or 1) // n))],
-                      env)
+                                  "--threads", threads], dict(env, OMP_NUM_THREADS=threads))
             rows.append((f"torchrun, {n} rank(s)", n, tc.batch // n, window_speed(log, tc.batch * T)))
     out = {"config": a.config, "batch": tc.batch, "seqLen": T, "timedSteps": f"26-{steps}", "cpus": os.cpu_count(),
            "rows": [{"trainer": r[0], "ranks": r[1], "batchPerRank": r[2], "charsPerSecond": r[3]} for r in rows]}

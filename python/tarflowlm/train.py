@@ -387,7 +387,7 @@ def main(args):
         n = sum(p.numel() for p in trainer.params.values())
         trainer.log(f"training {tc.model.type} ({n:,} parameters, {str(trainer.dtype).replace('torch.', '')}"
                     f"{', bf16 autocast' if trainer.amp else ''}) on {device} x {world} rank(s), {tc.stages} stage(s), "
-                    f"{tc.total_steps:,} steps, {world * tc.batch} sequences per step")
+                    f"{tc.total_steps:,} steps, {world * tc.batch} sequences per step, {torch.get_num_threads()} thread(s) per rank")
         sys.stdout.flush()
         if args.measure:
             cps = trainer.measure(args.measure)
