@@ -148,6 +148,7 @@ def main(argv=None):
     b.add_argument("--java", default=os.environ.get("TARFLOWLM_JAVA", "bin/tarflowlm"),
                    help="the Java command line (default: $TARFLOWLM_JAVA or bin/tarflowlm); 'none' skips it")
     b.add_argument("--ranks", default="1,2", help="torchrun rank counts to time")
+    b.add_argument("--repeat", type=int, default=1, help="rounds over all trainers; the median is reported")
     b.add_argument("--device", default="auto", choices=["auto", "cpu", "gpu"], help="the Python trainers' device")
     b.add_argument("--json", action="store_true")
     b.set_defaults(func=cmd_bench)

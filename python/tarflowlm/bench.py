@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shlex
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -72,29 +73,39 @@ def main(a):
         # bin/tarflowlm's allocator settings (they keep freed activations for the next step), for every trainer
         env.update({k: env.get(k, v) for k, v in MALLOC.items()})
         py = [sys.executable, "-m", "tarflowlm", "train", "--config", cfg_file, "--splits", splits, "--device", a_device(a)]
+        trainers = []
         if a.java != "none":
-            log = run(shlex.split(a.java) + ["train", "--config", cfg_file, "--run", os.path.join(tmp, "java"),
-                                              "--splits", splits])
-            rows.append(("Java trainer (one JVM)", 1, tc.batch, window_speed(log, tc.batch * T)))
-        log = run(py + ["--run", os.path.join(tmp, "py")], env)
-        rows.append(("Python trainer (one process)", 1, tc.batch, window_speed(log, tc.batch * T)))
+            trainers.append(("Java trainer (one JVM)", 1, lambda: run(
+                shlex.split(a.java) + ["train", "--config", cfg_file, "--run", fresh(tmp), "--splits", splits], env)))
+        trainers.append(("Python trainer (one process)", 1, lambda: run(py + ["--run", fresh(tmp)], env)))
         for n in ranks:
             threads = str(max(1, (os.cpu_count() or 1) // n))
             # torchrun sets OMP_NUM_THREADS=1 when it is unset, and a worker that starts so stays slow
             # (3,300 against 8,400 char/s here for one rank) even after torch.set_num_threads(2)
-            log = run([sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={n}"]
-                      + py[1:] + ["--run-dir", os.path.join(tmp, f"ddp{n}"), "--batch", str(tc.batch // n),
-                                  "--threads", threads], dict(env, OMP_NUM_THREADS=threads))
-            rows.append((f"torchrun, {n} rank(s)", n, tc.batch // n, window_speed(log, tc.batch * T)))
+            trainers.append((f"torchrun, {n} rank(s)", n, lambda n=n, threads=threads: run(
+                [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={n}"] + py[1:]
+                + ["--run-dir", fresh(tmp), "--batch", str(tc.batch // n), "--threads", threads],
+                dict(env, OMP_NUM_THREADS=threads))))
+        speeds = {name: [] for name, _, _ in trainers}
+        for _ in range(a.repeat):  # rounds interleave the trainers, so that a busy minute hits them alike
+            for name, _, go in trainers:
+                speeds[name].append(window_speed(go(), tc.batch * T))
+        rows = [(name, n, tc.batch // n, speeds[name]) for name, n, _ in trainers]
     out = {"config": a.config, "batch": tc.batch, "seqLen": T, "timedSteps": f"26-{steps}", "cpus": os.cpu_count(),
-           "rows": [{"trainer": r[0], "ranks": r[1], "batchPerRank": r[2], "charsPerSecond": r[3]} for r in rows]}
+           "rows": [{"trainer": r[0], "ranks": r[1], "batchPerRank": r[2], "charsPerSecond": statistics.median(r[3]),
+                     "rounds": r[3]} for r in rows]}
     if a.json:
         print(json.dumps(out, indent=2))
         return
     print(f"{a.config}: batch {tc.batch} x {T} per step in total, steps 26-{steps} timed, {os.cpu_count()} CPUs")
-    print(f"{'trainer':<30} {'ranks':>5} {'batch/rank':>10} {'char/s':>10}")
+    print(f"{'trainer':<30} {'ranks':>5} {'batch/rank':>10} {'median char/s':>14}  rounds")
     for name, n, b, cps in rows:
-        print(f"{name:<30} {n:>5} {b:>10} {cps:>10,.0f}")
+        print(f"{name:<30} {n:>5} {b:>10} {statistics.median(cps):>14,.0f}  {', '.join(f'{c:,.0f}' for c in cps)}")
+
+
+def fresh(tmp):
+    """A new run folder for every run."""
+    return tempfile.mkdtemp(dir=tmp, prefix="run-")
 
 
 def a_device(a):
