@@ -45,11 +45,12 @@ final class Screenshots {
           shoot("layers.png", () -> {
             select("tab-latent-trajectories");
             ws.layers.currentProperty().set(ws.layers.states() - 1);
-            ws.trajectory.selectedProperty().set(4);
-            shoot("trajectories.png", () -> {
+            whenIdle(ws.trajectory.geometryProperty().isNull(), () -> {
+              ws.trajectory.selectedProperty().set(4);
+              shoot("trajectories.png", () -> {
               select("tab-mixture-components");
               ws.mixture.positionProperty().set(4);
-              shoot("mixture.png", () -> {
+              whenIdle(ws.mixture.loadingProperty(), () -> shoot("mixture.png", () -> {
                 select("tab-multi-pass-refinement");
                 ws.refinement.run();
                 whenFalse(ws.refinement.runningProperty(), () -> shoot("refinement.png", () -> {
@@ -60,6 +61,7 @@ final class Screenshots {
                     shoot("model-card.png", this::compare);
                   }));
                 }));
+              }));
               });
             });
           });
@@ -99,6 +101,19 @@ final class Screenshots {
     });
     ChangeListener<Boolean> l = (ObservableValue<? extends Boolean> o, Boolean a, Boolean b) -> seenBusy[0] |= b;
     busy.addListener(l);
+    poll.play();
+  }
+
+  /** Runs {@code then} once the property is false (a job that may already have ended). */
+  private static void whenIdle(javafx.beans.value.ObservableBooleanValue busy, Runnable then) {
+    PauseTransition poll = new PauseTransition(Duration.millis(300));
+    poll.setOnFinished(e -> {
+      if (busy.get()) {
+        poll.playFromStart();
+      } else {
+        then.run();
+      }
+    });
     poll.play();
   }
 
