@@ -84,9 +84,17 @@ class ParityTest(unittest.TestCase):
             s = states[l + 1]
             h = torch.tensor(s["output"], dtype=torch.float64)[None]
             x = torch.tensor(s["input"], dtype=torch.float64)[None]
-            err = (layer.inverse(h) - x).abs().max().item()
+            x_back = model64.layers()[l].inverse(h)
+            err = (x_back - x).abs().max().item()
             inv_err.append(err)
-            self.assertLessEqual(err, max(TOL, 10 * java_round_trips[l]),
+            # Java measures its own round trip from full-precision (float64) latents, where it is ~1e-9; the
+            # JSON's h is rounded to float32, and where the mixture map is badly conditioned that rounding
+            # alone moves x by up to ~3e-4. So: Python's float64 inverse of that h must be its preimage (the
+            # float64 forward of x_back gives h back), and x_back stays within what the rounding can explain.
+            with torch.no_grad():
+                h_again = model64.layers()[l](x_back.to(torch.float64))[0]
+            self.assertLessEqual((h_again - h).abs().max().item(), 1e-6, f"layer {l + 1}: inverse(h) is not h's preimage")
+            self.assertLessEqual(err, max(TOL, 10 * java_round_trips[l], 1e-3),
                                  f"layer {l + 1}: inverse error {err:.2e}, Java's own {java_round_trips[l]:.2e}")
             if label == "short":  # (the algorithm alone: one text is enough, and CI has 2 cores)
                 # without the float32 rounding of h (Python's float64 forward of the same x), the inverse is exact
