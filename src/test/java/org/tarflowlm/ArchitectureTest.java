@@ -61,6 +61,14 @@ class ArchitectureTest {
         .check(CLASSES);
   }
 
+  /** A view model holds state and commands in properties; only its view builds the scene graph. */
+  @Test
+  void viewModelsTouchNoSceneGraph() {
+    noClasses().that().haveSimpleNameEndingWith("ViewModel")
+        .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..", "org.jfree..", "org.controlsfx..")
+        .check(CLASSES);
+  }
+
   @Test
   void runtimeKnowsNothingOfItsCallers() {
     noClasses().that().resideInAPackage("org.tarflowlm.runtime..")
