@@ -74,8 +74,10 @@ final class GenerateView extends BorderPane implements Exportable {
     progress.progressProperty().bind(vm.progressProperty());
     progress.visibleProperty().bind(vm.runningProperty());
 
-    HBox controls = new HBox(8, new Label("Prompt"), prompt, new Label("Length"), length, new Label("Temperature"),
-        temperature, new Label("Seed"), seed, newSeed, generate, stop, progress);
+    // A flow pane wraps onto a second row in a narrow window instead of cutting the labels short.
+    prompt.setPrefColumnCount(30);
+    FlowPane controls = new FlowPane(8, 6, new Label("Prompt"), prompt, new Label("Length"), length,
+        new Label("Temperature"), temperature, new Label("Seed"), seed, newSeed, generate, stop, progress);
     controls.setAlignment(Pos.CENTER_LEFT);
 
     Label normalization = new Label();

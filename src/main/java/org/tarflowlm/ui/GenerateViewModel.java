@@ -40,6 +40,8 @@ import org.tarflowlm.runtime.TextBits;
 public final class GenerateViewModel {
   /** Name of the baseline model folder beside the others. */
   static final String BASELINE = "ar-baseline";
+  /** Streamed text is redrawn at most this often (about 30 times a second). */
+  private static final long FRAME_NANOS = 33_000_000L;
 
   private final AppViewModel app;
   private final Executor ui;
@@ -192,6 +194,7 @@ public final class GenerateViewModel {
       private char[] text = new char[0];
       private int positions = 1;
       private int steps;
+      private long lastShown;
 
       @Override
       public void onStart(String layout) {
@@ -207,6 +210,13 @@ public final class GenerateViewModel {
           text[position + i] = chars.charAt(i);
         }
         steps++;
+        // At most one redraw per frame: a redraw per step kept the JavaFX thread busy on one of the
+        // two cores the engine's threads were computing on.
+        long now = System.nanoTime();
+        if (now - lastShown < FRAME_NANOS) {
+          return;
+        }
+        lastShown = now;
         String snapshot = new String(text);
         double done = Math.min(1, steps / (double) (positions * layers));
         ui.execute(() -> {

@@ -111,8 +111,9 @@ final class RefinementView extends BorderPane implements Exportable {
       within.setValue(b.intValue());
       redraw();
     });
-    HBox settings = new HBox(8, new Label("Prompt"), prompt, new Label("Length"), length, new Label("Temperature"),
-        temperature, new Label("Seed"), seed, run, stop);
+    prompt.setPrefColumnCount(30);
+    javafx.scene.layout.FlowPane settings = new javafx.scene.layout.FlowPane(8, 6, new Label("Prompt"), prompt,
+        new Label("Length"), length, new Label("Temperature"), temperature, new Label("Seed"), seed, run, stop);
     settings.setAlignment(Pos.CENTER_LEFT);
     javafx.scene.layout.FlowPane player = new javafx.scene.layout.FlowPane(8, 6, play, new Label("Pass"), timeline,
         new Label("Position in pass"), within);
