@@ -94,8 +94,7 @@ final class GenerateCommand implements Callable<Integer> {
         out.put("converged", r.converged());
         out.put("sequentialSteps", r.sequentialSteps());
         out.put("charsPerSecond", r.charsPerSecond());
-        out.put("passes", r.passes().stream().map(p -> Map.of("iteration", p.iteration(), "layer", p.layer(),
-            "text", p.text(), "changed", p.changed())).toList());
+        out.put("passes", passesJson(r.passes()));
         System.out.println(ConfigJson.GSON.toJson(out));
         return 0;
       }
@@ -122,8 +121,7 @@ final class GenerateCommand implements Callable<Integer> {
       out.put("converged", r.converged());
       out.put("sequentialSteps", r.sequentialSteps());
       out.put("seconds", r.seconds());
-      out.put("passes", r.passes().stream().map(p -> Map.of("iteration", p.iteration(), "layer", p.layer(),
-          "text", p.text(), "changed", p.changed())).toList());
+      out.put("passes", passesJson(r.passes()));
       System.out.println(ConfigJson.GSON.toJson(out));
       return 0;
     }
@@ -137,5 +135,11 @@ final class GenerateCommand implements Callable<Integer> {
             + "whole text %.3f bits/char under the model%n", template.blanks(), r.seconds(), r.sequentialSteps(),
         r.iterations(), r.converged() ? "" : " (not converged)", bpc);
     return 0;
+  }
+
+  /** The text after every pass, as the JSON output lists it. */
+  private static java.util.List<Map<String, Object>> passesJson(java.util.List<PassResult> passes) {
+    return passes.stream().map(p -> Map.<String, Object>of("iteration", p.iteration(), "layer", p.layer(),
+        "text", p.text(), "changed", p.changed())).toList();
   }
 }

@@ -65,12 +65,9 @@ public final class FlowGenerator {
   public InfillResult infill(Template template, double temperature, long seed, int maxIterations,
       GenerationListener listener, BooleanSupplier cancelled) {
     long start = System.nanoTime();
+    checkFits(template, model.config());
     int p = model.config().patchSize();
     int t = (template.length() + p - 1) / p * p;
-    if (t > model.config().seqLen()) {
-      throw new IllegalArgumentException("the template has " + template.length()
-          + " characters, more than the model's context of " + model.config().seqLen() + " characters");
-    }
     // The end is padded to whole patches with fixed spaces, as eval pads a text.
     boolean[] fixed = java.util.Arrays.copyOf(template.fixed(), t);
     java.util.Arrays.fill(fixed, template.length(), t, true);
@@ -78,6 +75,14 @@ public final class FlowGenerator {
         true, maxIterations, listener, cancelled);
     return new InfillResult(template, w.text().substring(0, template.length()), w.passes(), w.iterations(),
         w.converged(), w.steps(), (System.nanoTime() - start) / 1e9);
+  }
+
+  /** Refuses a template longer than the context (padded to whole patches, it still fits when this passes). */
+  static void checkFits(Template template, ModelConfig cfg) {
+    if (template.length() > cfg.seqLen()) {
+      throw new IllegalArgumentException("the template has " + template.length()
+          + " characters, more than the model's context of " + cfg.seqLen() + " characters");
+    }
   }
 
   private record Written(String text, List<PassResult> passes, int iterations, boolean converged, long steps) {}

@@ -218,11 +218,7 @@ public final class ModelRuntime implements AutoCloseable {
 
   /** Refuses a template that infill cannot fill here, in words: the baseline, or a template longer than the context. */
   public void checkTemplate(Template template) {
-    flow("infill (the discrete baseline reads left to right only)");
-    if (template.length() > model.config().seqLen()) {
-      throw new IllegalArgumentException("the template has " + template.length()
-          + " characters, more than the model's context of " + model.config().seqLen() + " characters");
-    }
+    FlowGenerator.checkFits(template, flow("infill (the discrete baseline reads left to right only)").config());
   }
 
   /**
