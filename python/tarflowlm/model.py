@@ -12,7 +12,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
-CDF_EPS = 1e-12  # F is clamped into [eps, 1 - eps] before Phi^-1, forward and inverse alike
+CDF_EPS = 1e-12  # the nearer tail min(F, 1 - F) is clamped into [eps, 1/2] before Phi^-1, forward and inverse alike
 LOG_SCALE_BOUND = 5.0  # Mix-1 log-scales: log s = 5 tanh(raw / 5)
 
 
@@ -22,12 +22,29 @@ def std_normal_logpdf(x):
     return -0.5 * x * x - HALF_LOG_2PI  # log N(x; 0, 1)
 
 
-def normal_cdf(x):
-    return 0.5 * (1 + torch.erf(x / math.sqrt(2)))  # Phi(x), the form the Java runtime uses
+def from_tails(lower, upper):
+    """h = Phi^-1(F) from the nearer tail: lower = F and upper = 1 - F, each summed from its own side, so that
+    1 - F near 1e-12 keeps its digits. The tail is clamped into [eps, 1/2]: |h| <= 7.0345."""
+    q = torch.special.ndtri(torch.minimum(lower, upper).clamp(CDF_EPS, 0.5))
+    return torch.where(lower <= upper, q, -q)
 
 
-def normal_quantile(p):
-    return math.sqrt(2) * torch.erfinv(2 * p - 1)  # Phi^-1(p); call in float64 with p away from 0 and 1
+def mixture_tails(weights, std, dim):
+    """F and 1 - F of a mixture at x, sum_k w_k Phi(+-(x - m_k) / s_k), each from its own tail."""
+    return (weights * torch.special.ndtr(std)).sum(dim), (weights * torch.special.ndtr(-std)).sum(dim)
+
+
+def solve_from_gaussian(tails, h, lo, hi):
+    """The x with from_tails(*tails(x)) = h, elementwise: bisection on the tail that h's sign names.
+    tails takes v [..., K] and returns (F, 1 - F), each [..., K]."""
+    p = torch.special.ndtr(-h.abs()).clamp(CDF_EPS, 0.5)
+    below = h <= 0
+
+    def f(v):
+        lower, upper = tails(v)
+        return torch.where(below[..., None], lower, -upper)  # F, or -(1 - F): both increase with v
+
+    return solve_increasing(f, torch.where(below, p, -p), lo, hi)
 
 
 def gelu_tanh(x):
@@ -61,11 +78,6 @@ def solve_increasing(f, target, lo, hi, points=32):
         pts = torch.cat([lo[..., None], grid, hi[..., None]], -1)  # [..., K + 2]
         lo, hi = pts.gather(-1, below)[..., 0], pts.gather(-1, below + 1)[..., 0]
     return 0.5 * (lo + hi)
-
-
-def clamped_cdf(h):
-    """The CDF value an output h maps back to, clamped as the forward map clamps F."""
-    return torch.clamp(torch.special.ndtr(h), CDF_EPS, 1 - CDF_EPS)
 
 
 def no_autocast(t):
@@ -288,8 +300,7 @@ class Mix1Coupling(nn.Module):
 
     def forward(self, x, ctx):
         log_pi, means, log_scales, std, log_pdf = self.mixture(x, ctx)
-        cdf = (log_pi.exp() * normal_cdf(std)).sum(-1)  # F(x_i)
-        h = normal_quantile(cdf.clamp(CDF_EPS, 1 - CDF_EPS))  # h = Phi^-1(F(x))
+        h = from_tails(*mixture_tails(log_pi.exp(), std, -1))  # h = Phi^-1(F(x)), from the nearer tail
         log_det = log_pdf - std_normal_logpdf(h)
         return (h.to(x.dtype), log_det.to(x.dtype), log_pdf.sum(-1),
                 {"logits": log_pi, "means": means, "scales": log_scales.exp()})
@@ -312,16 +323,12 @@ class Mix1Coupling(nn.Module):
             pi = raw[:, :k].softmax(-1)
             m = raw[:, k:2 * k]
             s = torch.exp(LOG_SCALE_BOUND * torch.tanh(raw[:, 2 * k:] / LOG_SCALE_BOUND))
-            f = lambda v: (pi[:, None, :] * normal_cdf_host((v[..., None] - m[:, None, :]) / s[:, None, :])).sum(-1)
-            xi = solve_increasing(f, clamped_cdf(h[:, i]), (m - 20 * s).min(-1).values, (m + 20 * s).max(-1).values)
+            tails = lambda v: mixture_tails(pi[:, None, :], (v[..., None] - m[:, None, :]) / s[:, None, :], -1)
+            xi = solve_from_gaussian(tails, h[:, i], (m - 20 * s).min(-1).values, (m + 20 * s).max(-1).values)
             x[:, i] = xi
             feat = torch.stack([xi, F.elu(xi), F.elu(-xi)], -1)  # [B, 3]
             pre = pre + feat @ wx[3 * i:3 * i + 3]
         return x
-
-
-def normal_cdf_host(x):
-    return torch.special.ndtr(x)  # accurate in the far tails, as the Java host's Hart approximation
 
 
 class MixdCoupling(nn.Module):
@@ -358,8 +365,7 @@ class MixdCoupling(nn.Module):
         before = log_n1.cumsum(-1) - log_n1  # sum_{j<i}, exclusive
         log_alpha = (log_pi.double()[..., None] + before).log_softmax(-2)  # log alpha^(i), [B, N, P, V, d]
         log_cond = torch.logsumexp(log_alpha + log_n1, -2)  # log p(x_i | x_<i), [B, N, P, d]
-        cdf = (log_alpha.exp() * normal_cdf(std)).sum(-2)  # F_i(x_i)
-        h = normal_quantile(cdf.clamp(CDF_EPS, 1 - CDF_EPS))
+        h = from_tails(*mixture_tails(log_alpha.exp(), std, -2))  # h_i = Phi^-1(F_i(x_i)), from the nearer tail
         log_det = log_cond - std_normal_logpdf(h)  # log dh_i/dx_i = log p(x_i | x_<i) - log N(h_i)
         c = self.P * self.d
         return (h.reshape(B, N, c).to(x.dtype), log_det.reshape(B, N, c).to(x.dtype),
@@ -377,10 +383,10 @@ class MixdCoupling(nn.Module):
         x = torch.zeros_like(hp)
         for i in range(self.d):  # the tokens of a patch are independent given the context: solved together
             alpha = log_alpha.exp()
-            f = lambda v: (alpha[..., None, :] * normal_cdf_host((v[..., None] - mu[:, i]) / sigma)).sum(-1)
+            tails = lambda v: mixture_tails(alpha[..., None, :], (v[..., None] - mu[:, i]) / sigma, -1)
             lo = torch.full((B, self.P), float((mu[:, i] - 20 * sigma).min()), dtype=torch.float64, device=h.device)
             hi = torch.full((B, self.P), float((mu[:, i] + 20 * sigma).max()), dtype=torch.float64, device=h.device)
-            xi = solve_increasing(f, clamped_cdf(hp[..., i]), lo, hi)
+            xi = solve_from_gaussian(tails, hp[..., i], lo, hi)
             x[..., i] = xi
             log_alpha = (log_alpha + std_normal_logpdf((xi[..., None] - mu[:, i]) / sigma) - sigma.log()).log_softmax(-1)
         return x.reshape(B, self.P * self.d)

@@ -88,8 +88,9 @@ public final class Mix1Coupling implements Coupling {
     if (!full) {
       return new CouplingResult(null, null, logDensity, Map.of());
     }
-    NDArray cdf = logPi.exp().mul(Nd.normalCdf(std)).sum(new int[] {-1}); // F(x_i)
-    NDArray h = Nd.normalQuantile(cdf.clip(Normal.EPS, 1 - Normal.EPS)); // h = Phi^-1(F(x))
+    NDArray[] phi = Normal.cdfBothSides(std); // Phi(+-(x - m_k) / s_k), each from its own tail
+    NDArray pi = logPi.exp();
+    NDArray h = Normal.fromTails(pi.mul(phi[0]).sum(new int[] {-1}), pi.mul(phi[1]).sum(new int[] {-1})); // Phi^-1(F(x))
     NDArray logDet = logPdf.sub(Nd.standardNormalLogPdf(h)); // log p_mix(x) - log N(h)
     return new CouplingResult(Nd.as(h, x.getDataType()), Nd.as(logDet, x.getDataType()), logDensity,
         Map.of("logits", logPi, "means", means, "scales", logScales.exp()));
@@ -123,41 +124,25 @@ public final class Mix1Coupling implements Coupling {
     }
     double[] act = new double[hidden];
     double[] x = new double[channels];
-    double[] pi = new double[k];
-    double[] m = new double[k];
-    double[] s = new double[k];
     for (int i = 0; i < channels; i++) {
       for (int j = 0; j < hidden; j++) {
         act[j] = Normal.geluTanh(pre[j]);
       }
-      mixtureOf(act, i, pi, m, s);
-      double lo = Double.POSITIVE_INFINITY;
-      double hi = Double.NEGATIVE_INFINITY;
-      for (int c = 0; c < k; c++) {
-        lo = Math.min(lo, m[c] - 20 * s[c]);
-        hi = Math.max(hi, m[c] + 20 * s[c]);
-      }
-      double xi = Normal.solveIncreasing(v -> {
-        double f = 0;
-        for (int c = 0; c < k; c++) {
-          f += pi[c] * Normal.cdf((v - m[c]) / s[c]);
-        }
-        return f;
-      }, Normal.clampedCdf(h[i]), lo, hi);
+      double xi = mixtureOf(act, i).fromGaussian(h[i]); // x_i = F^-1(Phi(h_i))
       x[i] = xi;
       double[] feat = {xi, Normal.elu(xi), Normal.elu(-xi)};
       for (int f = 0; f < 3; f++) {
         double[] row = hostWx[3 * i + f];
         for (int j = 0; j < hidden; j++) {
-          pre[j] += feat[f] * row[j];
+          pre[j] += feat[f] * row[j]; // channel i enters the hidden units that may see it
         }
       }
     }
     return x;
   }
 
-  /** Mixture weights, means and scales of channel i from the hidden activations. */
-  private void mixtureOf(double[] act, int i, double[] pi, double[] m, double[] s) {
+  /** Channel i's mixture (pi, m, s) from the hidden activations: the host copy of the MADE head. */
+  private Mixture1D mixtureOf(double[] act, int i) {
     double[] raw = new double[3 * k];
     for (int o = 0; o < 3 * k; o++) {
       int col = i * 3 * k + o;
@@ -167,15 +152,15 @@ public final class Mix1Coupling implements Coupling {
       }
       raw[o] = v;
     }
+    double[] logPi = new double[k];
+    double[] m = new double[k];
+    double[] s = new double[k];
     for (int c = 0; c < k; c++) {
-      pi[c] = raw[c];
+      logPi[c] = raw[c];
       m[c] = raw[k + c];
       s[c] = Math.exp(Math.tanh(raw[2 * k + c] / LOG_SCALE_BOUND) * LOG_SCALE_BOUND);
     }
-    Normal.normalizeLogs(pi);
-    for (int c = 0; c < k; c++) {
-      pi[c] = Math.exp(pi[c]);
-    }
+    return Mixture1D.ofLogWeights(logPi, m, s);
   }
 
   private static double[][] rows(double[] flat, int r, int c) {

@@ -19,8 +19,7 @@ public final class MixdCoupling implements Coupling {
   private final int dim;
   private final NDArray headW; // [D, P*V], zero: uniform next-token weights at the start
   private final NDArray headB; // [P*V]
-  private double[][] hostMu; // [V][d]
-  private double[] hostSigma; // [V]
+  private HostCodebook host; // for the inverse, read by prepareInverse()
 
   MixdCoupling(Params params, String prefix, int width, Codebook codebook, int patch, int vocab, int dim) {
     this.codebook = codebook;
@@ -51,8 +50,11 @@ public final class MixdCoupling implements Coupling {
     NDArray before = logN1.cumSum(-1).sub(logN1); // sum_{j<i} log N(x_j; ...), exclusive
     NDArray logAlpha = Nd.f64(logPi).expandDims(-1).add(before).logSoftmax(-2); // log alpha^(i), [B, N, P, V, d]
     NDArray logCond = Nd.logSumExp(logAlpha.add(logN1), -2); // log p(x_i | x_<i), [B, N, P, d]
-    NDArray cdf = logAlpha.exp().mul(Nd.normalCdf(std)).sum(new int[] {-2}); // F_i(x_i), [B, N, P, d]
-    NDArray h = Nd.normalQuantile(cdf.clip(Normal.EPS, 1 - Normal.EPS)); // h_i = Phi^-1(F_i)
+    NDArray[] phi = Normal.cdfBothSides(std); // Phi(+-(x_i - mu_ki) / sigma_k), each from its own tail
+    NDArray alpha = logAlpha.exp();
+    NDArray lower = alpha.mul(phi[0]).sum(new int[] {-2}); // F_i(x_i), [B, N, P, d]
+    NDArray upper = alpha.mul(phi[1]).sum(new int[] {-2}); // 1 - F_i(x_i)
+    NDArray h = Normal.fromTails(lower, upper); // h_i = Phi^-1(F_i), from the nearer tail
     NDArray logDet = logCond.sub(Nd.standardNormalLogPdf(h)); // log dh_i/dx_i = log p(x_i|x_<i) - log N(h_i)
     NDArray logDensity = logCond.sum(new int[] {-1, -2}); // log p_mix(x) per position, [B, N]
     return new CouplingResult(
@@ -69,89 +71,22 @@ public final class MixdCoupling implements Coupling {
 
   @Override
   public void prepareInverse() {
-    double[] mu;
-    double[] logSigma;
-    try (NDArray m = codebook.mu().toType(DataType.FLOAT64, true);
-        NDArray s = codebook.logSigma().toType(DataType.FLOAT64, true)) {
-      mu = m.toDoubleArray();
-      logSigma = s.toDoubleArray();
-    }
-    hostMu = new double[vocab][dim];
-    hostSigma = new double[vocab];
-    for (int k = 0; k < vocab; k++) {
-      hostSigma[k] = Math.exp(logSigma[k]);
-      for (int i = 0; i < dim; i++) {
-        hostMu[k][i] = mu[k * dim + i];
-      }
-    }
-  }
-
-  /**
-   * log alpha^(i) of one token: the component weights for its channel {@code channel}, from the
-   * token's logits and its channels before {@code channel} (the Rosenblatt update, on the host).
-   *
-   * @param logits V logits of the token starting at {@code offset}
-   * @param x the token's channels starting at {@code xOffset}
-   */
-  public static double[] channelLogWeights(float[] logits, int offset, double[] x, int xOffset, int channel,
-      double[][] mu, double[] sigma) {
-    double[] logAlpha = new double[mu.length];
-    for (int k = 0; k < logAlpha.length; k++) {
-      logAlpha[k] = logits[offset + k]; // alpha^(1) = pi
-    }
-    Normal.normalizeLogs(logAlpha);
-    for (int j = 0; j < channel; j++) {
-      updateWeights(logAlpha, x[xOffset + j], j, mu, sigma);
-    }
-    return logAlpha;
-  }
-
-  /** log alpha^(j+1) = log alpha^(j) + log N(x_j; mu_kj, sigma_k^2), renormalized; logs survive far tails. */
-  private static void updateWeights(double[] logAlpha, double xj, int j, double[][] mu, double[] sigma) {
-    for (int k = 0; k < logAlpha.length; k++) {
-      logAlpha[k] += Normal.logPdf((xj - mu[k][j]) / sigma[k]) - Math.log(sigma[k]);
-    }
-    Normal.normalizeLogs(logAlpha);
+    host = HostCodebook.of(codebook);
   }
 
   @Override
   public double[] inverse(double[] logits, double[] h) {
-    if (hostMu == null) {
+    if (host == null) {
       throw new IllegalStateException("call prepareInverse() before inverting a mixd layer");
     }
     double[] x = new double[patch * dim];
-    double[] logAlpha = new double[vocab];
     for (int p = 0; p < patch; p++) {
-      logSoftmax(logits, p * vocab, logAlpha);
+      double[] logAlpha = host.channelLogWeights(logits, p * vocab, x, p * dim, 0); // alpha^(1) = pi
       for (int i = 0; i < dim; i++) {
-        int ch = i;
-        double target = Normal.clampedCdf(h[p * dim + i]);
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        double[] alpha = new double[vocab];
-        for (int k = 0; k < vocab; k++) {
-          alpha[k] = Math.exp(logAlpha[k]);
-          lo = Math.min(lo, hostMu[k][ch] - 20 * hostSigma[k]);
-          hi = Math.max(hi, hostMu[k][ch] + 20 * hostSigma[k]);
-        }
-        double xi = Normal.solveIncreasing(v -> {
-          double f = 0;
-          for (int k = 0; k < vocab; k++) {
-            f += alpha[k] * Normal.cdf((v - hostMu[k][ch]) / hostSigma[k]);
-          }
-          return f;
-        }, target, lo, hi);
-        x[p * dim + i] = xi;
-        updateWeights(logAlpha, xi, ch, hostMu, hostSigma);
+        x[p * dim + i] = host.channel(logAlpha, i).fromGaussian(h[p * dim + i]); // x_i = F_i^-1(Phi(h_i))
+        host.update(logAlpha, x[p * dim + i], i);
       }
     }
     return x;
-  }
-
-  private static void logSoftmax(double[] logits, int offset, double[] out) {
-    for (int k = 0; k < out.length; k++) {
-      out[k] = logits[offset + k];
-    }
-    Normal.normalizeLogs(out);
   }
 }

@@ -33,16 +33,6 @@ public final class Nd {
     return x.square().mul(-0.5).sub(HALF_LOG_2PI);
   }
 
-  /** Phi(x), the standard normal CDF, elementwise: (1 + erf(x / sqrt 2)) / 2. */
-  public static NDArray normalCdf(NDArray x) {
-    return x.mul(1 / Math.sqrt(2)).erf().add(1).mul(0.5);
-  }
-
-  /** Phi^-1(p) = sqrt(2) erfinv(2p - 1); call it in float64 with p kept away from 0 and 1. */
-  public static NDArray normalQuantile(NDArray p) {
-    return p.mul(2).sub(1).erfinv().mul(Math.sqrt(2));
-  }
-
   /** GELU in its tanh form, which {@link Normal#geluTanh} reproduces exactly on the host. */
   public static NDArray geluTanh(NDArray x) {
     NDArray inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));

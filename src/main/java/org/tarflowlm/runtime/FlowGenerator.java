@@ -11,10 +11,12 @@ import org.tarflowlm.model.ChannelMix;
 import org.tarflowlm.model.Direction;
 import org.tarflowlm.model.FlowForward;
 import org.tarflowlm.model.FlowLayer;
+import org.tarflowlm.model.HostCodebook;
 import org.tarflowlm.model.InversePass;
 import org.tarflowlm.model.ModelConfig;
 import org.tarflowlm.model.RandomStream;
 import org.tarflowlm.model.TarFlowLM;
+import org.tarflowlm.model.Vocabulary;
 
 /**
  * Generation by inverting the flow (design page, section 5): draw u ~ N(0, tau^2 I), invert the
@@ -36,12 +38,12 @@ import org.tarflowlm.model.TarFlowLM;
 public final class FlowGenerator {
   private final TarFlowLM model;
   private final NDManager manager;
-  private final HostDecoder decoder;
+  private final HostCodebook decoder;
 
   public FlowGenerator(TarFlowLM model, NDManager manager) {
     this.model = model;
     this.manager = manager;
-    this.decoder = new HostDecoder(model.codebook());
+    this.decoder = HostCodebook.of(model.codebook());
   }
 
   public GenerationResult generate(GenerationRequest req, GenerationListener listener, BooleanSupplier cancelled) {
@@ -207,7 +209,7 @@ public final class FlowGenerator {
   private double[][][] initialLatent(Template template, boolean[] isFixed, int n, int c) {
     double[][][] z = new double[1][n][c];
     try (NDManager scope = manager.newSubManager()) {
-      NDArray ids = scope.create(org.tarflowlm.model.Vocabulary.encode(template.text()), new Shape(1, template.length()));
+      NDArray ids = scope.create(Vocabulary.encode(template.text()), new Shape(1, template.length()));
       NDArray means = model.toPositions(model.codebook().means(ids, scope)); // [1, N, c]
       double[][] rows = Host.doubleRows(means);
       for (int i = 0; i < n; i++) {
@@ -264,7 +266,7 @@ public final class FlowGenerator {
     int d = model.config().latentDim();
     StringBuilder sb = new StringBuilder();
     for (int off = 0; off < v.length; off += d) {
-      sb.append(decoder.decode(v, off));
+      sb.append(Vocabulary.symbol(decoder.decode(v, off)));
     }
     return sb.toString();
   }

@@ -1,14 +1,13 @@
 package org.tarflowlm.runtime;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.tarflowlm.model.CouplingType;
-import org.tarflowlm.model.MixdCoupling;
-import org.tarflowlm.model.Normal;
+import org.tarflowlm.model.HostCodebook;
+import org.tarflowlm.model.Mixture1D;
 import org.tarflowlm.model.TarFlowLM;
 import org.tarflowlm.model.Vocabulary;
 
@@ -20,8 +19,8 @@ import org.tarflowlm.model.Vocabulary;
  * {@link #slice} is cheap and touches no engine.
  *
  * <p>Mix-d: the trace stores log pi per token ("logits", [N][P*V]); the channel's weights are
- * alpha^(i), pi updated by the token's channels before i exactly as {@code MixdCoupling.inverse}
- * does: log alpha^(i+1) = log alpha^(i) + log N(x_i; mu_ki, sigma_k^2), renormalized. Its
+ * alpha^(i), pi updated by the token's channels before i by the same {@link HostCodebook} that
+ * {@code MixdCoupling.inverse} uses. Its
  * components are the codebook Gaussians' i-th coordinates. Mix-1: "logits" (log pi), "means",
  * "scales", each [N][c*K]. Affine: "shift" and "logScale", [N][c].
  */
@@ -31,40 +30,16 @@ public final class MixtureInspector {
   /** Curves span every component's mean +- this many scales. */
   static final double SPAN = 4;
 
-  private final double[][] mu; // [V][d], null without a codebook
-  private final double[] sigma; // [V]
+  private final HostCodebook codebook; // null when the traces to inspect have no Mix-d layer
 
-  /**
-   * @param codebookMeans mu, [V][d]; null when the traces to inspect have no Mix-d layer
-   * @param codebookSigmas sigma (not log sigma), [V]
-   */
-  public MixtureInspector(double[][] codebookMeans, double[] codebookSigmas) {
-    if ((codebookMeans == null) != (codebookSigmas == null)
-        || (codebookMeans != null && codebookMeans.length != codebookSigmas.length)) {
-      throw new IllegalArgumentException("codebook means and sigmas must both be given, one per symbol");
-    }
-    this.mu = codebookMeans;
-    this.sigma = codebookSigmas;
+  /** @param codebook the model's codebook; null when the traces to inspect have no Mix-d layer */
+  public MixtureInspector(HostCodebook codebook) {
+    this.codebook = codebook;
   }
 
   /** Reads a flow model's codebook in float64; call on the thread that makes the model's calls. */
   public static MixtureInspector of(TarFlowLM model) {
-    double[] m;
-    double[] logSigma;
-    try (NDArray a = model.codebook().mu().toType(DataType.FLOAT64, true);
-        NDArray s = model.codebook().logSigma().toType(DataType.FLOAT64, true)) {
-      m = a.toDoubleArray();
-      logSigma = s.toDoubleArray();
-    }
-    int v = logSigma.length;
-    int d = m.length / v;
-    double[][] mu = new double[v][d];
-    double[] sigma = new double[v];
-    for (int k = 0; k < v; k++) {
-      sigma[k] = Math.exp(logSigma[k]);
-      System.arraycopy(m, k * d, mu[k], 0, d);
-    }
-    return new MixtureInspector(mu, sigma);
+    return new MixtureInspector(HostCodebook.of(model.codebook()));
   }
 
   /**
@@ -100,7 +75,7 @@ public final class MixtureInspector {
    * The mixture of layer {@code layer} (1-based) at flow position {@code position} and channel
    * {@code channel} of the layer's input (its own channel order).
    */
-  public MixtureSlice slice(ForwardTrace trace, int layer, int position, int channel) {
+  public CouplingSlice slice(ForwardTrace trace, int layer, int position, int channel) {
     int layers = trace.states().size() - 1;
     if (layer < 1 || layer > layers) {
       throw new IllegalArgumentException("layer " + layer + " is outside [1, " + layers + "]");
@@ -116,31 +91,21 @@ public final class MixtureInspector {
     }
     int patch = trace.patchSize();
     String chars = trace.scored().substring(position * patch, position * patch + patch);
-    CouplingType type = couplingOf(s);
     double x = s.input()[position][channel];
     double h = s.output()[position][channel];
-    return switch (type) {
-      case AFFINE -> affine(s, position, channel, chars, x, h);
+    return switch (couplingOf(s)) {
+      case AFFINE -> new AffineSlice(s.index(), s.label(), position, channel, chars, x, h,
+          s.params().get("shift")[position][channel], s.params().get("logScale")[position][channel]);
       case MIX1 -> mix1(s, position, channel, chars, x, h);
       case MIXD -> mixd(trace, s, position, channel, chars, x, h);
     };
-  }
-
-  private static MixtureSlice affine(LayerTrace s, int n, int i, String chars, double x, double h) {
-    double b = s.params().get("shift")[n][i];
-    double a = s.params().get("logScale")[n][i];
-    double dens = Math.exp(Normal.logPdf((x - b) * Math.exp(-a)) - a);
-    return new MixtureSlice(s.index(), s.label(), CouplingType.AFFINE, n, i, chars, -1, -1, -1, x, Double.NaN, h,
-        dens, new double[0], new double[0], new double[0], List.of(), new double[0], new double[0][0],
-        new double[0], new double[0], b, a);
   }
 
   private static MixtureSlice mix1(LayerTrace s, int n, int i, String chars, double x, double h) {
     float[] logits = s.params().get("logits")[n];
     float[] means = s.params().get("means")[n];
     float[] scales = s.params().get("scales")[n];
-    int c = s.input()[n].length;
-    int k = logits.length / c;
+    int k = logits.length / s.input()[n].length;
     double[] logW = new double[k];
     double[] m = new double[k];
     double[] sd = new double[k];
@@ -151,7 +116,9 @@ public final class MixtureInspector {
       sd[j] = scales[i * k + j];
       labels.add("component " + (j + 1));
     }
-    return mixture(s, CouplingType.MIX1, n, i, chars, -1, -1, -1, x, h, weights(logW), m, sd, labels);
+    Mixture1D mix = Mixture1D.ofLogWeights(logW, m, sd);
+    return new MixtureSlice(s.index(), s.label(), CouplingType.MIX1, n, i, chars, x, h, mix, labels,
+        Optional.empty(), curves(mix, x));
   }
 
   private MixtureSlice mixd(ForwardTrace trace, LayerTrace s, int n, int i, String chars, double x, double h) {
@@ -159,71 +126,48 @@ public final class MixtureInspector {
     int patch = trace.patchSize();
     int v = logits.length / patch;
     int d = s.input()[n].length / patch;
-    if (mu == null) {
+    if (codebook == null) {
       throw new IllegalStateException("a Mix-d layer needs the codebook: build the inspector from the model");
     }
-    if (mu.length != v || mu[0].length != d) {
-      throw new IllegalStateException("the codebook (" + mu.length + " x " + mu[0].length
+    if (codebook.vocab() != v || codebook.dim() != d) {
+      throw new IllegalStateException("the codebook (" + codebook.vocab() + " x " + codebook.dim()
           + ") does not fit the trace (V = " + v + ", d = " + d + "): the trace is from another model; trace again");
     }
     int tok = i / d;
     int ch = i % d;
     double[] input = new double[s.input()[n].length];
+    double[] logitsD = new double[logits.length];
     for (int j = 0; j < input.length; j++) {
       input[j] = s.input()[n][j];
     }
-    double[] logAlpha = MixdCoupling.channelLogWeights(logits, tok * v, input, tok * d, ch, mu, sigma);
-    double[] w = new double[v];
-    double[] m = new double[v];
-    double[] sd = new double[v];
+    for (int j = 0; j < logits.length; j++) {
+      logitsD[j] = logits[j];
+    }
+    Mixture1D mix = codebook.channel(codebook.channelLogWeights(logitsD, tok * v, input, tok * d, ch), ch);
     List<String> labels = new ArrayList<>();
     for (int k = 0; k < v; k++) {
-      w[k] = Math.exp(logAlpha[k]);
-      m[k] = mu[k][ch];
-      sd[k] = sigma[k];
       labels.add(String.valueOf(Vocabulary.symbol(k)));
     }
     int token = n * patch + tok;
-    int actual = Vocabulary.id(trace.scored().charAt(token));
-    return mixture(s, CouplingType.MIXD, n, i, chars, token, ch, actual, x, h, w, m, sd, labels);
+    MixtureSlice.Token t = new MixtureSlice.Token(token, ch, Vocabulary.id(trace.scored().charAt(token)));
+    return new MixtureSlice(s.index(), s.label(), CouplingType.MIXD, n, i, chars, x, h, mix, labels,
+        Optional.of(t), curves(mix, x));
   }
 
-  private static MixtureSlice mixture(LayerTrace s, CouplingType type, int n, int i, String chars, int token,
-      int tokenChannel, int actual, double x, double h, double[] w, double[] m, double[] sd, List<String> labels) {
-    double[] grid = grid(w, m, sd, x);
-    int k = w.length;
+  private static MixtureSlice.Curves curves(Mixture1D mix, double x) {
+    double[] grid = grid(mix, x);
+    int k = mix.components();
     double[][] comp = new double[k][grid.length];
     double[] dens = new double[grid.length];
     double[] cdf = new double[grid.length];
     for (int g = 0; g < grid.length; g++) {
       for (int j = 0; j < k; j++) {
-        double z = (grid[g] - m[j]) / sd[j];
-        comp[j][g] = w[j] * Math.exp(Normal.logPdf(z)) / sd[j];
+        comp[j][g] = mix.component(j, grid[g]);
         dens[g] += comp[j][g];
-        cdf[g] += w[j] * Normal.cdf(z);
       }
+      cdf[g] = mix.cdf(grid[g]);
     }
-    return new MixtureSlice(s.index(), s.label(), type, n, i, chars, token, tokenChannel, actual, x,
-        cdfAt(w, m, sd, x), h, densityAt(w, m, sd, x), w, m, sd, List.copyOf(labels), grid, comp, dens, cdf,
-        Double.NaN, Double.NaN);
-  }
-
-  /** F(x) = sum_k w_k Phi((x - m_k) / s_k). */
-  static double cdfAt(double[] w, double[] m, double[] sd, double x) {
-    double f = 0;
-    for (int j = 0; j < w.length; j++) {
-      f += w[j] * Normal.cdf((x - m[j]) / sd[j]);
-    }
-    return f;
-  }
-
-  /** p(x) = sum_k w_k N(x; m_k, s_k^2). */
-  static double densityAt(double[] w, double[] m, double[] sd, double x) {
-    double p = 0;
-    for (int j = 0; j < w.length; j++) {
-      p += w[j] * Math.exp(Normal.logPdf((x - m[j]) / sd[j])) / sd[j];
-    }
-    return p;
+    return new MixtureSlice.Curves(grid, comp, dens, cdf);
   }
 
   /**
@@ -231,7 +175,10 @@ public final class MixtureInspector {
    * plus 41 points over +- 5 scales of each component of weight >= 1e-3 too narrow for the uniform
    * spacing, so that its peak is drawn and integrates.
    */
-  static double[] grid(double[] w, double[] m, double[] sd, double x) {
+  static double[] grid(Mixture1D mix, double x) {
+    double[] w = mix.weights();
+    double[] m = mix.means();
+    double[] sd = mix.scales();
     double lo = x;
     double hi = x;
     for (int j = 0; j < w.length; j++) {
@@ -266,15 +213,5 @@ public final class MixtureInspector {
       }
     }
     return Arrays.copyOf(sorted, unique);
-  }
-
-  /** Weights from log-weights, renormalized in double. */
-  private static double[] weights(double[] logW) {
-    Normal.normalizeLogs(logW);
-    double[] w = new double[logW.length];
-    for (int j = 0; j < w.length; j++) {
-      w[j] = Math.exp(logW[j]);
-    }
-    return w;
   }
 }

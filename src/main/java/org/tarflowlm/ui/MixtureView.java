@@ -33,6 +33,8 @@ import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.tarflowlm.model.CouplingType;
+import org.tarflowlm.runtime.AffineSlice;
+import org.tarflowlm.runtime.CouplingSlice;
 import org.tarflowlm.runtime.MixtureSlice;
 
 /**
@@ -209,18 +211,18 @@ final class MixtureView extends BorderPane implements Exportable {
     return chart;
   }
 
-  private void show(MixtureSlice s) {
-    boolean mixture = s == null || s.isMixture();
-    mixtureBox.setVisible(mixture);
-    affineBox.setVisible(!mixture);
+  private void show(CouplingSlice slice) {
+    MixtureSlice s = slice instanceof MixtureSlice m ? m : null;
+    mixtureBox.setVisible(!(slice instanceof AffineSlice));
+    affineBox.setVisible(slice instanceof AffineSlice);
     showWeights(s);
     showDensity(s);
     showCdf(s);
-    affine.setText(s == null || s.isMixture() ? "" : String.format(
+    affine.setText(slice instanceof AffineSlice a ? String.format(
         "%s, position %d ('%s'), channel %d%n%n  x                    = %.6f%n  shift b              = %.6f%n"
             + "  log-scale a          = %.6f%n  scale exp(a)         = %.6f%n  h = (x \u2212 b)\u00b7exp(\u2212a) = %.6f",
-        s.layerLabel(), s.position(), MixtureViewModel.visible(s.characters()), s.channel(), s.x(), s.shift(),
-        s.logScale(), s.scale(), s.h()));
+        a.layerLabel(), a.position(), MixtureViewModel.visible(a.characters()), a.channel(), a.x(), a.shift(),
+        a.logScale(), a.scale(), a.h()) : "");
   }
 
   private void showWeights(MixtureSlice s) {
@@ -228,9 +230,11 @@ final class MixtureView extends BorderPane implements Exportable {
     chart.setNotify(false);
     weights.clear();
     actualLabel = null;
-    if (s != null && s.isMixture()) {
+    if (s != null) {
       boolean mixd = s.coupling() == CouplingType.MIXD;
-      List<MixtureViewModel.Bar> top = vm.topWeights(mixd ? TOP : s.components());
+      int components = s.mixture().components();
+      int tokenChannel = s.token().map(MixtureSlice.Token::channel).orElse(0);
+      List<MixtureViewModel.Bar> top = vm.topWeights(mixd ? TOP : components);
       for (MixtureViewModel.Bar b : top) {
         weights.addValue(b.weight(), "weight", b.label());
         if (b.actual()) {
@@ -240,12 +244,12 @@ final class MixtureView extends BorderPane implements Exportable {
       String title;
       if (!mixd) {
         title = "Mixture weights \u03c0";
-      } else if (s.tokenChannel() == 0) {
-        title = String.format("Next character \u03c0 = \u03b1^(1), top %d of %d", Math.min(TOP, s.components()),
-            s.components());
+      } else if (tokenChannel == 0) {
+        title = String.format("Next character \u03c0 = \u03b1^(1), top %d of %d", Math.min(TOP, components),
+            components);
       } else {
-        title = String.format("\u03b1^(%d): \u03c0 updated by the token's channels 1..%d", s.tokenChannel() + 1,
-            s.tokenChannel());
+        title = String.format("\u03b1^(%d): \u03c0 updated by the token's channels 1..%d", tokenChannel + 1,
+            tokenChannel);
       }
       chart.setTitle(title);
       chart.getTitle().setFont(new Font("SansSerif", Font.BOLD, 13));
@@ -261,29 +265,30 @@ final class MixtureView extends BorderPane implements Exportable {
     plot.clearDomainMarkers();
     XYSeriesCollection data = new XYSeriesCollection();
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
-    if (s != null && s.isMixture()) {
+    if (s != null) {
+      double[] grid = s.curves().grid();
       XYSeries sum = new XYSeries("mixture", false, true);
-      for (int g = 0; g < s.grid().length; g++) {
-        sum.add(s.grid()[g], s.density()[g]);
+      for (int g = 0; g < grid.length; g++) {
+        sum.add(grid[g], s.curves().density()[g]);
       }
       data.addSeries(sum);
       renderer.setSeriesPaint(0, INK);
       renderer.setSeriesStroke(0, new BasicStroke(2.5f));
-      int[] order = s.byWeight();
+      int[] order = s.mixture().byWeight();
       for (int r = 0; r < order.length; r++) {
         int k = order[r];
         XYSeries comp = new XYSeries(MixtureViewModel.label(s, k), false, true);
-        for (int g = 0; g < s.grid().length; g++) {
-          comp.add(s.grid()[g], s.componentDensities()[k][g]);
+        for (int g = 0; g < grid.length; g++) {
+          comp.add(grid[g], s.curves().components()[k][g]);
         }
         data.addSeries(comp);
         int idx = data.getSeriesCount() - 1;
         renderer.setSeriesPaint(idx, awt(BitsPalette.scale(order.length == 1 ? 0.3 : 0.85 * r / (order.length - 1))));
-        renderer.setSeriesStroke(idx, new BasicStroke(k == s.actual() ? 2f : 1f));
+        renderer.setSeriesStroke(idx, new BasicStroke(s.isActual(k) ? 2f : 1f));
       }
       ValueMarker x = marker(s.x(), String.format("x = %.3f", s.x()));
       plot.addDomainMarker(x);
-      chart.getLegend().setVisible(s.components() <= 6);
+      chart.getLegend().setVisible(s.mixture().components() <= 6);
     }
     plot.setRenderer(renderer);
     plot.setDataset(data);
@@ -298,10 +303,10 @@ final class MixtureView extends BorderPane implements Exportable {
     plot.clearRangeMarkers();
     XYSeriesCollection data = new XYSeriesCollection();
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
-    if (s != null && s.isMixture()) {
+    if (s != null) {
       XYSeries f = new XYSeries("F", false, true);
-      for (int g = 0; g < s.grid().length; g++) {
-        f.add(s.grid()[g], s.cdfCurve()[g]);
+      for (int g = 0; g < s.curves().grid().length; g++) {
+        f.add(s.curves().grid()[g], s.curves().cdf()[g]);
       }
       data.addSeries(f);
       XYSeries point = new XYSeries("(x, F(x))", false, true);
@@ -350,24 +355,21 @@ final class MixtureView extends BorderPane implements Exportable {
 
   @Override
   public String csv() {
-    MixtureSlice s = vm.sliceProperty().get();
-    if (s == null) {
-      return "";
-    }
+    CouplingSlice slice = vm.sliceProperty().get();
     StringBuilder sb = new StringBuilder();
-    if (!s.isMixture()) {
+    if (slice instanceof AffineSlice a) {
       sb.append("layer,position,channel,x,shift,log_scale,scale,h\n");
-      sb.append(s.layer()).append(',').append(s.position()).append(',').append(s.channel()).append(',').append(s.x())
-          .append(',').append(s.shift()).append(',').append(s.logScale()).append(',').append(s.scale()).append(',')
-          .append(s.h()).append('\n');
-      return sb.toString();
-    }
-    sb.append("layer,position,channel,x,F(x),h,component,label,weight,mean,scale\n");
-    for (int k = 0; k < s.components(); k++) {
-      sb.append(s.layer()).append(',').append(s.position()).append(',').append(s.channel()).append(',').append(s.x())
-          .append(',').append(s.cdf()).append(',').append(s.h()).append(',').append(k).append(",\"")
-          .append(s.labels().get(k)).append("\",").append(s.weights()[k]).append(',').append(s.means()[k]).append(',')
-          .append(s.scales()[k]).append('\n');
+      sb.append(a.layer()).append(',').append(a.position()).append(',').append(a.channel()).append(',').append(a.x())
+          .append(',').append(a.shift()).append(',').append(a.logScale()).append(',').append(a.scale()).append(',')
+          .append(a.h()).append('\n');
+    } else if (slice instanceof MixtureSlice s) {
+      sb.append("layer,position,channel,x,F(x),h,component,label,weight,mean,scale\n");
+      for (int k = 0; k < s.mixture().components(); k++) {
+        sb.append(s.layer()).append(',').append(s.position()).append(',').append(s.channel()).append(',')
+            .append(s.x()).append(',').append(s.cdf()).append(',').append(s.h()).append(',').append(k).append(",\"")
+            .append(s.labels().get(k)).append("\",").append(s.mixture().weights()[k]).append(',')
+            .append(s.mixture().means()[k]).append(',').append(s.mixture().scales()[k]).append('\n');
+      }
     }
     return sb.toString();
   }

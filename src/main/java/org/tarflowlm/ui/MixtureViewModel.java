@@ -19,6 +19,8 @@ import org.tarflowlm.model.CouplingType;
 import org.tarflowlm.runtime.ForwardTrace;
 import org.tarflowlm.runtime.LayerTrace;
 import org.tarflowlm.runtime.MixtureInspector;
+import org.tarflowlm.runtime.AffineSlice;
+import org.tarflowlm.runtime.CouplingSlice;
 import org.tarflowlm.runtime.MixtureSlice;
 import org.tarflowlm.runtime.ModelRuntime;
 
@@ -40,7 +42,7 @@ public final class MixtureViewModel {
   private final IntegerProperty layer = new SimpleIntegerProperty(1);
   private final IntegerProperty position = new SimpleIntegerProperty(0);
   private final IntegerProperty channel = new SimpleIntegerProperty(0);
-  private final ObjectProperty<MixtureSlice> slice = new SimpleObjectProperty<>();
+  private final ObjectProperty<CouplingSlice> slice = new SimpleObjectProperty<>();
   private final StringProperty error = new SimpleStringProperty("");
   private final StringProperty summary = new SimpleStringProperty("");
   private final StringProperty hLabel = new SimpleStringProperty("");
@@ -103,7 +105,7 @@ public final class MixtureViewModel {
   }
 
   /** The mixture (or affine map) at the selection; null before a trace or on an error. */
-  public ReadOnlyObjectProperty<MixtureSlice> sliceProperty() {
+  public ReadOnlyObjectProperty<CouplingSlice> sliceProperty() {
     return slice;
   }
 
@@ -167,26 +169,25 @@ public final class MixtureViewModel {
    * empty for affine or before a slice. Mix-d labels show a space as a visible mark.
    */
   public List<Bar> topWeights(int max) {
-    MixtureSlice s = slice.get();
     List<Bar> bars = new ArrayList<>();
-    if (s == null || !s.isMixture()) {
+    if (!(slice.get() instanceof MixtureSlice s)) {
       return bars;
     }
-    int[] order = s.byWeight();
+    int[] order = s.mixture().byWeight();
     boolean actualShown = false;
     for (int r = 0; r < Math.min(max, order.length); r++) {
       int k = order[r];
       bars.add(bar(s, k));
-      actualShown |= k == s.actual();
+      actualShown |= s.isActual(k);
     }
-    if (s.actual() >= 0 && !actualShown) {
-      bars.add(bar(s, s.actual()));
+    if (!actualShown) {
+      s.token().ifPresent(t -> bars.add(bar(s, t.actual())));
     }
     return bars;
   }
 
   private static Bar bar(MixtureSlice s, int k) {
-    return new Bar(k, label(s, k), s.weights()[k], k == s.actual());
+    return new Bar(k, label(s, k), s.mixture().weights()[k], s.isActual(k));
   }
 
   /** Component k's label for display: a Mix-d character with its space made visible. */
@@ -219,7 +220,7 @@ public final class MixtureViewModel {
       return;
     }
     if (rt == null) { // a replayed run: Mix-1 and affine layers need no codebook
-      inspector = new MixtureInspector(null, null);
+      inspector = new MixtureInspector(null);
       inspected = null;
       recompute();
       return;
@@ -276,7 +277,7 @@ public final class MixtureViewModel {
               + " is open: its codebook would not match; trace the text again in Flow layers");
         }
       }
-      MixtureSlice s = inspector.slice(t, layer.get(), position.get(), channel.get());
+      CouplingSlice s = inspector.slice(t, layer.get(), position.get(), channel.get());
       describe(s);
       error.set("");
       slice.set(s);
@@ -288,21 +289,21 @@ public final class MixtureViewModel {
     }
   }
 
-  private void describe(MixtureSlice s) {
-    if (!s.isMixture()) {
-      hLabel.set(String.format("h = (x \u2212 b)\u00b7exp(\u2212a) = %.4f", s.h()));
+  private void describe(CouplingSlice slice) {
+    if (slice instanceof AffineSlice a) {
+      hLabel.set(String.format("h = (x \u2212 b)\u00b7exp(\u2212a) = %.4f", a.h()));
       summary.set(String.format("x = %.4f   shift b = %.4f   log-scale a = %.4f   scale exp(a) = %.4f   h = %.4f",
-          s.x(), s.shift(), s.logScale(), s.scale(), s.h()));
+          a.x(), a.shift(), a.logScale(), a.scale(), a.h()));
       return;
     }
+    MixtureSlice s = (MixtureSlice) slice;
     hLabel.set(String.format("h = \u03a6\u207b\u00b9(F(x)) = %.4f", s.h()));
-    String line = String.format("x = %.4f   F(x) = %.6f   h = %.4f   p(x) = %.4f", s.x(), s.cdf(), s.h(),
-        s.densityAtX());
-    if (s.coupling() == CouplingType.MIXD) {
-      line += String.format("   actual '%s': weight %.3f, rank %d of %d   (token %d, its channel %d)",
-          visible(s.labels().get(s.actual())), s.weights()[s.actual()], s.rankOf(s.actual()), s.components(),
-          s.token(), s.tokenChannel());
-    }
-    summary.set(line);
+    StringBuilder line = new StringBuilder(String.format("x = %.4f   F(x) = %.6f   h = %.4f   p(x) = %.4f", s.x(),
+        s.cdf(), s.h(), s.densityAtX()));
+    s.token().ifPresent(t -> line.append(String.format(
+        "   actual '%s': weight %.3f, rank %d of %d   (token %d, its channel %d)",
+        visible(s.labels().get(t.actual())), s.mixture().weights()[t.actual()], s.mixture().rankOf(t.actual()),
+        s.mixture().components(), t.index(), t.channel())));
+    summary.set(line.toString());
   }
 }

@@ -1,19 +1,22 @@
 package org.tarflowlm.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
 import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The host normal functions the inverse runs on, against the engine's float64 functions the forward map runs on:
- * the two must agree, or inverse(forward(x)) drifts.
+ * Phi and Phi^-1 on the host, where the inverses run, and on the device, where the forward maps run:
+ * the two must be one function, or inverse(forward(x)) drifts.
  */
 class NormalTest {
   private static NDManager manager;
@@ -37,6 +40,15 @@ class NormalTest {
     return x;
   }
 
+  /** p from 1e-12 to 1/2, evenly in log p. */
+  private static double[] tailProbabilities() {
+    double[] p = new double[121];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = Math.min(0.5, Math.pow(10, -12 + i * 0.1));
+    }
+    return p;
+  }
+
   @Test
   void cdfAgreesWithTheEnginesErfOnAGrid() {
     double[] x = grid(-8, 8, 0.01);
@@ -48,14 +60,25 @@ class NormalTest {
       }
       double w = worst;
       assertTrue(worst < 1e-14, () -> "max |Normal.cdf - (1 + erf(x / sqrt 2)) / 2| = " + w);
-      double[] nd = Nd.normalCdf(m.create(x)).toDoubleArray();
-      for (int i = 0; i < x.length; i++) {
-        assertEquals(erf[i], nd[i], 0.0, "Nd.normalCdf is the erf form");
-      }
     }
   }
 
-  /** Absolute and relative accuracy in the tails, where Phi^-1 of a clamped F is taken: reference values from mpmath (30 digits). */
+  @Test
+  void deviceAndHostComputeTheSameCdfOnBothSides() {
+    double[] x = grid(-40, 40, 0.013);
+    try (NDManager m = manager.newSubManager()) {
+      NDArray[] both = Normal.cdfBothSides(m.create(x));
+      double[] lower = both[0].toDoubleArray();
+      double[] upper = both[1].toDoubleArray();
+      for (int i = 0; i < x.length; i++) {
+        assertEquals(Normal.cdf(x[i]), lower[i], 4 * Math.ulp(Normal.cdf(x[i])), "Phi(" + x[i] + ")");
+        assertEquals(Normal.cdf(-x[i]), upper[i], 4 * Math.ulp(Normal.cdf(-x[i])), "Phi(-" + x[i] + ")");
+      }
+      assertEquals(DataType.FLOAT64, both[0].getDataType());
+    }
+  }
+
+  /** Absolute and relative accuracy in the tails: reference values from mpmath (30 digits). */
   @Test
   void cdfIsAccurateInTheTails() {
     double[][] ref = {
@@ -65,9 +88,8 @@ class NormalTest {
         {-3, 0.0013498980316300945267}, {-1.5, 0.066807201268858066004}, {-0.5, 0.30853753872598689636}};
     for (double[] r : ref) {
       double got = Normal.cdf(r[0]);
-      // Hart's approximation is accurate in absolute terms (about 3e-17), but only to about 1e-8 relative in the
-      // lower tail (2.7e-9 at x = -7, 8.7e-9 at x = -8, mpmath). That is harmless: the couplings clamp F into
-      // [1e-12, 1 - 1e-12] and the engine's erf form of the forward map is only absolutely accurate too.
+      // Hart's approximation is about 3e-17 absolute but only about 1e-8 relative in the far tail (2.7e-9 at
+      // x = -7, 8.7e-9 at x = -8): harmless, because the forward and the inverse use this same function
       assertEquals(r[1], got, 1e-16, "Phi(" + r[0] + ") absolute");
       assertEquals(r[1], got, 1e-8 * r[1], "Phi(" + r[0] + ") relative");
       if (r[0] >= -3) {
@@ -81,20 +103,84 @@ class NormalTest {
   }
 
   @Test
-  void clampedCdfStaysInsideTheForwardClamp() {
-    assertEquals(Normal.EPS, Normal.clampedCdf(-40), 0.0);
-    assertEquals(1 - Normal.EPS, Normal.clampedCdf(40), 0.0);
-    assertEquals(Normal.cdf(1.3), Normal.clampedCdf(1.3), 0.0);
+  void quantileInvertsTheCdfOnTheHostAndTheDevice() {
+    double[] p = tailProbabilities();
+    try (NDManager m = manager.newSubManager()) {
+      double[] device = Normal.lowerQuantile(m.create(p)).toDoubleArray();
+      for (int i = 0; i < p.length; i++) {
+        double x = Normal.quantile(p[i]);
+        assertEquals(p[i], Normal.cdf(x), 1e-13 * p[i], "Phi(Phi^-1(" + p[i] + "))");
+        assertEquals(x, device[i], 1e-13 * (1 + Math.abs(x)), "device Phi^-1(" + p[i] + ")");
+        assertEquals(-x, Normal.quantile(1 - p[i]), 2 * Math.ulp(1.0) / p[i] + 1e-13, "the upper half by symmetry");
+      }
+    }
+    assertEquals(0, Normal.quantile(0.5), 1e-15);
+    assertThrows(IllegalArgumentException.class, () -> Normal.quantile(0));
+    assertThrows(IllegalArgumentException.class, () -> Normal.quantile(1));
+  }
+
+  /** The reason for the two tails: 1 - F of a value near the top keeps its digits only when summed from above. */
+  @Test
+  void fromTailsKeepsTheDigitsOfTheUpperTail() {
+    for (double x : new double[] {6.2, 6.7, 7.0}) {
+      double h = Normal.fromTails(Normal.cdf(x), Normal.cdf(-x));
+      assertEquals(x, h, 1e-12, "h of Phi(" + x + ") from the upper tail");
+      double fromF = Normal.quantile(Normal.cdf(x)); // 1 - F, after F was rounded near 1
+      assertTrue(Math.abs(fromF - x) > 1e-8, "the rounded F alone loses h at x = " + x + ": " + fromF);
+    }
+    assertEquals(-1.3, Normal.fromTails(Normal.cdf(-1.3), Normal.cdf(1.3)), 1e-14);
+    assertEquals(0, Normal.fromTails(0.5, 0.5), 1e-15);
   }
 
   @Test
-  void engineQuantileInvertsTheCdfInFloat64() {
-    double[] x = grid(-6.5, 6.5, 0.05);
+  void theClampKeepsHInsideHMax() {
+    assertEquals(7.0344838, Normal.H_MAX, 1e-6);
+    assertEquals(-Normal.H_MAX, Normal.fromTails(1e-20, 1), 0);
+    assertEquals(Normal.H_MAX, Normal.fromTails(1, 0), 0);
+    assertEquals(Normal.EPS, Normal.tailOf(-40), 0);
+    assertEquals(Normal.EPS, Normal.tailOf(40), 0);
+    assertEquals(0.5, Normal.tailOf(0), 0);
+    assertEquals(Normal.cdf(-1.3), Normal.tailOf(1.3), 0);
     try (NDManager m = manager.newSubManager()) {
-      double[] back = Nd.normalQuantile(Nd.normalCdf(m.create(x))).toDoubleArray();
+      NDArray x = Nd.f64(m.create(new float[] {-9f, -7.5f, 0f, 7.5f, 9f}));
+      NDArray[] both = Normal.cdfBothSides(x);
+      double[] h = Normal.fromTails(both[0], both[1]).toDoubleArray();
+      double e = Normal.H_MAX;
+      assertEquals(-e, h[0], 1e-12);
+      assertEquals(-e, h[1], 1e-12);
+      assertEquals(0, h[2], 1e-15);
+      assertEquals(e, h[3], 1e-12);
+      assertEquals(e, h[4], 1e-12);
+    }
+  }
+
+  @Test
+  void deviceAndHostMapTheTailsToTheSameH() {
+    double[] x = grid(-7, 7, 0.05);
+    try (NDManager m = manager.newSubManager()) {
+      NDArray[] both = Normal.cdfBothSides(m.create(x));
+      double[] h = Normal.fromTails(both[0], both[1]).toDoubleArray();
       for (int i = 0; i < x.length; i++) {
-        // the erf form has absolute error ~1e-16 in F, so h loses accuracy as phi(x) shrinks
-        assertEquals(x[i], back[i], 1e-15 / Math.exp(-x[i] * x[i] / 2) + 1e-12, "x = " + x[i]);
+        assertEquals(Normal.fromTails(Normal.cdf(x[i]), Normal.cdf(-x[i])), h[i], 1e-13 * (1 + Math.abs(x[i])));
+        assertEquals(x[i], h[i], 1e-12, "Phi^-1 of Phi is the identity");
+      }
+    }
+  }
+
+  /** Training differentiates through the device map: d Phi^-1(Phi(x)) / dx = 1. */
+  @Test
+  void theDeviceMapHasTheRightGradient() {
+    double[] x = {-6.5, -3, -0.4, 0.3, 2, 5.9};
+    try (NDManager m = manager.newSubManager()) {
+      NDArray v = m.create(x);
+      v.setRequiresGradient(true);
+      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        NDArray[] both = Normal.cdfBothSides(v);
+        gc.backward(Normal.fromTails(both[0], both[1]).sum());
+      }
+      double[] g = v.getGradient().toDoubleArray();
+      for (int i = 0; i < x.length; i++) {
+        assertEquals(1, g[i], 1e-6, "gradient at x = " + x[i]);
       }
     }
   }
@@ -127,15 +213,6 @@ class NormalTest {
     // root left of and right of the bracket: the bracket is widened
     assertEquals(-Math.cbrt(50), Normal.solveIncreasing(v -> v * v * v, -50, 1, 2), 1e-9);
     assertEquals(1234.5, Normal.solveIncreasing(v -> v, 1234.5, -1, 1), 1e-9);
-    // the normal CDF, as the couplings use it, to the bisection's 1e-10
-    for (double h : new double[] {-6.9, -3, -0.2, 0, 0.7, 4, 6.9}) {
-      double target = Normal.clampedCdf(h);
-      double root = Normal.solveIncreasing(Normal::cdf, target, -1, 1);
-      // near F = 1 a double holds 1 - F only to ulp(1) = 2.2e-16, which is 1e-5 in h at h = 6.9
-      double tol = 1e-9 + 2 * Math.ulp(1.0) / Math.exp(Normal.logPdf(h));
-      assertEquals(h, root, tol, "h = " + h);
-      assertEquals(target, Normal.cdf(root), 1e-10 * Math.exp(Normal.logPdf(h)) + 2 * Math.ulp(1.0), "F(root), h = " + h);
-    }
     // a two-component mixture with a flat gap between narrow components
     DoubleUnaryOperator f = v -> 0.5 * Normal.cdf((v + 3) / 0.01) + 0.5 * Normal.cdf((v - 3) / 0.01);
     for (double x : new double[] {-3.02, -2.995, 2.99, 3.004}) {

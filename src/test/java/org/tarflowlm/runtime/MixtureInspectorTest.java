@@ -3,6 +3,7 @@ package org.tarflowlm.runtime;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,17 +60,18 @@ class MixtureInspectorTest {
       for (int layer = 1; layer <= 2; layer++) {
         for (int pos = 0; pos < n; pos++) {
           for (int ch = 0; ch < c; ch++) {
-            MixtureSlice s = f.inspector().slice(f.trace(), layer, pos, ch);
             String where = "P=" + patch + " layer " + layer + " position " + pos + " channel " + ch;
-            assertTrue(s.isMixture(), where);
+            MixtureSlice s = assertInstanceOf(MixtureSlice.class, f.inspector().slice(f.trace(), layer, pos, ch), where);
             double sum = 0;
-            for (double w : s.weights()) {
+            for (double w : s.mixture().weights()) {
               assertTrue(w >= 0, where);
               sum += w;
             }
             assertEquals(1, sum, 1e-9, where);
-            assertEquals(s.weights().length, s.labels().size(), where);
+            assertEquals(s.mixture().components(), s.labels().size(), where);
             assertEquals(Normal.cdf(s.h()), s.cdf(), 1e-6, where + ": F(x) against the layer's output h");
+            // the host map the inverse runs on reproduces the device forward's h (the trace holds float32 values)
+            assertEquals(s.h(), s.mixture().toGaussian(s.x()), 2e-4 * (1 + Math.abs(s.h())), where + ": host h");
             assertEquals(f.trace().states().get(layer).input()[pos][ch], s.x(), 0, where);
           }
         }
@@ -82,24 +84,26 @@ class MixtureInspectorTest {
     Fixture f = fixture(2);
     for (int layer = 1; layer <= 2; layer++) {
       for (int ch : new int[] {0, 3, 7, 9}) {
-        MixtureSlice s = f.inspector().slice(f.trace(), layer, 2, ch);
-        double[] g = s.grid();
-        assertTrue(g.length >= MixtureInspector.GRID && g.length < MixtureInspector.GRID + 41 * s.components() + 1);
+        MixtureSlice s = (MixtureSlice) f.inspector().slice(f.trace(), layer, 2, ch);
+        MixtureSlice.Curves c = s.curves();
+        double[] g = c.grid();
+        int k = s.mixture().components();
+        assertTrue(g.length >= MixtureInspector.GRID && g.length < MixtureInspector.GRID + 41 * k + 1);
         assertTrue(g[0] <= s.x() && s.x() <= g[g.length - 1], "the grid spans x");
         double area = 0;
         for (int i = 1; i < g.length; i++) {
           assertTrue(g[i] > g[i - 1], "the grid increases");
-          area += 0.5 * (g[i] - g[i - 1]) * (s.density()[i] + s.density()[i - 1]);
-          assertTrue(s.cdfCurve()[i] >= s.cdfCurve()[i - 1] - 1e-15, "the CDF never decreases");
+          area += 0.5 * (g[i] - g[i - 1]) * (c.density()[i] + c.density()[i - 1]);
+          assertTrue(c.cdf()[i] >= c.cdf()[i - 1] - 1e-15, "the CDF never decreases");
         }
         assertEquals(1, area, 2e-3, "layer " + layer + " channel " + ch);
-        assertEquals(1, s.cdfCurve()[g.length - 1] - s.cdfCurve()[0], 1e-3);
+        assertEquals(1, c.cdf()[g.length - 1] - c.cdf()[0], 1e-3);
         for (int i = 0; i < g.length; i += 37) {
           double sum = 0;
-          for (double[] comp : s.componentDensities()) {
+          for (double[] comp : c.components()) {
             sum += comp[i];
           }
-          assertEquals(s.density()[i], sum, 1e-12, "the mixture is the sum of its weighted components");
+          assertEquals(c.density()[i], sum, 1e-12, "the mixture is the sum of its weighted components");
         }
       }
     }
@@ -114,7 +118,7 @@ class MixtureInspectorTest {
       int v = Vocabulary.SIZE;
       for (int pos = 0; pos < layer1.input().length; pos++) {
         for (int tok = 0; tok < patch; tok++) {
-          MixtureSlice s = f.inspector().slice(f.trace(), 1, pos, tok * d);
+          MixtureSlice s = (MixtureSlice) f.inspector().slice(f.trace(), 1, pos, tok * d);
           float[] logits = layer1.params().get("logits")[pos];
           double max = Double.NEGATIVE_INFINITY;
           for (int k = 0; k < v; k++) {
@@ -125,37 +129,36 @@ class MixtureInspectorTest {
             z += Math.exp(logits[tok * v + k] - max);
           }
           int token = pos * patch + tok;
-          assertEquals(token, s.token());
-          assertEquals(0, s.tokenChannel());
-          assertEquals(Vocabulary.id(f.trace().scored().charAt(token)), s.actual());
+          assertEquals(new MixtureSlice.Token(token, 0, Vocabulary.id(f.trace().scored().charAt(token))),
+              s.token().orElseThrow());
           for (int k = 0; k < v; k++) {
-            assertEquals(Math.exp(logits[tok * v + k] - max) / z, s.weights()[k], 1e-12);
-            assertEquals(f.trace().nextCharProbs()[token][k], s.weights()[k], 1e-5, "the trace's next-character probs");
+            assertEquals(Math.exp(logits[tok * v + k] - max) / z, s.mixture().weights()[k], 1e-12);
+            assertEquals(f.trace().nextCharProbs()[token][k], s.mixture().weights()[k], 1e-5, "the trace's next-character probs");
             assertEquals(String.valueOf(Vocabulary.symbol(k)), s.labels().get(k));
           }
         }
       }
       // later channels of a token have moved away from pi (the Rosenblatt update)
-      MixtureSlice later = f.inspector().slice(f.trace(), 1, 1, d - 1);
-      MixtureSlice first = f.inspector().slice(f.trace(), 1, 1, 0);
-      assertFalse(java.util.Arrays.equals(first.weights(), later.weights()));
-      assertEquals(d - 1, later.tokenChannel());
+      MixtureSlice later = (MixtureSlice) f.inspector().slice(f.trace(), 1, 1, d - 1);
+      MixtureSlice first = (MixtureSlice) f.inspector().slice(f.trace(), 1, 1, 0);
+      assertFalse(java.util.Arrays.equals(first.mixture().weights(), later.mixture().weights()));
+      assertEquals(d - 1, later.token().orElseThrow().channel());
     }
   }
 
   @Test
   void mix1ComponentsAreLabelledAndComeFromTheTrace() {
     Fixture f = fixture(1);
-    MixtureSlice s = f.inspector().slice(f.trace(), 2, 3, 4);
+    MixtureSlice s = (MixtureSlice) f.inspector().slice(f.trace(), 2, 3, 4);
     assertEquals(CouplingType.MIX1, s.coupling());
-    assertEquals(2, s.components());
+    assertEquals(2, s.mixture().components());
     assertEquals(java.util.List.of("component 1", "component 2"), s.labels());
     float[] means = f.trace().states().get(2).params().get("means")[3];
     float[] scales = f.trace().states().get(2).params().get("scales")[3];
-    assertArrayEquals(new double[] {means[8], means[9]}, s.means(), 0);
-    assertArrayEquals(new double[] {scales[8], scales[9]}, s.scales(), 0);
-    assertEquals(-1, s.token());
-    assertEquals(-1, s.actual());
+    assertArrayEquals(new double[] {means[8], means[9]}, s.mixture().means(), 0);
+    assertArrayEquals(new double[] {scales[8], scales[9]}, s.mixture().scales(), 0);
+    assertTrue(s.token().isEmpty(), "a Mix-1 channel belongs to no codebook token");
+    assertFalse(s.isActual(0));
     assertEquals(String.valueOf(f.trace().scored().charAt(3)), s.characters());
   }
 
@@ -164,16 +167,12 @@ class MixtureInspectorTest {
     Fixture f = fixture(2);
     LayerTrace l3 = f.trace().states().get(3);
     for (int ch = 0; ch < 10; ch++) {
-      MixtureSlice s = f.inspector().slice(f.trace(), 3, 1, ch);
-      assertEquals(CouplingType.AFFINE, s.coupling());
-      assertFalse(s.isMixture());
-      assertEquals(0, s.components());
-      assertEquals(0, s.grid().length);
+      AffineSlice s = assertInstanceOf(AffineSlice.class, f.inspector().slice(f.trace(), 3, 1, ch));
       assertEquals(l3.params().get("shift")[1][ch], s.shift(), 0);
       assertEquals(l3.params().get("logScale")[1][ch], s.logScale(), 0);
       assertEquals(Math.exp(l3.params().get("logScale")[1][ch]), s.scale(), 1e-12);
       assertEquals((s.x() - s.shift()) / s.scale(), s.h(), 1e-5 * (1 + Math.abs(s.h())), "h = (x - b) exp(-a)");
-      assertTrue(Double.isNaN(s.cdf()));
+      assertEquals(Math.exp(Normal.logPdf(s.h())) / s.scale(), s.densityAtX(), 1e-4 * s.densityAtX());
     }
   }
 
@@ -184,8 +183,8 @@ class MixtureInspectorTest {
     assertThrows(IllegalArgumentException.class, () -> f.inspector().slice(f.trace(), 4, 0, 0));
     assertThrows(IllegalArgumentException.class, () -> f.inspector().slice(f.trace(), 1, 16, 0));
     assertThrows(IllegalArgumentException.class, () -> f.inspector().slice(f.trace(), 1, 0, 5));
-    MixtureInspector noCodebook = new MixtureInspector(null, null);
+    MixtureInspector noCodebook = new MixtureInspector(null);
     assertThrows(IllegalStateException.class, () -> noCodebook.slice(f.trace(), 1, 0, 0));
-    assertEquals(CouplingType.MIX1, noCodebook.slice(f.trace(), 2, 0, 0).coupling(), "Mix-1 needs no codebook");
+    assertEquals(CouplingType.MIX1, ((MixtureSlice) noCodebook.slice(f.trace(), 2, 0, 0)).coupling(), "Mix-1 needs no codebook");
   }
 }

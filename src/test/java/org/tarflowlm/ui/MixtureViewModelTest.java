@@ -53,12 +53,12 @@ class MixtureViewModelTest {
     ui.runUntil(() -> vm.sliceProperty().get() != null);
     assertEquals("", vm.errorProperty().get());
     assertFalse(vm.loadingProperty().get());
-    MixtureSlice s = vm.sliceProperty().get();
+    MixtureSlice s = (MixtureSlice) vm.sliceProperty().get();
     assertEquals(CouplingType.MIXD, s.coupling());
     assertEquals(1, s.layer());
-    assertEquals(27, s.components());
+    assertEquals(27, s.mixture().components());
     double sum = 0;
-    for (double w : s.weights()) {
+    for (double w : s.mixture().weights()) {
       assertEquals(1.0 / 27, w, 1e-6, "an untrained Mix-d head predicts uniform weights");
       sum += w;
     }
@@ -98,13 +98,13 @@ class MixtureViewModelTest {
     // host arithmetic on the trace: no background job, the slice is there on return
     vm.channelProperty().set(3);
     assertEquals(3, vm.sliceProperty().get().channel());
-    assertEquals(3, vm.sliceProperty().get().tokenChannel());
+    assertEquals(3, token(vm).channel());
     vm.positionProperty().set(4);
     assertEquals(4, vm.sliceProperty().get().position());
     assertEquals("q", vm.sliceProperty().get().characters());
-    assertEquals(17, vm.sliceProperty().get().actual(), "'q' is symbol 17");
+    assertEquals(17, token(vm).actual(), "'q' is symbol 17");
     vm.layerProperty().set(2);
-    MixtureSlice mix1 = vm.sliceProperty().get();
+    MixtureSlice mix1 = (MixtureSlice) vm.sliceProperty().get();
     assertEquals(CouplingType.MIX1, mix1.coupling());
     assertEquals(List.of("component 1", "component 2"), mix1.labels());
     assertEquals(2, vm.topWeights(MixtureView.TOP).size());
@@ -138,11 +138,10 @@ class MixtureViewModelTest {
     assertEquals("5  'd\u2423'", vm.positionLabels().get(5));
     vm.positionProperty().set(2);
     vm.channelProperty().set(7);
-    MixtureSlice s = vm.sliceProperty().get();
+    MixtureSlice s = (MixtureSlice) vm.sliceProperty().get();
     assertEquals("o ", s.characters());
-    assertEquals(5, s.token(), "channel 7 belongs to the position's second token");
-    assertEquals(2, s.tokenChannel());
-    assertEquals(0, s.actual(), "that token is a space");
+    assertEquals(new MixtureSlice.Token(5, 2, 0), s.token().orElseThrow(),
+        "channel 7 belongs to the position's second token, a space, as its channel 2");
     assertEquals(Normal.cdf(s.h()), s.cdf(), 1e-6);
   }
 
@@ -167,5 +166,9 @@ class MixtureViewModelTest {
     vm.layerProperty().set(2);
     assertNotNull(vm.sliceProperty().get(), "a Mix-1 layer needs no codebook");
     assertEquals("", vm.errorProperty().get());
+  }
+
+  private static MixtureSlice.Token token(MixtureViewModel vm) {
+    return ((MixtureSlice) vm.sliceProperty().get()).token().orElseThrow();
   }
 }
