@@ -30,7 +30,7 @@ public final class DiscreteGenerator {
           + ") is more than the model's context of " + model.config().seqLen() + " characters");
     }
     int[] ids = new int[total];
-    listener.onStart(prompt + " ".repeat(req.length()));
+    listener.onStart(Template.continuation(prompt, req.length()), "");
     System.arraycopy(Vocabulary.encode(prompt), 0, ids, 0, prompt.length());
     Noise noise = new Noise(req.seed(), RandomStream.Purpose.GENERATION);
     try (NDManager run = manager.newSubManager();

@@ -113,8 +113,6 @@ public final class FlowGenerator {
       prefix &= !isFixed[i] || i == 0 || isFixed[i - 1];
     }
     boolean exactInOne = !anyFixed || prefix && lowerLayersRunLeftToRight();
-    listener.onStart(template.text());
-
     Noise noise = new Noise(seed, RandomStream.Purpose.GENERATION);
     double[][][] u = new double[1][n][c];
     for (int i = 0; i < n; i++) {
@@ -125,6 +123,7 @@ public final class FlowGenerator {
     double[][][] z = initialLatent(template, isFixed, n, c);
     List<PassResult> passes = new ArrayList<>();
     String previousText = decodeState(u[0], layers - 1);
+    listener.onStart(template, previousText);
     String written = null;
     int iterations = 0;
     boolean converged = false;

@@ -3,11 +3,12 @@ package org.tarflowlm.runtime;
 /** Hears a generation as it is produced; called on the generating thread. */
 public interface GenerationListener {
   /**
-   * The layout is known, before the first step: {@code text} is the prompt as the model reads it
-   * (normalized, and left-padded to a multiple of P) followed by a space for every character still
-   * to write. Step positions index into it.
+   * The layout is known, before the first step: {@code layout} is what will be written, its fixed
+   * characters (a prompt as the model reads it: normalized and left-padded to a multiple of P) and a
+   * space at every blank. Step positions index into it. {@code noise} is the text the starting noise
+   * u decodes to as it stands, the state before the first pass (empty for the discrete baseline).
    */
-  default void onStart(String text) {}
+  default void onStart(Template layout, String noise) {}
 
   /**
    * A position was written.

@@ -24,9 +24,11 @@ public record RunRecord(String format, String model, String config, ShownGenerat
    * @param passes the text after every pass
    * @param chars every character with its bits, whether it was fixed, and the likeliest ones there; may be empty
    * @param summary the line under it
+   * @param layout what was written: its fixed characters and a space at every blank; null when not shown
+   * @param noise the text the starting noise decoded to, before the first pass; null when not shown
    */
   public record ShownGeneration(GenerationRequest request, List<PassResult> passes, List<ScoredChar> chars,
-      String summary) {}
+      String summary, Template layout, String noise) {}
 
   /** One character of a scored text. */
   public record ScoredChar(char ch, double bits, boolean fixed, List<String> alternatives) {}

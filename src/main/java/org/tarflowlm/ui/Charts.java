@@ -16,8 +16,14 @@ final class Charts {
   private Charts() {}
 
   static ChartViewer bars(String title, String categoryAxis, String valueAxis, CategoryDataset data, boolean horizontal) {
+    return bars(title, categoryAxis, valueAxis, data, horizontal, false);
+  }
+
+  /** A bar chart; with a legend when its series need telling apart. */
+  static ChartViewer bars(String title, String categoryAxis, String valueAxis, CategoryDataset data, boolean horizontal,
+      boolean legend) {
     JFreeChart chart = ChartFactory.createBarChart(title, categoryAxis, valueAxis, data,
-        horizontal ? PlotOrientation.HORIZONTAL : PlotOrientation.VERTICAL, false, true, false);
+        horizontal ? PlotOrientation.HORIZONTAL : PlotOrientation.VERTICAL, legend, true, false);
     chart.getTitle().setFont(new Font("SansSerif", Font.BOLD, 13));
     chart.setBackgroundPaint(Color.WHITE);
     CategoryPlot plot = chart.getCategoryPlot();
@@ -27,6 +33,7 @@ final class Charts {
     renderer.setBarPainter(new StandardBarPainter());
     renderer.setShadowVisible(false);
     renderer.setSeriesPaint(0, new Color(0x31688e));
+    renderer.setSeriesPaint(1, new Color(0xb5de2b));
     return new ChartViewer(chart);
   }
 }

@@ -197,10 +197,10 @@ public final class GenerateViewModel {
       private long lastShown;
 
       @Override
-      public void onStart(String layout) {
-        text = layout.toCharArray(); // the runtime's layout: the padded prompt, then the places to write
-        positions = Math.max(1, layout.length() / (rt.isBaseline() ? 1 : rt.config().patchSize()));
-        String snapshot = layout;
+      public void onStart(Template layout, String noise) {
+        text = layout.text().toCharArray(); // the runtime's layout: the padded prompt, then the places to write
+        positions = Math.max(1, text.length / (rt.isBaseline() ? 1 : rt.config().patchSize()));
+        String snapshot = layout.text();
         ui.execute(() -> streamed.set(snapshot));
       }
 
@@ -278,7 +278,7 @@ public final class GenerateViewModel {
     }
     List<RunRecord.ScoredChar> chars = cells.stream()
         .map(c -> new RunRecord.ScoredChar(c.ch(), c.bits(), c.prompt(), c.alternatives())).toList();
-    return new RunRecord.ShownGeneration(r.request(), r.passes(), chars, summary.get());
+    return new RunRecord.ShownGeneration(r.request(), r.passes(), chars, summary.get(), null, null);
   }
 
   /** Shows a saved generation exactly as it was: its settings, its shaded text and its summary. */

@@ -21,9 +21,10 @@ import org.jfree.data.category.DefaultCategoryDataset;
 import org.tarflowlm.runtime.PassResult;
 
 /**
- * Multi-pass refinement: the text after each pass, one line under the other, the characters that
- * changed since the previous pass highlighted; a timeline to scrub, a play button, and a chart of
- * the characters changed per pass.
+ * Multi-pass refinement: the starting noise, then the text after each pass, one line under the
+ * other, the characters that changed since the row above highlighted and the prompt's fixed
+ * positions marked; a timeline to scrub, a play button, and a chart of the characters changed per
+ * pass beside those still differing from the final text.
  */
 final class RefinementView extends BorderPane implements Exportable {
   private final RefinementViewModel vm;
@@ -133,10 +134,11 @@ final class RefinementView extends BorderPane implements Exportable {
     ScrollPane scroll = new ScrollPane(lines);
     scroll.setFitToWidth(true);
     setCenter(scroll);
-    ChartViewer viewer = Charts.bars("Characters changed per pass", "pass", "characters", changes, false);
+    ChartViewer viewer = Charts.bars("Characters per pass", "pass (u: the starting noise)", "characters", changes,
+        false, true);
     viewer.setPrefSize(320, 260);
     setRight(viewer);
-    vm.passes().addListener((ListChangeListener<PassResult>) c -> redraw());
+    vm.rows().addListener((ListChangeListener<RefinementRows.Row>) c -> redraw());
   }
 
   @Override
@@ -164,36 +166,47 @@ final class RefinementView extends BorderPane implements Exportable {
   private void redraw() {
     lines.getChildren().clear();
     changes.clear();
-    String previous = null;
-    int i = 0;
     int shownPass = vm.shownProperty().get();
     int k = vm.stepProperty().get();
-    for (PassResult p : vm.passes()) {
-      String text = i == shownPass && k >= 0 ? vm.textDuring(i, k) : p.text();
-      int writing = i == shownPass ? vm.positionAt(i, k) : -1;
-      FlowPane chars = new FlowPane();
+    for (RefinementRows.Row row : vm.rows()) {
+      int i = row.pass();
+      boolean stepping = i >= 0 && i == shownPass && k >= 0 && !row.folded();
+      String text = stepping ? vm.textDuring(i, k) : row.text();
+      int writing = stepping ? vm.positionAt(i, k) : -1;
       Label head = new Label(writing >= 0
-          ? String.format("iteration %d, layer %d, writing position %d (step %d of %d)", p.iteration() + 1, p.layer(),
-              writing, k + 1, vm.steps(i))
-          : String.format("iteration %d, after layer %d (%d changed)", p.iteration() + 1, p.layer(), p.changed()));
-      head.getStyleClass().add("pass-head");
-      VBox line = new VBox(2, head, chars);
-      line.getStyleClass().add("pass-line");
+          ? String.format("%s, writing position %d (step %d of %d)", row.head(), writing, k + 1, vm.steps(i))
+          : row.folded() ? row.head()
+          : String.format("%s   (%d changed, %d still differ from the final text)", row.head(), row.changed(),
+              row.toFinal()));
+      head.getStyleClass().add(row.folded() ? "pass-folded" : "pass-head");
+      FlowPane chars = new FlowPane();
+      int width = vm.passes().isEmpty() ? 1 : Math.max(1, vm.passes().get(0).text().length() / Math.max(1, vm.steps(i)));
       for (int j = 0; j < text.length(); j++) {
         char c = text.charAt(j);
         Label l = new Label(c == ' ' ? "\u00a0" : String.valueOf(c));
+        String previous = row.previous();
         boolean changed = previous != null && (j >= previous.length() || previous.charAt(j) != c);
         l.getStyleClass().add(changed ? "changed" : "cell-plain");
-        if (writing >= 0 && j >= writing && j < writing + Math.max(1, vm.passes().get(0).text().length() / Math.max(1, vm.steps(i)))) {
+        if (vm.isFixed(j)) {
+          l.getStyleClass().add("fixed");
+          l.setTooltip(new javafx.scene.control.Tooltip(String.format(
+              "position %d is fixed: the prompt's '%s', kept in every pass; this row decodes the layer's latent there",
+              j, vm.fixedChar(j) == ' ' ? "space" : String.valueOf(vm.fixedChar(j)))));
+        }
+        if (writing >= 0 && j >= writing && j < writing + width) {
           l.getStyleClass().add("writing");
         }
         chars.getChildren().add(l);
       }
+      VBox line = row.folded() ? new VBox(2, head) : new VBox(2, head, chars);
+      line.getStyleClass().add("pass-line");
       line.setUserData(i);
       lines.getChildren().add(line);
-      changes.addValue(p.changed(), "changed", (i + 1) + "");
-      previous = p.text();
-      i++;
+      if (!row.folded()) {
+        String column = i < 0 ? "u" : String.valueOf(i + 1);
+        changes.addValue(row.changed(), "changed since the row above", column);
+        changes.addValue(row.toFinal(), "still differ from the final text", column);
+      }
     }
     timeline.setMax(Math.max(0, vm.passes().size() - 1));
     highlight();
@@ -204,7 +217,7 @@ final class RefinementView extends BorderPane implements Exportable {
     lines.getChildren().forEach(n -> {
       n.getStyleClass().remove("current");
       int idx = (Integer) n.getUserData();
-      n.setOpacity(idx <= cur ? 1 : 0.25);
+      n.setOpacity(idx <= cur ? 1 : 0.25); // the noise row (-1) is always in full
       if (idx == cur) {
         n.getStyleClass().add("current");
       }

@@ -14,6 +14,7 @@ import org.tarflowlm.runtime.GenerationListener;
 import org.tarflowlm.runtime.GenerationRequest;
 import org.tarflowlm.runtime.ModelRuntime;
 import org.tarflowlm.runtime.PassResult;
+import org.tarflowlm.runtime.Template;
 
 /**
  * Multi-pass refinement: a generation's text after every pass, as they arrive, and the pass the
@@ -27,6 +28,9 @@ public final class RefinementViewModel {
   private final LongProperty seed = new SimpleLongProperty(1);
   private final javafx.beans.property.DoubleProperty temperature = new javafx.beans.property.SimpleDoubleProperty(1.0);
   private final ObservableList<PassResult> passes = FXCollections.observableArrayList();
+  private final ObservableList<RefinementRows.Row> rows = FXCollections.observableArrayList();
+  private String noise = "";
+  private Template layout;
   private final IntegerProperty shown = new SimpleIntegerProperty(-1);
   private final IntegerProperty step = new SimpleIntegerProperty(-1);
   /** Every position written, per pass: frames.get(pass) lists (position, chars) in the pass's order. */
@@ -41,6 +45,22 @@ public final class RefinementViewModel {
   public RefinementViewModel(AppViewModel app, Executor ui) {
     this.app = app;
     this.ui = ui;
+    passes.addListener((javafx.collections.ListChangeListener<PassResult>) c -> rows.setAll(RefinementRows.of(noise, passes)));
+  }
+
+  /** What the view draws: the starting noise, then the passes, repeated iterations folded. */
+  public ObservableList<RefinementRows.Row> rows() {
+    return rows;
+  }
+
+  /** Whether character j is fixed (a prompt character): it is kept, not written, in every pass. */
+  public boolean isFixed(int j) {
+    return layout != null && j >= 0 && j < layout.fixed().length && layout.fixed()[j];
+  }
+
+  /** The fixed character at j, as the model reads it. */
+  public char fixedChar(int j) {
+    return layout.text().charAt(j);
   }
 
   public javafx.beans.property.DoubleProperty temperatureProperty() {
@@ -84,7 +104,9 @@ public final class RefinementViewModel {
     if (k < 0 || k >= steps(pass)) {
       return passes.get(pass).text();
     }
-    char[] text = (pass == 0 ? " ".repeat(passes.get(0).text().length()) : passes.get(pass - 1).text()).toCharArray();
+    String before = pass > 0 ? passes.get(pass - 1).text()
+        : noise.isEmpty() ? " ".repeat(passes.get(0).text().length()) : noise;
+    char[] text = before.toCharArray();
     for (int i = 0; i < k; i++) {
       Write w = frames.get(pass).get(i);
       for (int j = 0; j < w.chars().length() && w.position() + j < text.length; j++) {
@@ -132,10 +154,21 @@ public final class RefinementViewModel {
     }
     passes.clear();
     frames.clear();
+    noise = "";
+    layout = null;
     shown.set(-1);
     step.set(-1);
     GenerationListener listener = new GenerationListener() {
       private java.util.List<Write> current = new java.util.ArrayList<>();
+
+      @Override
+      public void onStart(Template start, String startNoise) {
+        ui.execute(() -> {
+          layout = start;
+          noise = startNoise;
+          rows.setAll(RefinementRows.of(noise, passes));
+        });
+      }
 
       @Override
       public void onStep(int iteration, int layer, int s, int position, String chars) {
@@ -164,7 +197,7 @@ public final class RefinementViewModel {
   public org.tarflowlm.runtime.RunRecord.ShownGeneration shown() {
     org.tarflowlm.runtime.GenerationResult r = result.get();
     return r == null ? null : new org.tarflowlm.runtime.RunRecord.ShownGeneration(r.request(),
-        java.util.List.copyOf(passes), java.util.List.of(), "");
+        java.util.List.copyOf(passes), java.util.List.of(), "", layout, noise);
   }
 
   /** Shows a saved generation's passes again, on its last pass. */
@@ -175,6 +208,8 @@ public final class RefinementViewModel {
     seed.set(req.seed());
     temperature.set(req.temperature());
     frames.clear();
+    layout = g.layout();
+    noise = g.noise() == null ? "" : g.noise();
     passes.setAll(g.passes());
     shown.set(passes.size() - 1);
     step.set(-1);

@@ -32,14 +32,20 @@ class RunFilesTest {
       }, () -> false);
       Path file = dir.resolve("run.json");
       List<RunRecord.ScoredChar> chars = List.of(new RunRecord.ScoredChar('h', 1.5, true, List.of("h 50%", "a 10%")));
-      RunRecord.ShownGeneration shown = new RunRecord.ShownGeneration(req, passes, chars, "1.500 bits/char");
-      RunFiles.save(new RunRecord(RunFiles.FORMAT, "tiny", "{}", shown, null, trace, new double[] {1e-7, 2e-8}), file);
+      RunRecord.ShownGeneration shown = new RunRecord.ShownGeneration(req, passes, chars, "1.500 bits/char", null, null);
+      Template layout = Template.continuation("hi", 8);
+      RunRecord.ShownGeneration refined = new RunRecord.ShownGeneration(req, passes, List.of(), "", layout, "xq zzk");
+      RunFiles.save(new RunRecord(RunFiles.FORMAT, "tiny", "{}", shown, refined, trace, new double[] {1e-7, 2e-8}),
+          file);
       RunRecord back = RunFiles.load(file);
       assertEquals(req, back.generate().request());
       assertEquals(passes.size(), back.generate().passes().size());
       assertEquals(passes.get(2).text(), back.generate().passes().get(2).text());
       assertEquals(chars, back.generate().chars());
       assertEquals("1.500 bits/char", back.generate().summary());
+      assertEquals(layout.text(), back.refinement().layout().text());
+      assertArrayEquals(layout.fixed(), back.refinement().layout().fixed());
+      assertEquals("xq zzk", back.refinement().noise());
       assertArrayEquals(new double[] {1e-7, 2e-8}, back.roundTrip());
       assertArrayEquals(trace.totalBits(), back.trace().totalBits());
       assertArrayEquals(trace.states().get(2).latents()[3], back.trace().states().get(2).latents()[3]);

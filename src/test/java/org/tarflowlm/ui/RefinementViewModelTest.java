@@ -1,6 +1,7 @@
 package org.tarflowlm.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,5 +43,32 @@ class RefinementViewModelTest {
     assertEquals(vm.passes().get(0).text().substring(10), half.substring(10), "the right half still shows pass 1");
     assertTrue(vm.advance());
     assertNotEquals(-1, vm.shownProperty().get());
+    assertEquals(3, vm.rows().size(), "the starting noise, then a row per pass");
+    assertEquals(-1, vm.rows().get(0).pass());
+    assertEquals(20, vm.rows().get(0).text().length());
+    assertEquals(vm.rows().get(0).text(), vm.textDuring(0, 0), "pass 1 starts from the noise as it reads");
+  }
+
+  @Test
+  void thePromptsPositionsAreFixedInEveryRowAndSurviveARunFile(@TempDir Path models) throws Exception {
+    TinyModels.flow(models, "mixd-p1", 1);
+    AppViewModel app = new AppViewModel(worker, models, "cpu");
+    app.scanModels();
+    app.request(models.resolve("mixd-p1"));
+    ui.runUntil(() -> app.runtime() != null);
+    RefinementViewModel vm = new RefinementViewModel(app, ui);
+    vm.promptProperty().set("the ");
+    vm.lengthProperty().set(6);
+    vm.run();
+    ui.runUntil(() -> !vm.runningProperty().get() && vm.resultProperty().get() != null);
+    for (int j = 0; j < 10; j++) {
+      assertEquals(j < 4, vm.isFixed(j), "position " + j);
+    }
+    assertEquals('h', vm.fixedChar(1));
+    RefinementViewModel replay = new RefinementViewModel(app, ui);
+    replay.restore(vm.shown());
+    assertEquals(vm.rows(), replay.rows(), "a saved run shows the same rows, the noise included");
+    assertTrue(replay.isFixed(3));
+    assertFalse(replay.isFixed(4));
   }
 }

@@ -1,0 +1,85 @@
+package org.tarflowlm.ui;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tarflowlm.runtime.PassResult;
+
+/**
+ * The rows the refinement view draws, from a generation's starting noise and its passes: row 0 is
+ * the noise as it stands, then one row per pass, except that a conditioning iteration whose every
+ * pass reproduces the previous iteration's text is folded into one line that says so.
+ */
+final class RefinementRows {
+  private RefinementRows() {}
+
+  /**
+   * One row.
+   *
+   * @param pass the pass it shows (index into the passes), -1 for the noise; for a folded iteration its last pass
+   * @param head the line above the text
+   * @param text the text after it (empty for a folded iteration)
+   * @param previous the text of the row above, to mark what changed; null for the first row
+   * @param folded whether it stands for a whole iteration that repeated the one before
+   * @param changed characters that differ from the row above (0 for the noise; all of them for a first row)
+   * @param toFinal characters that still differ from the final text
+   */
+  record Row(int pass, String head, String text, String previous, boolean folded, int changed, int toFinal) {}
+
+  static List<Row> of(String noise, List<PassResult> passes) {
+    List<Row> rows = new ArrayList<>();
+    if (passes.isEmpty() && (noise == null || noise.isEmpty())) {
+      return rows;
+    }
+    String last = passes.isEmpty() ? noise : passes.get(passes.size() - 1).text();
+    String previous = null;
+    if (noise != null && !noise.isEmpty()) {
+      rows.add(new Row(-1, "start: the noise u, read as it stands", noise, null, false, 0,
+          PassResult.differences(noise, last)));
+      previous = noise;
+    }
+    int i = 0;
+    while (i < passes.size()) {
+      int it = passes.get(i).iteration();
+      int end = i;
+      while (end < passes.size() && passes.get(end).iteration() == it) {
+        end++;
+      }
+      if (repeats(passes, i, end)) {
+        rows.add(new Row(end - 1, String.format("iteration %d reproduced iteration %d pass for pass (%d %s, folded)",
+            it + 1, it, end - i, end - i == 1 ? "pass" : "passes"), "", previous, true, 0,
+            PassResult.differences(passes.get(end - 1).text(), last)));
+      } else {
+        for (int j = i; j < end; j++) {
+          PassResult p = passes.get(j);
+          rows.add(new Row(j, String.format("iteration %d, after layer %d", it + 1, p.layer()), p.text(), previous,
+              false, PassResult.differences(previous == null ? "" : previous, p.text()),
+              PassResult.differences(p.text(), last)));
+          previous = p.text();
+        }
+      }
+      i = end;
+    }
+    return rows;
+  }
+
+  /** Whether passes [from, to) of one iteration read exactly as the same passes of the iteration before. */
+  private static boolean repeats(List<PassResult> passes, int from, int to) {
+    int it = passes.get(from).iteration();
+    if (it == 0) {
+      return false;
+    }
+    int start = from;
+    while (start > 0 && passes.get(start - 1).iteration() == it - 1) {
+      start--;
+    }
+    if (from - start < to - from) {
+      return false;
+    }
+    for (int j = 0; j < to - from; j++) {
+      if (!passes.get(start + j).text().equals(passes.get(from + j).text())) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
