@@ -19,7 +19,8 @@ import javafx.scene.layout.VBox;
 import org.tarflowlm.runtime.PassResult;
 
 /** Compare patch sizes: models side by side on the same prompt, seed and temperature. */
-final class CompareView extends BorderPane implements Exportable {
+final class CompareView extends BorderPane implements Exportable, RunsFromKeyboard {
+  private final Button runButton;
   private final CompareViewModel vm;
   private final FlowPane choices = new FlowPane(8, 4);
   private final GridPane grid = new GridPane();
@@ -37,6 +38,7 @@ final class CompareView extends BorderPane implements Exportable {
     scored.textProperty().bindBidirectional(vm.scoredTextProperty());
     HBox.setHgrow(scored, Priority.ALWAYS);
     Button run = new Button("Compare");
+    this.runButton = run;
     run.setId("compare-run");
     run.disableProperty().bind(vm.runningProperty());
     run.setOnAction(e -> vm.run());
@@ -133,6 +135,11 @@ final class CompareView extends BorderPane implements Exportable {
       text.setWrapText(true);
       timelineRows.getChildren().add(new VBox(2, head, text));
     }
+  }
+
+  @Override
+  public Button runButton() {
+    return runButton;
   }
 
   @Override

@@ -21,13 +21,17 @@ import javafx.scene.text.Text;
 import javafx.scene.text.TextFlow;
 
 /** The Generate view: a playground that shades every character by its bits under the model. */
-final class GenerateView extends BorderPane implements Exportable {
+final class GenerateView extends BorderPane implements Exportable, RunsFromKeyboard {
+  private final Button runButton;
   private final GenerateViewModel vm;
   private final FlowPane scored = new FlowPane();
   private final TextFlow streaming = new TextFlow();
 
-  GenerateView(GenerateViewModel vm) {
+  private final PositionCells positions;
+
+  GenerateView(GenerateViewModel vm, Selection selection) {
     this.vm = vm;
+    this.positions = new PositionCells(selection, false);
     getStyleClass().add("generate-view");
 
     TextField prompt = new TextField();
@@ -60,6 +64,7 @@ final class GenerateView extends BorderPane implements Exportable {
     newSeed.setOnAction(e -> vm.newSeed());
 
     Button generate = new Button("Generate");
+    this.runButton = generate;
     generate.setId("generate");
     generate.setDefaultButton(true);
     generate.disableProperty().bind(vm.runningProperty().or(lengthValid.not()).or(temperatureValid.not())
@@ -125,6 +130,11 @@ final class GenerateView extends BorderPane implements Exportable {
   }
 
   @Override
+  public Button runButton() {
+    return runButton;
+  }
+
+  @Override
   public String exportName() {
     return "generate";
   }
@@ -142,6 +152,8 @@ final class GenerateView extends BorderPane implements Exportable {
 
   private void redraw() {
     scored.getChildren().clear();
+    positions.clear();
+    java.util.List<Label> row = positions.row();
     // A word's characters sit in one box, so the text wraps between words and never inside one.
     HBox word = null;
     for (CharCell cell : vm.cells()) {
@@ -158,6 +170,7 @@ final class GenerateView extends BorderPane implements Exportable {
       Tooltip t = new Tooltip(tip.toString());
       t.setShowDelay(javafx.util.Duration.millis(100));
       l.setTooltip(t);
+      positions.add(row, l);
       if (cell.ch() == ' ') {
         scored.getChildren().add(l);
         word = null;
@@ -170,5 +183,6 @@ final class GenerateView extends BorderPane implements Exportable {
         word.getChildren().add(l);
       }
     }
+    positions.mark();
   }
 }

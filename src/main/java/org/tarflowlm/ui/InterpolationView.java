@@ -15,7 +15,8 @@ import javafx.scene.layout.VBox;
 import org.tarflowlm.runtime.Interpolation;
 
 /** Latent interpolation: two texts to noise, a straight path between their noises, each step decoded. */
-final class InterpolationView extends BorderPane implements Exportable {
+final class InterpolationView extends BorderPane implements Exportable, RunsFromKeyboard {
+  private final Button runButton;
   private final InterpolationViewModel vm;
   private final VBox lines = new VBox(4);
 
@@ -36,6 +37,7 @@ final class InterpolationView extends BorderPane implements Exportable {
     steps.valueProperty().addListener((o, a, b) -> vm.stepsProperty().set(b));
     javafx.beans.property.BooleanProperty stepsValid = NumberFields.guard(steps, vm.stepsProperty()::set);
     Button run = new Button("Interpolate");
+    this.runButton = run;
     run.setId("interp-run");
     run.disableProperty().bind(vm.runningProperty().or(stepsValid.not()));
     run.setOnAction(e -> vm.run());
@@ -86,6 +88,11 @@ final class InterpolationView extends BorderPane implements Exportable {
       lines.getChildren().add(line);
       previous = text;
     }
+  }
+
+  @Override
+  public Button runButton() {
+    return runButton;
   }
 
   @Override

@@ -24,20 +24,25 @@ import org.tarflowlm.runtime.LayerTrace;
  * decoder reads there shaded by its confidence and the log-det per position; a slider and buttons
  * step forward (text to noise) and backward (noise to text); a chart splits the bits by term.
  */
-final class LayersView extends BorderPane implements Exportable {
+final class LayersView extends BorderPane implements Exportable, RunsFromKeyboard {
+  private final Button runButton;
   private final LayersViewModel vm;
   private final VBox rows = new VBox(10);
   private final DefaultCategoryDataset bits = new DefaultCategoryDataset();
   private final Slider slider = new Slider(0, 1, 0);
 
-  LayersView(LayersViewModel vm) {
+  private final PositionCells cells;
+
+  LayersView(LayersViewModel vm, Selection selection) {
     this.vm = vm;
+    this.cells = new PositionCells(selection, true);
     getStyleClass().add("layers-view");
     TextField text = new TextField();
     text.setId("layers-text");
     text.textProperty().bindBidirectional(vm.textProperty());
     HBox.setHgrow(text, Priority.ALWAYS);
     Button run = new Button("Trace");
+    this.runButton = run;
     run.setId("trace");
     run.setDefaultButton(true);
     run.disableProperty().bind(vm.runningProperty());
@@ -87,6 +92,7 @@ final class LayersView extends BorderPane implements Exportable {
 
   private void show(ForwardTrace t) {
     rows.getChildren().clear();
+    cells.clear();
     bits.clear();
     if (t == null) {
       return;
@@ -102,6 +108,7 @@ final class LayersView extends BorderPane implements Exportable {
     }
     bits.addValue(sum(t.baseBits()), "bits", "base Gaussian");
     highlight();
+    cells.mark();
   }
 
   private VBox row(ForwardTrace t, LayerTrace s, double[] health) {
@@ -116,6 +123,7 @@ final class LayersView extends BorderPane implements Exportable {
     title.getStyleClass().add("row-title");
     FlowPane chars = new FlowPane();
     FlowPane dets = new FlowPane();
+    java.util.List<Label> row = cells.row();
     double maxDet = 1e-9;
     if (s.logDet() != null) {
       for (float v : s.logDet()) {
@@ -132,8 +140,9 @@ final class LayersView extends BorderPane implements Exportable {
       if (s.logDet() != null) {
         tip += String.format("\nlog-det term %.3f bits", -s.logDet()[i] / Math.log(2));
       }
-      l.setTooltip(new Tooltip(tip));
+      l.setTooltip(new Tooltip(tip + "\nclick: select it in every view"));
       chars.getChildren().add(l);
+      cells.add(row, l);
       if (s.logDet() != null) {
         Label bar = new Label("\u00a0");
         bar.getStyleClass().add("det-cell");
@@ -145,6 +154,11 @@ final class LayersView extends BorderPane implements Exportable {
     box.getStyleClass().add("layer-row");
     box.setUserData(s.index());
     return box;
+  }
+
+  @Override
+  public Button runButton() {
+    return runButton;
   }
 
   @Override

@@ -96,15 +96,25 @@ final class MainView extends BorderPane {
 
     tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
     tabs.getTabs().addAll(
-        tab("Generate", new GenerateView(ws.generate)),
-        tab("Flow layers", new LayersView(ws.layers)),
+        tab("Generate", new GenerateView(ws.generate, ws.selection)),
+        tab("Flow layers", new LayersView(ws.layers, ws.selection)),
         tab("Latent trajectories", new TrajectoryView(ws.trajectory)),
         tab("Mixture components", new MixtureView(ws.mixture)),
-        tab("Multi-pass refinement", new RefinementView(ws.refinement)),
+        tab("Multi-pass refinement", new RefinementView(ws.refinement, ws.selection)),
         tab("Compare patch sizes", new CompareView(ws.compare, ws.app)),
         tab("Interpolation", new InterpolationView(ws.interpolation)),
         tab("Model card", new ModelCardView(ws.card)));
     setCenter(tabs);
+    // A filter, not an accelerator: a focused text field would take the Enter first.
+    addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+      if (RUN.match(e)) {
+        Tab t = tabs.getSelectionModel().getSelectedItem();
+        if (t != null && t.getContent() instanceof RunsFromKeyboard view) {
+          view.runButton().fire();
+          e.consume();
+        }
+      }
+    });
 
     Label status = new Label();
     status.setId("status");
@@ -113,6 +123,10 @@ final class MainView extends BorderPane {
     status.getStyleClass().add("status");
     setBottom(status);
   }
+
+  /** Runs the current view, as its Generate / Trace / Compare / Interpolate button would. */
+  static final javafx.scene.input.KeyCombination RUN = new javafx.scene.input.KeyCodeCombination(
+      javafx.scene.input.KeyCode.ENTER, javafx.scene.input.KeyCombination.SHORTCUT_DOWN);
 
   TabPane tabs() {
     return tabs;

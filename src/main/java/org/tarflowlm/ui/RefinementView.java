@@ -26,15 +26,19 @@ import org.tarflowlm.runtime.PassResult;
  * positions marked; a timeline to scrub, a play button, and a chart of the characters changed per
  * pass beside those still differing from the final text.
  */
-final class RefinementView extends BorderPane implements Exportable {
+final class RefinementView extends BorderPane implements Exportable, RunsFromKeyboard {
+  private final Button runButton;
   private final RefinementViewModel vm;
   private final VBox lines = new VBox(4);
   private final Slider timeline = new Slider(0, 0, 0);
   private final DefaultCategoryDataset changes = new DefaultCategoryDataset();
   private final Timeline player = new Timeline(new KeyFrame(Duration.millis(700), e -> step()));
 
-  RefinementView(RefinementViewModel vm) {
+  private final PositionCells cells;
+
+  RefinementView(RefinementViewModel vm, Selection selection) {
     this.vm = vm;
+    this.cells = new PositionCells(selection, false);
     getStyleClass().add("refinement-view");
     TextField prompt = new TextField();
     prompt.setId("refine-prompt");
@@ -67,6 +71,7 @@ final class RefinementView extends BorderPane implements Exportable {
     });
     javafx.beans.property.BooleanProperty seedValid = NumberFields.guardLong(seed, vm.seedProperty()::set);
     Button run = new Button("Generate");
+    this.runButton = run;
     run.setId("refine-run");
     run.disableProperty().bind(vm.runningProperty().or(lengthValid.not()).or(temperatureValid.not()).or(seedValid.not()));
     run.setOnAction(e -> vm.run());
@@ -142,6 +147,11 @@ final class RefinementView extends BorderPane implements Exportable {
   }
 
   @Override
+  public Button runButton() {
+    return runButton;
+  }
+
+  @Override
   public String exportName() {
     return "refinement";
   }
@@ -166,6 +176,7 @@ final class RefinementView extends BorderPane implements Exportable {
   private void redraw() {
     lines.getChildren().clear();
     changes.clear();
+    cells.clear();
     int shownPass = vm.shownProperty().get();
     int k = vm.stepProperty().get();
     for (RefinementRows.Row row : vm.rows()) {
@@ -180,6 +191,7 @@ final class RefinementView extends BorderPane implements Exportable {
               row.toFinal()));
       head.getStyleClass().add(row.folded() ? "pass-folded" : "pass-head");
       FlowPane chars = new FlowPane();
+      java.util.List<Label> cellRow = cells.row();
       int width = vm.passes().isEmpty() ? 1 : Math.max(1, vm.passes().get(0).text().length() / Math.max(1, vm.steps(i)));
       for (int j = 0; j < text.length(); j++) {
         char c = text.charAt(j);
@@ -197,6 +209,7 @@ final class RefinementView extends BorderPane implements Exportable {
           l.getStyleClass().add("writing");
         }
         chars.getChildren().add(l);
+        cells.add(cellRow, l);
       }
       VBox line = row.folded() ? new VBox(2, head) : new VBox(2, head, chars);
       line.getStyleClass().add("pass-line");
@@ -210,6 +223,7 @@ final class RefinementView extends BorderPane implements Exportable {
     }
     timeline.setMax(Math.max(0, vm.passes().size() - 1));
     highlight();
+    cells.mark();
   }
 
   private void highlight() {

@@ -62,6 +62,9 @@ final class TrajectoryView extends BorderPane implements Exportable {
     }
   }
 
+  /** Paths drawn (the series before the codebook's). */
+  private int paths;
+
   TrajectoryView(TrajectoryViewModel vm) {
     this.vm = vm;
     getStyleClass().add("trajectory-view");
@@ -79,7 +82,8 @@ final class TrajectoryView extends BorderPane implements Exportable {
     vm.selectedProperty().addListener((o, a, b) -> position.getValueFactory().setValue(b.intValue()));
     CheckBox codebook = new CheckBox("fit on the codebook too");
     codebook.selectedProperty().bindBidirectional(vm.withCodebookProperty());
-    Label hint = new Label("Draws the Flow layers trace: trace a text there, or generate one; step layers there.");
+    Label hint = new Label("Draws the Flow layers trace: trace a text there, or generate one; step layers there. "
+        + "Click a path to select its position in every view.");
     hint.getStyleClass().add("note");
     HBox controls = new HBox(10, new Label("Highlight position"), position, codebook, explained, hint);
     controls.setAlignment(Pos.CENTER_LEFT);
@@ -90,7 +94,21 @@ final class TrajectoryView extends BorderPane implements Exportable {
     VBox top = new VBox(6, caption, controls);
     top.setPadding(new Insets(10));
     setTop(top);
-    setCenter(viewer);
+    // Clicking a path selects its position in every view; clicking it again clears the selection.
+    viewer.addChartMouseListener(new org.jfree.chart.fx.interaction.ChartMouseListenerFX() {
+      @Override
+      public void chartMouseClicked(org.jfree.chart.fx.interaction.ChartMouseEventFX e) {
+        if (e.getEntity() instanceof org.jfree.chart.entity.XYItemEntity item && item.getSeriesIndex() < paths) {
+          vm.selectedProperty().set(vm.selectedProperty().get() == item.getSeriesIndex() ? -1 : item.getSeriesIndex());
+        }
+      }
+
+      @Override
+      public void chartMouseMoved(org.jfree.chart.fx.interaction.ChartMouseEventFX e) {}
+    });
+    setCenter(new VBox(4, viewer, Legend.scale("position 0", "last position",
+        "path colour: the position in the text; yellow dots: the codebook means; hover a point for its state")));
+    VBox.setVgrow(viewer, javafx.scene.layout.Priority.ALWAYS);
     table.setId("measures");
     table.getColumns().addAll(List.of(column("state", "state", 150), column("mean norm", "meanNorm", 80),
         column("mean cos", "meanCosine", 80), column("particip.", "participation", 80),
@@ -152,7 +170,12 @@ final class TrajectoryView extends BorderPane implements Exportable {
     int upTo = Math.min(vm.layerProperty().get(), g.paths().length - 1);
     int selected = vm.selectedProperty().get();
     int chars = g.paths()[0].length;
+    paths = chars;
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+    renderer.setDefaultToolTipGenerator((dataset, series, item) -> series < chars
+        ? String.format("position %d '%s', %s: (%.3f, %.3f)", series, visible(t.scored().charAt(series)),
+            t.states().get(item).label(), dataset.getXValue(series, item), dataset.getYValue(series, item))
+        : String.format("codebook mean of '%s'", visible(Vocabulary.symbol(item))));
     for (int p = 0; p < chars; p++) {
       XYSeries s = new XYSeries("position " + p, false);
       for (int l = 0; l <= upTo; l++) {
@@ -196,6 +219,10 @@ final class TrajectoryView extends BorderPane implements Exportable {
           l == 0 ? "-" : String.format("%.3f", m.centroidMovement())));
     }
     table.getSelectionModel().select(upTo);
+  }
+
+  private static String visible(char c) {
+    return c == ' ' ? "\u2423" : String.valueOf(c);
   }
 
   private static Color awt(javafx.scene.paint.Color c) {

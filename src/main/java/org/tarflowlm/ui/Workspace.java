@@ -23,6 +23,7 @@ final class Workspace {
   final CompareViewModel compare;
   final InterpolationViewModel interpolation;
   final ModelCardViewModel card;
+  final Selection selection = new Selection();
   private boolean replaying;
 
   Workspace(AppViewModel app, Executor ui) {
@@ -40,10 +41,13 @@ final class Workspace {
     // that Latent trajectories and Mixture components draw.
     generate.resultProperty().addListener((o, a, r) -> follow(r));
     refinement.resultProperty().addListener((o, a, r) -> follow(r));
-    // One selected position: highlighting a position in Trajectories shows it in Mixture too.
-    trajectory.selectedProperty().addListener((o, a, p) -> {
-      if (p.intValue() >= 0) {
-        mixture.positionProperty().set(p.intValue());
+    // One selected position: a character selected anywhere is the highlighted path in Trajectories
+    // and the position (its patch) in Mixture components.
+    trajectory.selectedProperty().bindBidirectional(selection.characterProperty());
+    selection.characterProperty().addListener((o, a, c) -> {
+      int p = patchSize();
+      if (c.intValue() >= 0 && c.intValue() / p != mixture.positionProperty().get()) {
+        mixture.positionProperty().set(c.intValue() / p);
       }
     });
   }
@@ -64,6 +68,11 @@ final class Workspace {
       refinement.temperatureProperty().unbindBidirectional(generate.temperatureProperty());
       refinement.seedProperty().unbindBidirectional(generate.seedProperty());
     }
+  }
+
+  private int patchSize() {
+    ForwardTrace t = layers.traceProperty().get();
+    return t == null ? 1 : t.patchSize();
   }
 
   private void follow(GenerationResult r) {

@@ -8,9 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
+import java.util.List;
+import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.layout.FlowPane;
+import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -115,6 +118,35 @@ class ExplorerWindowTest extends ApplicationTest {
         lookup("#mixture-caption").queryAs(Label.class).getText());
     clickOn("#tab-latent-trajectories");
     assertTrue(lookup("#trajectory-caption").queryAs(Label.class).getText().startsWith("mixd-p1 on \""));
+  }
+
+  @Test
+  void ctrlEnterRunsTheViewAndAClickedCharacterIsSelectedInEveryView() throws Exception {
+    waitFor(() -> app.runtime() != null);
+    interact(() -> ws.generate.lengthProperty().set(24));
+    clickOn("#prompt");
+    press(KeyCode.CONTROL, KeyCode.ENTER).release(KeyCode.ENTER, KeyCode.CONTROL);
+    waitFor(() -> ws.generate.resultProperty().get() != null && layers.traceProperty().get() != null
+        && !layers.runningProperty().get() && ws.trajectory.geometryProperty().get() != null);
+    WaitForAsyncUtils.waitForFxEvents();
+    List<Node> cells = List.copyOf(from(lookup("#scored").<Node>query()).lookup(".cell").queryAll());
+    assertEquals(24, cells.size(), "Ctrl+Enter in the prompt field generated");
+    clickOn(cells.get(3));
+    assertEquals(3, ws.selection.characterProperty().get());
+    assertEquals(3, ws.trajectory.selectedProperty().get(), "the path in Latent trajectories");
+    assertEquals(3, ws.mixture.positionProperty().get(), "the position in Mixture components (P = 1)");
+    assertTrue(cells.get(3).getStyleClass().contains("selected"));
+    clickOn("#tab-flow-layers");
+    Node layersView = lookup(".layers-view").<Node>query();
+    int states = layers.traceProperty().get().states().size();
+    assertEquals(states, from(layersView).lookup(".selected").queryAll().size(), "marked in every layer's row");
+    List<Node> layerCells = List.copyOf(from(layersView).lookup(".cell").queryAll());
+    moveTo(layerCells.get(7));
+    assertEquals(7, ws.selection.hoveredProperty().get());
+    assertEquals(states, from(layersView).lookup(".hovered").queryAll().size(), "hovering marks it in every row");
+    clickOn(layerCells.get(7));
+    assertEquals(7, ws.selection.characterProperty().get(), "a click in Flow layers selects too");
+    assertEquals(7, ws.mixture.positionProperty().get());
   }
 
   @Test
