@@ -5,7 +5,9 @@ import java.awt.Color;
 import java.awt.Font;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.layout.BorderPane;
@@ -24,7 +26,10 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.tarflowlm.runtime.TrainingCurves;
 
-/** The open model's training curves (bits per character by step, one marker per new layer) beside its card. */
+/**
+ * The open model's training curves (bits per character by step, one marker per new layer) beside
+ * its card, rendered from markdown (or shown as source, to select and copy).
+ */
 final class ModelCardView extends BorderPane implements Exportable {
   private final ModelCardViewModel vm;
   private final XYSeriesCollection data = new XYSeriesCollection();
@@ -59,18 +64,34 @@ final class ModelCardView extends BorderPane implements Exportable {
     VBox left = new VBox(6, viewer, summary, error);
     VBox.setVgrow(viewer, Priority.ALWAYS);
     left.setPadding(new Insets(10));
-    TextArea card = new TextArea();
-    card.setId("card-text");
-    card.getStyleClass().add("card-text");
-    card.setEditable(false);
-    card.setWrapText(true);
-    card.textProperty().bind(vm.cardProperty().map(t -> t.isEmpty() ? "This model folder has no card.md." : t));
+    TextArea source = new TextArea();
+    source.setId("card-text");
+    source.getStyleClass().add("card-text");
+    source.setEditable(false);
+    source.setWrapText(true);
+    source.textProperty().bind(vm.cardProperty().map(t -> t.isEmpty() ? "This model folder has no card.md." : t));
+    ScrollPane rendered = new ScrollPane();
+    rendered.setId("card-rendered");
+    rendered.setFitToWidth(true);
+    rendered.setPadding(new Insets(10));
+    vm.cardProperty().addListener((o, a, t) -> rendered.setContent(cardNodes(t)));
+    rendered.setContent(cardNodes(vm.cardProperty().get()));
+    CheckBox showSource = new CheckBox("show the markdown source (to select and copy)");
+    showSource.setId("card-source");
+    BorderPane card = new BorderPane(rendered);
+    card.setTop(showSource);
+    BorderPane.setMargin(showSource, new Insets(6, 10, 0, 10));
+    showSource.selectedProperty().addListener((o, a, on) -> card.setCenter(on ? source : rendered));
     SplitPane split = new SplitPane(left, card);
     split.setOrientation(Orientation.HORIZONTAL);
     split.setDividerPositions(0.55);
     setCenter(split);
     vm.curvesProperty().addListener((o, a, c) -> redraw(c));
     redraw(vm.curvesProperty().get());
+  }
+
+  private static javafx.scene.Node cardNodes(String markdown) {
+    return MarkdownNodes.render(markdown == null || markdown.isEmpty() ? "This model folder has no card.md." : markdown);
   }
 
   private void redraw(TrainingCurves c) {

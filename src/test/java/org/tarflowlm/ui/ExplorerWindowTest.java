@@ -33,7 +33,7 @@ class ExplorerWindowTest extends ApplicationTest {
   public void start(Stage stage) throws Exception {
     models = Files.createTempDirectory("tarflowlm-ui");
     Path p1 = TinyModels.flow(models, "mixd-p1", 1);
-    Files.writeString(p1.resolve("card.md"), "# mixd-p1\n\nA tiny test model.\n");
+    Files.writeString(p1.resolve("card.md"), "# mixd-p1\n\nA *tiny* test model.\n\n| model | bpc |\n|---|---|\n| mixd-p1 | 1.99 |\n");
     Files.writeString(p1.resolve("curves.csv"), """
         step,stage,stage_step,lr,train_bpc,val_bpc,chars_per_s,seconds
         250,1,250,0.001,3.38,3.42,3917,358
@@ -62,6 +62,19 @@ class ExplorerWindowTest extends ApplicationTest {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+  }
+
+  /** The text of every Text node in and under the given nodes, in order. */
+  private static String texts(java.util.Collection<Node> nodes) {
+    StringBuilder sb = new StringBuilder();
+    for (Node n : nodes) {
+      if (n instanceof javafx.scene.text.Text t) {
+        sb.append(t.getText());
+      } else if (n instanceof javafx.scene.Parent p) {
+        sb.append(texts(p.getChildrenUnmodifiable()));
+      }
+    }
+    return sb.toString();
   }
 
   private void waitFor(java.util.concurrent.Callable<Boolean> condition) throws Exception {
@@ -273,10 +286,18 @@ class ExplorerWindowTest extends ApplicationTest {
     clickOn("#tab-model-card");
     waitFor(() -> lookup("#curves-summary").queryAs(Label.class).getText().startsWith("3 evaluations"));
     assertTrue(lookup("#curves-summary").queryAs(Label.class).getText().contains("stage 2 3.3100"));
-    assertTrue(lookup("#card-text").queryAs(javafx.scene.control.TextArea.class).getText().contains("A tiny test model."));
+    Node card = lookup("#card-rendered").<Node>query();
+    assertEquals("mixd-p1", texts(from(card).lookup(".md-h1").queryAll()), "the heading is rendered, not '# mixd-p1'");
+    assertEquals("tiny", texts(from(card).lookup(".md-em").queryAll()));
+    assertEquals(2, from(card).lookup(".md-th").queryAll().size(), "the table's header cells");
+    assertEquals("mixd-p11.99", texts(from(card).lookup(".md-td").queryAll()));
+    clickOn("#card-source");
+    assertTrue(lookup("#card-text").queryAs(javafx.scene.control.TextArea.class).getText().contains("| model | bpc |"),
+        "the source, to select and copy");
+    clickOn("#card-source");
     interact(() -> app.request(models.resolve("mixd-p2")));
     waitFor(() -> lookup("#curves-summary").queryAs(Label.class).getText().contains("ships no curves.csv"));
-    assertTrue(lookup("#card-text").queryAs(javafx.scene.control.TextArea.class).getText().contains("no card.md"));
+    assertTrue(texts(from(lookup("#card-rendered").<Node>query()).lookup(".md-text").queryAll()).contains("no card.md"));
   }
 
   @Test
