@@ -63,9 +63,12 @@ class PythonTrainedModelTest(unittest.TestCase):
         p = evaluate(folder.load(self.model_dir), text, samples=samples)
         per = [-sum(v[s] for v in p["perWindow"].values()) / math.log(2) / p["chars"] for s in range(samples)]
         se_diff = math.sqrt(2) * statistics.stdev(per) / math.sqrt(samples)
+        # Two independent Monte Carlo estimates (the implementations draw their encoder noise from different
+        # generators): within 3 standard errors of their difference, which a correct pair misses 0.3% of the time
+        # (at 2, one code change in twenty moved this fixed-seed pair outside). The exact check is the trace test.
         print(f"\nPython-trained smoke model: Java eval {j['bpc']:.4f}, Python eval {p['bpc']:.4f} bpc "
-              f"(2 standard errors {2 * se_diff:.4f})")
-        self.assertLessEqual(abs(j["bpc"] - p["bpc"]), 2 * se_diff)
+              f"(3 standard errors {3 * se_diff:.4f})")
+        self.assertLessEqual(abs(j["bpc"] - p["bpc"]), 3 * se_diff)
 
     def test_java_trace_of_it_matches_python(self):
         text = "the model folder is the same in both"
