@@ -50,8 +50,9 @@ public final class FlowGenerator {
     long start = System.nanoTime();
     int p = model.config().patchSize();
     String normalized = NormalizedText.of(req.prompt()).normalized();
-    String prompt = normalized.isEmpty() ? "" : " ".repeat((p - normalized.length() % p) % p) + normalized;
-    int t = (prompt.length() + req.length() + p - 1) / p * p;
+    PromptLayout layout = PromptLayout.of(normalized, req.length(), p);
+    String prompt = layout.prompt();
+    int t = layout.total();
     if (t > model.config().seqLen()) {
       throw new IllegalArgumentException("prompt (" + prompt.length() + " characters) plus length (" + req.length()
           + ") is more than the model's context of " + model.config().seqLen() + " characters");

@@ -226,15 +226,8 @@ public final class ModelRuntime implements AutoCloseable {
    * playground keeps the latest text; the prompt itself when it fits.
    */
   public String fitPrompt(String prompt, int length) {
-    String normalized = NormalizedText.of(prompt).normalized();
     int p = model.config().isBaseline() ? 1 : model.config().patchSize();
-    int room = model.config().seqLen() - (length + p - 1) / p * p; // the continuation fills whole patches
-    if (room <= 0) {
-      throw new IllegalArgumentException("length " + length + " leaves no room for a prompt in the model's context of "
-          + model.config().seqLen() + " characters");
-    }
-    int keep = Math.min(normalized.length(), room / p * p); // the prompt is left-padded to whole patches
-    return normalized.substring(normalized.length() - keep);
+    return PromptLayout.fit(NormalizedText.of(prompt).normalized(), length, p, model.config().seqLen());
   }
 
   /**
