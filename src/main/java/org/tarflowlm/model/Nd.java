@@ -72,6 +72,16 @@ public final class Nd {
     return y;
   }
 
+  /** A fresh array in another type, closing the original (a parameter or optimizer state loaded from a file). */
+  public static NDArray converted(NDArray a, DataType type) {
+    if (a.getDataType() == type) {
+      return a;
+    }
+    NDArray t = a.toType(type, false);
+    a.close();
+    return t;
+  }
+
   /** Moves an op result that landed on a long-lived manager to the caller's scope. */
   public static NDArray scoped(NDArray x, NDManager scope) {
     x.attach(scope);

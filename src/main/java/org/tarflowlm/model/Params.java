@@ -40,17 +40,9 @@ public final class Params {
 
   /** A fixed (not trained) array in the parameters' type and on their manager. */
   public NDArray fixed(float[] values, long... shape) {
-    return typed(manager.create(values, new Shape(shape)));
+    return Nd.converted(manager.create(values, new Shape(shape)), dtype);
   }
 
-  private NDArray typed(NDArray a) {
-    if (a.getDataType() == dtype) {
-      return a;
-    }
-    NDArray t = a.toType(dtype, false);
-    a.close();
-    return t;
-  }
 
   /** The manager that owns every parameter. */
   public NDManager manager() {
@@ -92,7 +84,7 @@ public final class Params {
     if (arrays.containsKey(name)) {
       throw new IllegalStateException("parameter '" + name + "' defined twice");
     }
-    NDArray a = typed(manager.create(values, new Shape(shape)));
+    NDArray a = Nd.converted(manager.create(values, new Shape(shape)), dtype);
     a.setName(name);
     arrays.put(name, a);
     return a;

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.tarflowlm.model.Nd;
 
 /**
  * Adam with decoupled weight decay (AdamW), written on plain NDArrays so that its state can be
@@ -49,14 +50,6 @@ public final class Adam {
     param.subi(delta);
   }
 
-  private NDArray typed(NDArray a) {
-    if (a.getDataType() == dtype) {
-      return a;
-    }
-    NDArray t = a.toType(dtype, false);
-    a.close();
-    return t;
-  }
 
   private static NDArray scoped(NDArray a, NDManager scope) {
     a.attach(scope);
@@ -85,9 +78,9 @@ public final class Adam {
     arrays.forEach((key, data) -> {
       ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(shapes.get(key));
       if (key.startsWith("adam.m.")) {
-        m.put(key.substring(7), typed(manager.create(data, shape)));
+        m.put(key.substring(7), Nd.converted(manager.create(data, shape), dtype));
       } else if (key.startsWith("adam.v.")) {
-        v.put(key.substring(7), typed(manager.create(data, shape)));
+        v.put(key.substring(7), Nd.converted(manager.create(data, shape), dtype));
       }
     });
     t.putAll(steps);
