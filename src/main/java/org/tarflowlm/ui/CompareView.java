@@ -143,6 +143,11 @@ final class CompareView extends BorderPane implements Exportable, RunsFromKeyboa
   }
 
   @Override
+  public String caption() {
+    return vm.caption();
+  }
+
+  @Override
   public String exportName() {
     return "compare";
   }

@@ -30,6 +30,7 @@ public final class CompareViewModel {
   private final ObservableList<Path> chosen = FXCollections.observableArrayList();
   private final ObservableList<CompareRow> rows = FXCollections.observableArrayList();
   private final StringProperty prompt = new SimpleStringProperty("the president said");
+  private GenerationRequest shown;
   private final StringProperty scoredText = new SimpleStringProperty("the state of the union is strong");
   private final IntegerProperty length = new SimpleIntegerProperty(96);
   private final DoubleProperty temperature = new SimpleDoubleProperty(1.0);
@@ -128,9 +129,20 @@ public final class CompareViewModel {
       }
       return out;
     }, r -> {
+      shown = req;
       rows.setAll(r);
       timeline.set(1.0);
     }, () -> job.errorProperty().set("stopped before every model had written its text: nothing to compare yet"));
+  }
+
+  /** The models and the settings of the comparison shown; empty before the first. */
+  public String caption() {
+    if (shown == null || rows.isEmpty()) {
+      return "";
+    }
+    return String.format("%s; prompt \"%s\", %d characters, temperature %s, seed %d",
+        String.join(" vs ", rows.stream().map(CompareRow::model).toList()), shown.prompt(), shown.length(),
+        shown.temperature(), shown.seed());
   }
 
   public void stop() {

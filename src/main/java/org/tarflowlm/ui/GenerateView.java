@@ -135,6 +135,11 @@ final class GenerateView extends BorderPane implements Exportable, RunsFromKeybo
   }
 
   @Override
+  public String caption() {
+    return vm.caption();
+  }
+
+  @Override
   public String exportName() {
     return "generate";
   }

@@ -139,6 +139,9 @@ public final class GenerateViewModel {
     return job.errorProperty();
   }
 
+  /** The model the shown generation ran on. */
+  private String model = "";
+
   public ObservableList<CharCell> cells() {
     return cells;
   }
@@ -255,6 +258,7 @@ public final class GenerateViewModel {
       return new Scored(r, bits.cells(), bits.bitsPerChar(),
           baseline == null ? Double.NaN : app.other(baseline).bitsPerChar(written, 1, 1).bitsPerChar());
     }, scored -> {
+      model = rt.name();
       progress.set(1);
       result.set(scored.result());
       streamed.set(scored.result().text());
@@ -268,6 +272,12 @@ public final class GenerateViewModel {
           : String.format("%.3f bits/char under %s%s  |  %d characters in %.2f s (%.0f char/s), %d sequential steps",
               bpc, rt.name(), baselineNote, g.continuation().length(), g.seconds(), g.charsPerSecond(), g.sequentialSteps()));
     }, () -> summary.set("stopped"));
+  }
+
+  /** The model and the settings of the generation shown; empty before the first. */
+  public String caption() {
+    GenerationResult r = result.get();
+    return r == null ? "" : Exportable.ofGeneration(model, r.request());
   }
 
   /** What the view shows, for a run file; null before the first generation. */

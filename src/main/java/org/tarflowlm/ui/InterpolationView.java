@@ -96,6 +96,11 @@ final class InterpolationView extends BorderPane implements Exportable, RunsFrom
   }
 
   @Override
+  public String caption() {
+    return vm.caption();
+  }
+
+  @Override
   public String exportName() {
     return "interpolation";
   }

@@ -17,6 +17,7 @@ public final class InterpolationViewModel {
   private final StringProperty to = new SimpleStringProperty("a man walked into the old house");
   private final IntegerProperty steps = new SimpleIntegerProperty(8);
   private final ObjectProperty<Interpolation> result = new SimpleObjectProperty<>();
+  private String caption = "";
   private final JobState job = new JobState();
 
   public InterpolationViewModel(AppViewModel app) {
@@ -56,7 +57,15 @@ public final class InterpolationViewModel {
     String a = from.get();
     String b = to.get();
     int n = steps.get();
-    job.start(app.worker(), c -> rt.interpolate(a, b, n, 1, c), result::set, () -> { });
+    job.start(app.worker(), c -> rt.interpolate(a, b, n, 1, c), r -> {
+      caption = String.format("%s, from \"%s\" to \"%s\" in %d steps", rt.name(), a, b, n);
+      result.set(r);
+    }, () -> { });
+  }
+
+  /** The model and the two texts of the interpolation shown; empty before the first. */
+  public String caption() {
+    return result.get() == null ? "" : caption;
   }
 
   public void stop() {

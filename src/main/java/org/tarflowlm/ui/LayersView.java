@@ -162,6 +162,11 @@ final class LayersView extends BorderPane implements Exportable, RunsFromKeyboar
   }
 
   @Override
+  public String caption() {
+    return vm.captionProperty().get();
+  }
+
+  @Override
   public String exportName() {
     return "layers";
   }

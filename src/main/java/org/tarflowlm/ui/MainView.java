@@ -181,7 +181,9 @@ final class MainView extends BorderPane {
     if (csv.isEmpty()) {
       throw new IllegalStateException("this view shows no run yet");
     }
-    java.nio.file.Files.writeString(file, csv);
+    // The first line says what the numbers are of; pandas reads the rest with comment='#'.
+    String caption = current().map(Exportable::caption).orElse("");
+    java.nio.file.Files.writeString(file, "# " + caption.replace('\n', ' ') + "\n" + csv);
   }
 
   private static Tab tab(String name, javafx.scene.Node content) {

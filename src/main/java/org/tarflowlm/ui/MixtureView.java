@@ -349,6 +349,11 @@ final class MixtureView extends BorderPane implements Exportable {
   }
 
   @Override
+  public String caption() {
+    return vm.captionProperty().get();
+  }
+
+  @Override
   public String exportName() {
     return "mixture";
   }

@@ -127,6 +127,11 @@ final class ModelCardView extends BorderPane implements Exportable {
   }
 
   @Override
+  public String caption() {
+    return vm.caption();
+  }
+
+  @Override
   public String exportName() {
     return "training-curves";
   }

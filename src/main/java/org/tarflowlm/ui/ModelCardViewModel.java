@@ -16,6 +16,7 @@ public final class ModelCardViewModel {
   private final StringProperty card = new SimpleStringProperty("");
   private final ObjectProperty<TrainingCurves> curves = new SimpleObjectProperty<>();
   private final StringProperty error = new SimpleStringProperty("");
+  private String model = "";
 
   public ModelCardViewModel(AppViewModel app) {
     this.app = app;
@@ -23,6 +24,11 @@ public final class ModelCardViewModel {
   }
 
   /** The card's markdown text; empty when the folder has no card.md. */
+  /** The model whose card and curves are shown. */
+  public String caption() {
+    return model + ": training curves";
+  }
+
   public StringProperty cardProperty() {
     return card;
   }
@@ -40,6 +46,7 @@ public final class ModelCardViewModel {
     card.set("");
     curves.set(null);
     error.set("");
+    model = rt == null ? "" : rt.name();
     if (rt == null) {
       return;
     }

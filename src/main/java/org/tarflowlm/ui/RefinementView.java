@@ -152,6 +152,11 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
   }
 
   @Override
+  public String caption() {
+    return vm.caption();
+  }
+
+  @Override
   public String exportName() {
     return "refinement";
   }

@@ -30,6 +30,8 @@ public final class RefinementViewModel {
   private final ObservableList<PassResult> passes = FXCollections.observableArrayList();
   private final ObservableList<RefinementRows.Row> rows = FXCollections.observableArrayList();
   private String noise = "";
+  /** The model the shown generation ran on. */
+  private String model = "";
   private Template layout;
   private final IntegerProperty shown = new SimpleIntegerProperty(-1);
   private final IntegerProperty step = new SimpleIntegerProperty(-1);
@@ -186,11 +188,20 @@ public final class RefinementViewModel {
         });
       }
     };
-    job.start(app.worker(), cancelled -> rt.generate(req, listener, cancelled), result::set, () -> { });
+    job.start(app.worker(), cancelled -> rt.generate(req, listener, cancelled), r -> {
+      model = rt.name();
+      result.set(r);
+    }, () -> { });
   }
 
   public void stop() {
     job.stop();
+  }
+
+  /** The model and the settings of the generation shown; empty before the first. */
+  public String caption() {
+    org.tarflowlm.runtime.GenerationResult r = result.get();
+    return r == null ? "" : Exportable.ofGeneration(model, r.request());
   }
 
   /** What the view shows, for a run file; null before the first generation. */

@@ -126,6 +126,11 @@ final class TrajectoryView extends BorderPane implements Exportable {
   }
 
   @Override
+  public String caption() {
+    return vm.captionProperty().get();
+  }
+
+  @Override
   public String exportName() {
     return "trajectories";
   }

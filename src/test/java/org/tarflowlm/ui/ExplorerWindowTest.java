@@ -320,8 +320,10 @@ class ExplorerWindowTest extends ApplicationTest {
         throw new java.io.UncheckedIOException(e);
       }
     });
-    assertTrue(Files.readString(csv).startsWith("state,label,position"));
-    assertEquals(1 + 3 * 9, Files.readAllLines(csv).size(), "a line per state and character");
+    List<String> lines = Files.readAllLines(csv);
+    assertTrue(lines.get(0).startsWith("# mixd-p1 on \"replay me\""), "the export names its model and text: " + lines.get(0));
+    assertTrue(lines.get(1).startsWith("state,label,position"));
+    assertEquals(2 + 3 * 9, lines.size(), "the caption, the header, a line per state and character");
     assertTrue(Files.size(png) > 1000);
     float[] before = layers.traceProperty().get().totalBits();
     interact(() -> layers.traceProperty().set(null));
