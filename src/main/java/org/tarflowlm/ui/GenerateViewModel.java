@@ -61,6 +61,18 @@ public final class GenerateViewModel {
   public GenerateViewModel(AppViewModel app, Executor ui) {
     this.app = app;
     this.ui = ui;
+    // Another model's text is not this model's: clear it, and say so, rather than shade it wrongly.
+    app.runtimeProperty().addListener((o, a, rt) -> {
+      if (rt != null && result.get() != null && !rt.name().equals(model)) {
+        String was = model;
+        result.set(null);
+        cells.clear();
+        streamed.set("");
+        progress.set(0);
+        summary.set(String.format("%s is open now: Generate to write with it (the text %s wrote was cleared)", rt.name(),
+            was.isEmpty() ? "the other model" : was));
+      }
+    });
     prompt.addListener((obs, old, now) -> {
       trimOffer.set("");
       if (now.indexOf(Template.BLANK) >= 0) {
@@ -292,7 +304,8 @@ public final class GenerateViewModel {
   }
 
   /** Shows a saved generation exactly as it was: its settings, its shaded text and its summary. */
-  public void restore(RunRecord.ShownGeneration g) {
+  public void restore(RunRecord.ShownGeneration g, String model) {
+    this.model = model;
     GenerationRequest req = g.request();
     prompt.set(req.prompt());
     if (req.prompt().indexOf(Template.BLANK) < 0) {

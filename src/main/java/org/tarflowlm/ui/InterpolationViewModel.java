@@ -22,6 +22,12 @@ public final class InterpolationViewModel {
 
   public InterpolationViewModel(AppViewModel app) {
     this.app = app;
+    app.runtimeProperty().addListener((o, a, rt) -> {
+      if (rt != null && result.get() != null && !caption.startsWith(rt.name() + ",")) {
+        result.set(null);
+        job.errorProperty().set(rt.name() + " is open now: Interpolate to see its path (the other model's was cleared)");
+      }
+    });
   }
 
   public StringProperty fromProperty() {

@@ -48,6 +48,20 @@ public final class RefinementViewModel {
     this.app = app;
     this.ui = ui;
     passes.addListener((javafx.collections.ListChangeListener<PassResult>) c -> rows.setAll(RefinementRows.of(noise, passes)));
+    app.runtimeProperty().addListener((o, a, rt) -> {
+      if (rt != null && result.get() != null && !rt.name().equals(model)) {
+        String was = model;
+        result.set(null);
+        noise = "";
+        layout = null;
+        frames.clear();
+        passes.clear();
+        shown.set(-1);
+        step.set(-1);
+        job.errorProperty().set(String.format("%s is open now: Generate to refine with it (the passes %s wrote were "
+            + "cleared)", rt.name(), was.isEmpty() ? "the other model" : was));
+      }
+    });
   }
 
   /** What the view draws: the starting noise, then the passes, repeated iterations folded. */
@@ -212,7 +226,8 @@ public final class RefinementViewModel {
   }
 
   /** Shows a saved generation's passes again, on its last pass. */
-  public void restore(org.tarflowlm.runtime.RunRecord.ShownGeneration g) {
+  public void restore(org.tarflowlm.runtime.RunRecord.ShownGeneration g, String model) {
+    this.model = model;
     GenerationRequest req = g.request();
     prompt.set(req.prompt());
     length.set(req.length());

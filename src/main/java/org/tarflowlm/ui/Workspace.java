@@ -105,13 +105,13 @@ final class Workspace {
     replaying = true; // a replayed generation shows its saved trace, not a new one
     try {
       if (run.generate() != null) {
-        generate.restore(run.generate());
+        generate.restore(run.generate(), run.model());
       }
     } finally {
       replaying = false;
     }
     if (run.refinement() != null) {
-      refinement.restore(run.refinement());
+      refinement.restore(run.refinement(), run.model());
     }
     layers.roundTripProperty().set(run.roundTrip());
     layers.traceProperty().set(run.trace());

@@ -163,6 +163,25 @@ class ExplorerWindowTest extends ApplicationTest {
   }
 
   @Test
+  void switchingTheModelClearsWhatTheOtherModelWrote() throws Exception {
+    waitFor(() -> app.runtime() != null);
+    interact(() -> ws.generate.lengthProperty().set(16));
+    clickOn("#generate");
+    waitFor(() -> ws.generate.resultProperty().get() != null && !layers.runningProperty().get());
+    interact(() -> ws.refinement.run());
+    waitFor(() -> ws.refinement.resultProperty().get() != null);
+    interact(() -> app.request(models.resolve("mixd-p2")));
+    waitFor(() -> app.runtime() != null && app.runtime().name().equals("mixd-p2"));
+    WaitForAsyncUtils.waitForFxEvents();
+    assertEquals(null, ws.generate.resultProperty().get());
+    assertEquals(0, lookup("#scored").queryAs(FlowPane.class).getChildren().size(), "no text shaded by the wrong model");
+    assertTrue(lookup("#summary").queryAs(Label.class).getText().startsWith("mixd-p2 is open now"),
+        lookup("#summary").queryAs(Label.class).getText());
+    assertTrue(ws.refinement.passes().isEmpty());
+    assertTrue(ws.refinement.errorProperty().get().contains("mixd-p1 wrote were cleared"), ws.refinement.errorProperty().get());
+  }
+
+  @Test
   void switchingTheModelTracesTheCurrentTextAgain() throws Exception {
     waitFor(() -> app.runtime() != null);
     clickOn("#tab-flow-layers");

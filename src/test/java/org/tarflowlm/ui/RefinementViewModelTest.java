@@ -66,7 +66,7 @@ class RefinementViewModelTest {
     }
     assertEquals('h', vm.fixedChar(1));
     RefinementViewModel replay = new RefinementViewModel(app, ui);
-    replay.restore(vm.shown());
+    replay.restore(vm.shown(), "mixd-p1");
     assertEquals(vm.rows(), replay.rows(), "a saved run shows the same rows, the noise included");
     assertTrue(replay.isFixed(3));
     assertFalse(replay.isFixed(4));
