@@ -3,6 +3,7 @@ package org.tarflowlm.io;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,6 +30,8 @@ public final class ConfigJson {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new ModelFormatException(file, "file not found");
+    } catch (CharacterCodingException e) {
+      throw new ModelFormatException(file, "not UTF-8 text (is it a binary file?)");
     }
     try {
       T value = GSON.fromJson(text, type);
@@ -37,6 +40,9 @@ public final class ConfigJson {
       }
       return value;
     } catch (RuntimeException e) {
+      if (JsonErrors.isSyntax(e)) {
+        throw new ModelFormatException(file, "not well-formed JSON" + JsonErrors.where(e));
+      }
       // Gson wraps what a record's constructor refused; the innermost message says what is wrong
       Throwable cause = e;
       while (cause.getCause() != null) {

@@ -69,6 +69,20 @@ class ConfigJsonTest {
   }
 
   @Test
+  void aBinaryFileIsRefusedAsNotText() throws IOException {
+    Path file = Files.write(dir.resolve("config.json"), new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'});
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(file, ModelConfig.class));
+    assertEquals(file + ": not UTF-8 text (is it a binary file?)", e.getMessage());
+  }
+
+  @Test
+  void brokenJsonIsRefusedWithWhereItBreaks() throws IOException {
+    Path file = Files.writeString(dir.resolve("config.json"), "{\"type\": \"tarflowlm\",\n \"seqLen\": 8 9}");
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(file, ModelConfig.class));
+    assertEquals(file + ": not well-formed JSON (line 2, column 15)", e.getMessage());
+  }
+
+  @Test
   void aPosteriorInputModelSavesAndLoadsWithItsWiderInputProjection() throws IOException {
     ModelConfig c = ConfigJson.read(
         Files.writeString(dir.resolve("config.json"), config(", \"input\": \"posterior\"", "")), ModelConfig.class);
