@@ -48,7 +48,7 @@ public final class ConfigJson {
       while (cause.getCause() != null) {
         cause = cause.getCause();
       }
-      throw new ModelFormatException(file, "not a valid " + type.getSimpleName() + ": " + cause.getMessage());
+      throw new ModelFormatException(file + ": not a valid " + type.getSimpleName() + ": " + cause.getMessage(), e);
     }
   }
 

@@ -69,6 +69,13 @@ class ConfigJsonTest {
   }
 
   @Test
+  void aNullLayerIsRefusedWithItsIndex() throws IOException {
+    Path file = Files.writeString(dir.resolve("config.json"), config("", "").replace("\"layers\": [", "\"layers\": [null, "));
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(file, ModelConfig.class));
+    assertEquals(file + ": not a valid ModelConfig: layer 0 is null rather than a layer", e.getMessage());
+  }
+
+  @Test
   void aBinaryFileIsRefusedAsNotText() throws IOException {
     Path file = Files.write(dir.resolve("config.json"), new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'});
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(file, ModelConfig.class));
