@@ -2,12 +2,12 @@ package org.tarflowlm.runtime;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import org.tarflowlm.io.JsonErrors;
 
 /** Reads and writes {@link RunRecord}s: JSON trace files the explorer can open again to replay a run. */
 public final class RunFiles {
@@ -36,7 +36,7 @@ public final class RunFiles {
       run = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), RunRecord.class);
     } catch (java.nio.charset.CharacterCodingException e) {
       throw new IOException(file.getFileName() + " is not a run file: it is not UTF-8 text", e);
-    } catch (JsonParseException | IllegalArgumentException e) {
+    } catch (RuntimeException e) { // Gson wraps a record constructor's refusal in a bare RuntimeException
       throw new IOException(file.getFileName() + " is not a run file: " + reason(e), e);
     }
     if (run == null || !FORMAT.equals(run.format())) {
@@ -60,20 +60,23 @@ public final class RunFiles {
 
   /**
    * What is wrong with the JSON, in words: Gson's message names its own token types and links to
-   * its troubleshooting page, and a bad number surfaces as "For input string".
+   * its troubleshooting page, a bad number surfaces as "For input string", and a value a record
+   * refuses as the constructor call that failed.
    */
   private static String reason(RuntimeException e) {
-    Throwable cause = e.getCause() != null ? e.getCause() : e;
-    String where = "";
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("line (\\d+) column (\\d+)").matcher(String.valueOf(e.getMessage()));
-    if (m.find()) {
-      where = " (line " + m.group(1) + ", column " + m.group(2) + ")";
+    Throwable cause = e;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
     }
+    String where = JsonErrors.where(e);
     if (cause instanceof NumberFormatException) {
       return "a number in it is malformed" + where;
     }
-    if (cause instanceof com.google.gson.stream.MalformedJsonException || cause instanceof java.io.EOFException) {
+    if (JsonErrors.isSyntax(e)) {
       return "it is not well-formed JSON" + where;
+    }
+    if (cause instanceof IllegalArgumentException) {
+      return "a value in it is out of range: " + cause.getMessage();
     }
     return "its JSON does not have the shape of a run" + where;
   }

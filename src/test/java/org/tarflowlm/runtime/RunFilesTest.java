@@ -71,4 +71,14 @@ class RunFilesTest {
     IOException e3 = assertThrows(IOException.class, () -> RunFiles.load(truncated));
     assertTrue(e3.getMessage().contains("incomplete trace"), e3.getMessage());
   }
+
+  @Test
+  void aGenerationWhoseSettingsTheRequestRefusesIsNotARunFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("zero.json");
+    Files.writeString(file, "{\"format\": \"" + RunFiles.FORMAT + "\", \"generate\": {\"request\": {\"prompt\": \"a\", "
+        + "\"length\": 0, \"temperature\": 1, \"seed\": 1, \"maxIterations\": 8}, \"passes\": [], \"chars\": []}}");
+    IOException e = assertThrows(IOException.class, () -> RunFiles.load(file));
+    assertEquals("zero.json is not a run file: a value in it is out of range: length must be at least 1 character, got 0",
+        e.getMessage());
+  }
 }
