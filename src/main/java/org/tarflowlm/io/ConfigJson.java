@@ -40,16 +40,23 @@ public final class ConfigJson {
       }
       return value;
     } catch (RuntimeException e) {
-      if (JsonErrors.isSyntax(e)) {
-        throw new ModelFormatException(file, "not well-formed JSON" + JsonErrors.where(e));
-      }
-      // Gson wraps what a record's constructor refused; the innermost message says what is wrong
-      Throwable cause = e;
-      while (cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      throw new ModelFormatException(file + ": not a valid " + type.getSimpleName() + ": " + cause.getMessage(), e);
+      throw new ModelFormatException(file + ": " + problem(e, type), e);
     }
+  }
+
+  private static String problem(RuntimeException e, Class<?> type) {
+    if (JsonErrors.isSyntax(e)) {
+      return "not well-formed JSON" + JsonErrors.where(e);
+    }
+    // Gson wraps what a record's constructor refused; the innermost message says what is wrong
+    Throwable cause = e;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof NumberFormatException) {
+      return "a number in it is malformed" + JsonErrors.where(e);
+    }
+    return "not a valid " + type.getSimpleName() + ": " + JsonErrors.inWords(cause.getMessage());
   }
 
   /** Writes {@code value} as JSON atomically (temporary file, fsync, rename). */

@@ -76,6 +76,21 @@ class ConfigJsonTest {
   }
 
   @Test
+  void aMalformedNumberIsRefusedInWords() throws IOException {
+    Path file = Files.writeString(dir.resolve("config.json"), config("", "").replace("\"seqLen\": 8", "\"seqLen\": eight"));
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(file, ModelConfig.class));
+    assertEquals(file + ": a number in it is malformed", e.getMessage());
+  }
+
+  @Test
+  void aValueOfTheWrongShapeIsNamedInWordsWithoutGsonsTokensOrLink() throws IOException {
+    Path file = Files.writeString(dir.resolve("config.json"), "{\"type\": \"tarflowlm\", \"layers\": \"mixd\"}");
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(file, ModelConfig.class));
+    assertEquals(file + ": not a valid ModelConfig: expected a list but was a string at $.layers (line 1, column 34)",
+        e.getMessage());
+  }
+
+  @Test
   void aBinaryFileIsRefusedAsNotText() throws IOException {
     Path file = Files.write(dir.resolve("config.json"), new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'});
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(file, ModelConfig.class));
