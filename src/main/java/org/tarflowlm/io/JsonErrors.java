@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 public final class JsonErrors {
   private static final Pattern WHERE = Pattern.compile("line (\\d+) column (\\d+)");
   private static final Pattern LOCATION = Pattern.compile(" at line (\\d+) column (\\d+) path (\\S+)$");
-  private static final Pattern EXPECTED = Pattern.compile("Expected (\\w+) but was (\\w+)(.*)");
+  private static final Pattern EXPECTED = Pattern.compile("Expected (.+?) but was (.+?)( at line .*)?");
   private static final Map<String, String> TOKENS = Map.of("BEGIN_OBJECT", "an object", "END_OBJECT",
       "the end of an object", "BEGIN_ARRAY", "a list", "END_ARRAY", "the end of a list", "END_DOCUMENT",
       "the end of the file", "NAME", "a name", "STRING", "a string", "NUMBER", "a number", "BOOLEAN",
@@ -39,8 +39,9 @@ public final class JsonErrors {
   public static String inWords(String gsonMessage) {
     String line = String.valueOf(gsonMessage).lines().findFirst().orElse("");
     Matcher e = EXPECTED.matcher(line);
-    if (e.matches() && TOKENS.containsKey(e.group(1)) && TOKENS.containsKey(e.group(2))) {
-      line = "expected " + TOKENS.get(e.group(1)) + " but was " + TOKENS.get(e.group(2)) + e.group(3);
+    if (e.matches()) {
+      line = "expected " + TOKENS.getOrDefault(e.group(1), e.group(1)) + " but was "
+          + TOKENS.getOrDefault(e.group(2), e.group(2)) + (e.group(3) == null ? "" : e.group(3));
     }
     Matcher m = LOCATION.matcher(line);
     if (m.find()) {

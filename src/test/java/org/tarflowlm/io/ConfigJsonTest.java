@@ -88,6 +88,10 @@ class ConfigJsonTest {
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(file, ModelConfig.class));
     assertEquals(file + ": not a valid ModelConfig: expected a list but was a string at $.layers (line 1, column 34)",
         e.getMessage());
+    Path object = Files.writeString(dir.resolve("config.json"), "{\"type\": \"tarflowlm\", \"seqLen\": {}}");
+    e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(object, ModelConfig.class));
+    assertEquals(file + ": not a valid ModelConfig: expected an int but was an object at $.seqLen (line 1, column 34)",
+        e.getMessage());
   }
 
   @Test
