@@ -44,15 +44,18 @@ public final class RunFiles {
     }
     if (run.trace() != null) {
       ForwardTrace t = run.trace();
-      if (t.states() == null || t.states().isEmpty() || t.totalBits() == null || t.scored() == null
+      if (t.text() == null || t.states() == null || t.states().isEmpty() || t.totalBits() == null || t.scored() == null
           || t.states().stream().anyMatch(s -> s.latents() == null || s.decoded() == null
               || s.latents().length != t.scored().length() || s.decoded().length() != t.scored().length())) {
         throw new IOException(file.getFileName() + " holds an incomplete trace (missing or mismatched layers)");
       }
     }
     for (RunRecord.ShownGeneration g : java.util.Arrays.asList(run.generate(), run.refinement())) {
-      if (g != null && (g.passes() == null || g.chars() == null)) {
-        throw new IOException(file.getFileName() + " holds an incomplete generation (no passes or characters)");
+      // the views restore a generation from its settings, every pass's text and every character
+      if (g != null && (g.request() == null || g.passes() == null || g.chars() == null || g.chars().contains(null)
+          || g.passes().stream().anyMatch(p -> p == null || p.text() == null))) {
+        throw new IOException(file.getFileName()
+            + " holds an incomplete generation (no settings, or a pass or character missing)");
       }
     }
     return run;

@@ -81,4 +81,21 @@ class RunFilesTest {
     assertEquals("zero.json is not a run file: a value in it is out of range: length must be at least 1 character, got 0",
         e.getMessage());
   }
+
+  @Test
+  void aGenerationOrTraceMissingWhatTheViewsRestoreIsIncomplete(@TempDir Path dir) throws Exception {
+    String request = "\"request\": {\"prompt\": \"a\", \"length\": 2, \"temperature\": 1, \"seed\": 1, \"maxIterations\": 8}";
+    for (String generate : List.of("{\"passes\": [], \"chars\": []}", "{" + request + ", \"passes\": [null], \"chars\": []}",
+        "{" + request + ", \"passes\": [{\"layer\": 1}], \"chars\": []}", "{" + request + ", \"passes\": [], \"chars\": [null]}")) {
+      Path file = dir.resolve("g.json");
+      Files.writeString(file, "{\"format\": \"" + RunFiles.FORMAT + "\", \"refinement\": " + generate + "}");
+      IOException e = assertThrows(IOException.class, () -> RunFiles.load(file), generate);
+      assertEquals("g.json holds an incomplete generation (no settings, or a pass or character missing)", e.getMessage());
+    }
+    Path noText = dir.resolve("t.json");
+    Files.writeString(noText, "{\"format\": \"" + RunFiles.FORMAT + "\", \"trace\": {\"scored\": \"a\", \"totalBits\": [1], "
+        + "\"states\": [{\"latents\": [[0]], \"decoded\": \"a\"}]}}");
+    IOException e = assertThrows(IOException.class, () -> RunFiles.load(noText));
+    assertTrue(e.getMessage().contains("incomplete trace"), e.getMessage());
+  }
 }
