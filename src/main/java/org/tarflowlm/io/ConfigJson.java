@@ -21,12 +21,20 @@ public final class ConfigJson {
       .registerTypeAdapterFactory(StrictEnumAdapter.FACTORY)
       .create();
 
+  /** Configs are a few kilobytes, so a larger file is refused before it is read into memory. */
+  public static final long MAX_BYTES = 1 << 20;
+
   private ConfigJson() {}
 
   /** Parses {@code file} as a {@code type}; a missing, unparsable or invalid file is a ModelFormatException. */
   public static <T> T read(Path file, Class<T> type) throws IOException {
     String text;
     try {
+      long size = Files.size(file);
+      if (size > MAX_BYTES) {
+        throw new ModelFormatException(file, "file is " + size + " bytes, more than the " + MAX_BYTES
+            + " a config may have");
+      }
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new ModelFormatException(file, "file not found");

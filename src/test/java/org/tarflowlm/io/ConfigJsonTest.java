@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,16 @@ class ConfigJsonTest {
     e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(object, ModelConfig.class));
     assertEquals(file + ": not a valid ModelConfig: expected an int but was an object at $.seqLen (line 1, column 34)",
         e.getMessage());
+  }
+
+  @Test
+  void aFileLargerThanAnyConfigIsRefusedWithoutReadingIt() throws IOException {
+    Path file = dir.resolve("config.json");
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(3L << 30); // sparse: reading it would take 3 GiB
+    }
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(file, ModelConfig.class));
+    assertEquals(file + ": file is 3221225472 bytes, more than the 1048576 a config may have", e.getMessage());
   }
 
   @Test
