@@ -12,6 +12,8 @@ import org.tarflowlm.io.JsonErrors;
 /** Reads and writes {@link RunRecord}s: JSON trace files the explorer can open again to replay a run. */
 public final class RunFiles {
   public static final String FORMAT = "tarflowlm-run/2";
+  /** Runs are kilobytes to a few megabytes, so a larger file is refused before it is read into memory. */
+  public static final long MAX_BYTES = 256L << 20;
   private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
   private RunFiles() {}
@@ -32,6 +34,10 @@ public final class RunFiles {
   /** Reads a run file; anything that is not a complete run of this format is refused with the reason. */
   public static RunRecord load(Path file) throws IOException {
     RunRecord run;
+    if (Files.size(file) > MAX_BYTES) {
+      throw new IOException(file.getFileName() + " is not a run file: it is " + Files.size(file) + " bytes, more than the "
+          + MAX_BYTES + " a run file may have");
+    }
     try {
       run = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), RunRecord.class);
     } catch (java.nio.charset.CharacterCodingException e) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,5 +98,16 @@ class RunFilesTest {
         + "\"states\": [{\"latents\": [[0]], \"decoded\": \"a\"}]}}");
     IOException e = assertThrows(IOException.class, () -> RunFiles.load(noText));
     assertTrue(e.getMessage().contains("incomplete trace"), e.getMessage());
+  }
+
+  @Test
+  void aFileLargerThanAnyRunIsRefusedWithoutReadingIt(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("huge.json");
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(3L << 30); // sparse: reading it would take 3 GiB
+    }
+    IOException e = assertThrows(IOException.class, () -> RunFiles.load(file));
+    assertEquals("huge.json is not a run file: it is 3221225472 bytes, more than the 268435456 a run file may have",
+        e.getMessage());
   }
 }
