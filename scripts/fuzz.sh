@@ -17,7 +17,7 @@ for t in "${targets[@]}"; do
   # Gson is instrumented too, so that coverage guides the mutations through the JSON parser; an input
   # slower than 10 s is a finding (JUnit's own timeout is off, else it would stop the whole run)
   if JAZZER_FUZZ=1 mvn -B -q test -Dtest="FileReadersFuzzTest#$t" -Dsurefire.failIfNoSpecifiedTests=false \
-      -Djazzer.max_duration="${seconds}s" -Djazzer.instrument='org.tarflowlm.**,com.google.gson.**' \
+      -Djazzer.hooks=true -Djazzer.max_duration="${seconds}s" -Djazzer.instrument='org.tarflowlm.**,com.google.gson.**' \
       -Djunit.jupiter.execution.timeout.testtemplate.method.default=10s \
       -Djunit.jupiter.execution.timeout.mode=disabled >"$log" 2>&1; then
     result="no finding"
