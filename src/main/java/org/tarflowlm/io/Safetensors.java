@@ -371,8 +371,7 @@ public final class Safetensors {
         } catch (ModelFormatException e) {
             throw e;
         } catch (IOException | JsonParseException | IllegalStateException e) {
-            String detail = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-            throw new ModelFormatException(file + ": header is not valid JSON (" + detail + ")", e);
+            throw new ModelFormatException(file + ": header is not valid JSON" + JsonErrors.where(e), e);
         }
         checkNoOverlap(file, entries.values());
         return new Header(Collections.unmodifiableMap(entries), Collections.unmodifiableMap(metadata), dataStart);

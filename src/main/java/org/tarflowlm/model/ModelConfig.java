@@ -39,6 +39,11 @@ public record ModelConfig(
     if (layers == null || layers.isEmpty()) {
       throw new IllegalArgumentException("a model needs at least one layer");
     }
+    for (int l = 0; l < layers.size(); l++) {
+      if (layers.get(l) == null) {
+        throw new IllegalArgumentException("layer " + l + " is null rather than a layer");
+      }
+    }
     layers = List.copyOf(layers);
     for (int l = 1; l < layers.size(); l++) {
       if (TARFLOWLM.equals(type) && layers.get(l).coupling() == CouplingType.MIXD) {

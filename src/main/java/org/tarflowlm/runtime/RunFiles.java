@@ -2,16 +2,18 @@ package org.tarflowlm.runtime;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import org.tarflowlm.io.JsonErrors;
 
 /** Reads and writes {@link RunRecord}s: JSON trace files the explorer can open again to replay a run. */
 public final class RunFiles {
   public static final String FORMAT = "tarflowlm-run/2";
+  /** Runs are kilobytes to a few megabytes, so a larger file is refused before it is read into memory. */
+  public static final long MAX_BYTES = 256L << 20;
   private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
   private RunFiles() {}
@@ -32,11 +34,15 @@ public final class RunFiles {
   /** Reads a run file; anything that is not a complete run of this format is refused with the reason. */
   public static RunRecord load(Path file) throws IOException {
     RunRecord run;
+    if (Files.size(file) > MAX_BYTES) {
+      throw new IOException(file.getFileName() + " is not a run file: it is " + Files.size(file) + " bytes, more than the "
+          + MAX_BYTES + " a run file may have");
+    }
     try {
       run = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), RunRecord.class);
     } catch (java.nio.charset.CharacterCodingException e) {
       throw new IOException(file.getFileName() + " is not a run file: it is not UTF-8 text", e);
-    } catch (JsonParseException | IllegalArgumentException e) {
+    } catch (RuntimeException e) { // Gson wraps a record constructor's refusal in a bare RuntimeException
       throw new IOException(file.getFileName() + " is not a run file: " + reason(e), e);
     }
     if (run == null || !FORMAT.equals(run.format())) {
@@ -44,15 +50,18 @@ public final class RunFiles {
     }
     if (run.trace() != null) {
       ForwardTrace t = run.trace();
-      if (t.states() == null || t.states().isEmpty() || t.totalBits() == null || t.scored() == null
+      if (t.text() == null || t.states() == null || t.states().isEmpty() || t.totalBits() == null || t.scored() == null
           || t.states().stream().anyMatch(s -> s.latents() == null || s.decoded() == null
               || s.latents().length != t.scored().length() || s.decoded().length() != t.scored().length())) {
         throw new IOException(file.getFileName() + " holds an incomplete trace (missing or mismatched layers)");
       }
     }
     for (RunRecord.ShownGeneration g : java.util.Arrays.asList(run.generate(), run.refinement())) {
-      if (g != null && (g.passes() == null || g.chars() == null)) {
-        throw new IOException(file.getFileName() + " holds an incomplete generation (no passes or characters)");
+      // the views restore a generation from its settings, every pass's text and every character
+      if (g != null && (g.request() == null || g.passes() == null || g.chars() == null || g.chars().contains(null)
+          || g.passes().stream().anyMatch(p -> p == null || p.text() == null))) {
+        throw new IOException(file.getFileName()
+            + " holds an incomplete generation (no settings, or a pass or character missing)");
       }
     }
     return run;
@@ -60,20 +69,23 @@ public final class RunFiles {
 
   /**
    * What is wrong with the JSON, in words: Gson's message names its own token types and links to
-   * its troubleshooting page, and a bad number surfaces as "For input string".
+   * its troubleshooting page, a bad number surfaces as "For input string", and a value a record
+   * refuses as the constructor call that failed.
    */
   private static String reason(RuntimeException e) {
-    Throwable cause = e.getCause() != null ? e.getCause() : e;
-    String where = "";
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("line (\\d+) column (\\d+)").matcher(String.valueOf(e.getMessage()));
-    if (m.find()) {
-      where = " (line " + m.group(1) + ", column " + m.group(2) + ")";
+    Throwable cause = e;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
     }
+    String where = JsonErrors.where(e);
     if (cause instanceof NumberFormatException) {
       return "a number in it is malformed" + where;
     }
-    if (cause instanceof com.google.gson.stream.MalformedJsonException || cause instanceof java.io.EOFException) {
+    if (JsonErrors.isSyntax(e)) {
       return "it is not well-formed JSON" + where;
+    }
+    if (cause instanceof IllegalArgumentException) {
+      return "a value in it is out of range: " + cause.getMessage();
     }
     return "its JSON does not have the shape of a run" + where;
   }

@@ -50,7 +50,7 @@ public record TrainConfig(
       throw new IllegalArgumentException("schedule must be 'progressive' or 'joint', got '" + schedule + "'");
     }
     int stages = stages(model, schedule);
-    if (stageSteps == null || stageSteps.size() != stages || stageSteps.stream().anyMatch(s -> s < 1)) {
+    if (stageSteps == null || stageSteps.size() != stages || stageSteps.stream().anyMatch(s -> s == null || s < 1)) {
       throw new IllegalArgumentException("stageSteps needs " + stages + " positive entries, got " + stageSteps);
     }
     if (batch < 1 || learningRate <= 0 || warmupSteps < 0 || clipNorm <= 0 || evalEvery < 1 || evalChars < model.seqLen()) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,56 @@ class ConfigJsonTest {
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(file, ModelConfig.class));
     assertTrue(e.getMessage().contains("$.layers[1].coupling: unknown value 'mix-1', expected one of [affine, mix1, mixd]"),
         e.getMessage());
+  }
+
+  @Test
+  void aNullLayerIsRefusedWithItsIndex() throws IOException {
+    Path file = Files.writeString(dir.resolve("config.json"), config("", "").replace("\"layers\": [", "\"layers\": [null, "));
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(file, ModelConfig.class));
+    assertEquals(file + ": not a valid ModelConfig: layer 0 is null rather than a layer", e.getMessage());
+  }
+
+  @Test
+  void aMalformedNumberIsRefusedInWords() throws IOException {
+    Path file = Files.writeString(dir.resolve("config.json"), config("", "").replace("\"seqLen\": 8", "\"seqLen\": eight"));
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(file, ModelConfig.class));
+    assertEquals(file + ": a number in it is malformed", e.getMessage());
+  }
+
+  @Test
+  void aValueOfTheWrongShapeIsNamedInWordsWithoutGsonsTokensOrLink() throws IOException {
+    Path file = Files.writeString(dir.resolve("config.json"), "{\"type\": \"tarflowlm\", \"layers\": \"mixd\"}");
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(file, ModelConfig.class));
+    assertEquals(file + ": not a valid ModelConfig: expected a list but was a string at $.layers (line 1, column 34)",
+        e.getMessage());
+    Path object = Files.writeString(dir.resolve("config.json"), "{\"type\": \"tarflowlm\", \"seqLen\": {}}");
+    e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(object, ModelConfig.class));
+    assertEquals(file + ": not a valid ModelConfig: expected an int but was an object at $.seqLen (line 1, column 34)",
+        e.getMessage());
+  }
+
+  @Test
+  void aFileLargerThanAnyConfigIsRefusedWithoutReadingIt() throws IOException {
+    Path file = dir.resolve("config.json");
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(3L << 30); // sparse: reading it would take 3 GiB
+    }
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(file, ModelConfig.class));
+    assertEquals(file + ": file is 3221225472 bytes, more than the 1048576 a config may have", e.getMessage());
+  }
+
+  @Test
+  void aBinaryFileIsRefusedAsNotText() throws IOException {
+    Path file = Files.write(dir.resolve("config.json"), new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'});
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(file, ModelConfig.class));
+    assertEquals(file + ": not UTF-8 text (is it a binary file?)", e.getMessage());
+  }
+
+  @Test
+  void brokenJsonIsRefusedWithWhereItBreaks() throws IOException {
+    Path file = Files.writeString(dir.resolve("config.json"), "{\"type\": \"tarflowlm\",\n \"seqLen\": 8 9}");
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(file, ModelConfig.class));
+    assertEquals(file + ": not well-formed JSON (line 2, column 15)", e.getMessage());
   }
 
   @Test

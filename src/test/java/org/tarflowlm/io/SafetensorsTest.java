@@ -2,6 +2,7 @@ package org.tarflowlm.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -189,6 +190,14 @@ class SafetensorsTest {
     void headerWithLenientJsonIsRejected() throws IOException {
         assertRejected(raw("{a: {'dtype': 'F32', 'shape': [0], 'data_offsets': [0, 0]}}", new byte[0]),
                 "header is not valid JSON");
+    }
+
+    @Test
+    void aJsonSyntaxErrorSaysWhereInWordsNotInGsonsTerms() throws IOException {
+        for (String header : List.of("{\"a\u0001\": {}}", "{\"a\": {\"shape\": [1 2]}}")) {
+            ModelFormatException e = assertRejected(raw(header, new byte[0]), "header is not valid JSON (line 1, column ");
+            assertFalse(e.getMessage().contains("gson") || e.getMessage().contains("Strictness"), e.getMessage());
+        }
     }
 
     @Test

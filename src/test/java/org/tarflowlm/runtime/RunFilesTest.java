@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,5 +77,43 @@ class RunFilesTest {
         + "\"trace\": {\"scored\": \"abc\", \"states\": [], \"totalBits\": [1, 2, 3]}}");
     IOException e3 = assertThrows(IOException.class, () -> RunFiles.load(truncated));
     assertTrue(e3.getMessage().contains("incomplete trace"), e3.getMessage());
+  }
+
+  @Test
+  void aGenerationWhoseSettingsTheRequestRefusesIsNotARunFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("zero.json");
+    Files.writeString(file, "{\"format\": \"" + RunFiles.FORMAT + "\", \"generate\": {\"request\": {\"prompt\": \"a\", "
+        + "\"length\": 0, \"temperature\": 1, \"seed\": 1, \"maxIterations\": 8}, \"passes\": [], \"chars\": []}}");
+    IOException e = assertThrows(IOException.class, () -> RunFiles.load(file));
+    assertEquals("zero.json is not a run file: a value in it is out of range: length must be at least 1 character, got 0",
+        e.getMessage());
+  }
+
+  @Test
+  void aGenerationOrTraceMissingWhatTheViewsRestoreIsIncomplete(@TempDir Path dir) throws Exception {
+    String request = "\"request\": {\"prompt\": \"a\", \"length\": 2, \"temperature\": 1, \"seed\": 1, \"maxIterations\": 8}";
+    for (String generate : List.of("{\"passes\": [], \"chars\": []}", "{" + request + ", \"passes\": [null], \"chars\": []}",
+        "{" + request + ", \"passes\": [{\"layer\": 1}], \"chars\": []}", "{" + request + ", \"passes\": [], \"chars\": [null]}")) {
+      Path file = dir.resolve("g.json");
+      Files.writeString(file, "{\"format\": \"" + RunFiles.FORMAT + "\", \"refinement\": " + generate + "}");
+      IOException e = assertThrows(IOException.class, () -> RunFiles.load(file), generate);
+      assertEquals("g.json holds an incomplete generation (no settings, or a pass or character missing)", e.getMessage());
+    }
+    Path noText = dir.resolve("t.json");
+    Files.writeString(noText, "{\"format\": \"" + RunFiles.FORMAT + "\", \"trace\": {\"scored\": \"a\", \"totalBits\": [1], "
+        + "\"states\": [{\"latents\": [[0]], \"decoded\": \"a\"}]}}");
+    IOException e = assertThrows(IOException.class, () -> RunFiles.load(noText));
+    assertTrue(e.getMessage().contains("incomplete trace"), e.getMessage());
+  }
+
+  @Test
+  void aFileLargerThanAnyRunIsRefusedWithoutReadingIt(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("huge.json");
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(3L << 30); // sparse: reading it would take 3 GiB
+    }
+    IOException e = assertThrows(IOException.class, () -> RunFiles.load(file));
+    assertEquals("huge.json is not a run file: it is 3221225472 bytes, more than the 268435456 a run file may have",
+        e.getMessage());
   }
 }

@@ -67,6 +67,15 @@ class TrainConfigsTest {
   }
 
   @Test
+  void aNullStageStepIsRefusedLikeAnyOtherInvalidOne(@TempDir Path dir) throws IOException {
+    Path f = dir.resolve("null-step.train.json");
+    Files.writeString(f, Files.readString(Path.of("configs/experiments/smoke.train.json"))
+        .replace("\"stageSteps\": [20, 10]", "\"stageSteps\": [20, null]"));
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(f, TrainConfig.class));
+    assertEquals(f + ": not a valid TrainConfig: stageSteps needs 2 positive entries, got [20, null]", e.getMessage());
+  }
+
+  @Test
   void invalidConfigIsRefusedWithTheFileName(@TempDir Path dir) throws IOException {
     Path f = dir.resolve("bad.json");
     Files.writeString(f, "{\"model\": {\"type\": \"tarflowlm\", \"vocabSize\": 26}}");
