@@ -23,7 +23,11 @@ final class RuntimeFixtures {
   }
 
   static TarFlowLM model(ModelConfig config, NDManager manager) {
-    TarFlowLM model = new TarFlowLM(config, manager);
+    return model(config, manager, ai.djl.ndarray.types.DataType.FLOAT32);
+  }
+
+  static TarFlowLM model(ModelConfig config, NDManager manager, ai.djl.ndarray.types.DataType type) {
+    TarFlowLM model = new TarFlowLM(config, manager, type);
     perturb(model.params(), 0.2, 17);
     return model;
   }
