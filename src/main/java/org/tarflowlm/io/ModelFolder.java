@@ -13,6 +13,7 @@ import java.util.Map;
 import org.tarflowlm.model.DiscreteLM;
 import org.tarflowlm.model.LanguageModel;
 import org.tarflowlm.model.ModelConfig;
+import org.tarflowlm.model.ModelTooLargeException;
 import org.tarflowlm.model.TarFlowLM;
 
 /**
@@ -41,8 +42,23 @@ public final class ModelFolder {
   /** The same with parameters of a given float type (the weights file holds float32). */
   public static LanguageModel load(Path dir, NDManager manager, DataType dtype) throws IOException {
     ModelConfig config = readConfig(dir);
-    LanguageModel model = create(config, manager, dtype);
-    loadWeights(model, dir.resolve(WEIGHTS));
+    Path weights = dir.resolve(WEIGHTS);
+    if (!Files.isRegularFile(weights)) {
+      throw new ModelFormatException(weights, "file not found (a model folder needs its weights)");
+    }
+    // A config from anywhere may describe any size: the weights file bounds it before anything is
+    // built. It holds at least 4 bytes a trained value; the fixed arrays (masks, the channel mix)
+    // are at most as many again, plus a margin for small models.
+    long budget = 2 * (Files.size(weights) / 4) + (1 << 20);
+    LanguageModel model;
+    try {
+      model = config.isBaseline() ? new DiscreteLM(config, manager, dtype, budget)
+          : new TarFlowLM(config, manager, dtype, budget);
+    } catch (ModelTooLargeException e) {
+      throw new ModelFormatException(dir.resolve(CONFIG), "describes a model larger than its weights file "
+          + weights.getFileName() + " (" + Files.size(weights) + " bytes) can hold: " + e.getMessage());
+    }
+    loadWeights(model, weights);
     return model;
   }
 

@@ -14,6 +14,8 @@ public final class ChannelMix {
   private final NDArray inverseMatrix;
 
   public ChannelMix(Params params, int channels) {
+    float[] f = params.allocate(channels, channels);
+    float[] b = params.allocate(channels, channels);
     order = new int[channels];
     inverseOrder = new int[channels];
     int j = 0;
@@ -23,8 +25,6 @@ public final class ChannelMix {
     for (int i = 1; i < channels; i += 2) {
       order[j++] = i;
     }
-    float[] f = new float[channels * channels];
-    float[] b = new float[channels * channels];
     for (j = 0; j < channels; j++) {
       inverseOrder[order[j]] = j;
       f[order[j] * channels + j] = 1f;

@@ -21,12 +21,17 @@ public final class DiscreteLM implements LanguageModel {
   }
 
   public DiscreteLM(ModelConfig config, NDManager manager, DataType dtype) {
+    this(config, manager, dtype, Long.MAX_VALUE);
+  }
+
+  /** The same, refusing a config whose arrays would hold more than {@code budget} values in all. */
+  public DiscreteLM(ModelConfig config, NDManager manager, DataType dtype, long budget) {
     if (!config.isBaseline()) {
       throw new IllegalArgumentException("a DiscreteLM needs an ar-baseline config");
     }
     LayerConfig layer = config.layers().get(0);
     this.config = config;
-    this.params = new Params(manager, config.seed(), dtype);
+    this.params = new Params(manager, config.seed(), dtype, budget);
     this.body = new CausalTransformer(params, "body.", config.vocabSize(), config.seqLen(),
         config.totalDepth(), layer.width(), layer.heads());
     this.headW = params.constant("head.w", 0f, layer.width(), config.vocabSize());

@@ -39,7 +39,7 @@ public final class Mix1Coupling implements Coupling {
     wx = params.normal(prefix + "made.wx", (float) (1 / Math.sqrt(3.0 * channels)), 3L * channels, hidden);
     b1 = params.constant(prefix + "made.b1", 0f, hidden);
     wo = params.constant(prefix + "made.wo", 0f, hidden, (long) channels * 3 * k);
-    float[] bias = new float[channels * 3 * k];
+    float[] bias = params.allocate((long) channels * 3 * k);
     for (int i = 0; i < channels; i++) {
       for (int j = 0; j < k; j++) {
         // component means spread over [-0.5, 0.5]: distinct (or they never separate) yet close to N(0, 1)
@@ -47,8 +47,8 @@ public final class Mix1Coupling implements Coupling {
       }
     }
     bo = params.put(prefix + "made.bo", bias, (long) channels * 3 * k);
-    float[] mx = new float[3 * channels * hidden];
-    float[] mo = new float[hidden * channels * 3 * k];
+    float[] mx = params.allocate(3L * channels, hidden);
+    float[] mo = params.allocate(hidden, (long) channels * 3 * k);
     for (int j = 0; j < hidden; j++) {
       int degree = j % channels;
       for (int i = 0; i < channels; i++) {

@@ -20,6 +20,9 @@ public final class Params {
   private final Map<String, NDArray> arrays = new LinkedHashMap<>();
   private final SplittableRandom random;
   private final DataType dtype;
+  /** Values the arrays may hold in all: a model described by an untrusted config is bounded by its weights file. */
+  private final long budget;
+  private long allocated;
 
   /** Float32 parameters. */
   public Params(NDManager manager, long seed) {
@@ -28,9 +31,44 @@ public final class Params {
 
   /** Parameters of a given float type; tests use float64 to compare with finite differences. */
   public Params(NDManager manager, long seed, DataType dtype) {
+    this(manager, seed, dtype, Long.MAX_VALUE);
+  }
+
+  /**
+   * Parameters that refuse to grow past {@code budget} values (trained and fixed arrays together),
+   * before anything that size is allocated.
+   */
+  public Params(NDManager manager, long seed, DataType dtype, long budget) {
     this.manager = manager;
     this.random = RandomStream.of(seed, RandomStream.Purpose.INIT);
     this.dtype = dtype;
+    this.budget = budget;
+  }
+
+  /**
+   * A zero array of the given shape for a parameter's or a fixed array's values, counted against the
+   * budget first: every array a config sizes is allocated here, so an untrusted config is refused
+   * before it can ask for more memory than its weights file justifies.
+   */
+  public float[] allocate(long... shape) {
+    return new float[reserve(shape)];
+  }
+
+  private int reserve(long... shape) {
+    long size = 1;
+    for (long d : shape) {
+      if (d < 0) {
+        throw new ModelTooLargeException("an array of shape " + java.util.Arrays.toString(shape) + " has a negative side");
+      }
+      size = d == 0 || size <= budget / d ? size * d : Long.MAX_VALUE;
+    }
+    if (size > budget - allocated || size > Integer.MAX_VALUE - 8) {
+      throw new ModelTooLargeException(String.format(
+          "the model needs more than %,d values (an array of shape %s after %,d others)", Math.min(budget,
+              Integer.MAX_VALUE - 8L), java.util.Arrays.toString(shape), allocated));
+    }
+    allocated += size;
+    return (int) size;
   }
 
   /** The float type of every parameter. */
@@ -65,7 +103,7 @@ public final class Params {
 
   /** Normal(0, std) initial values. */
   public NDArray normal(String name, float std, long... shape) {
-    float[] v = new float[(int) new Shape(shape).size()];
+    float[] v = allocate(shape);
     for (int i = 0; i < v.length; i++) {
       v[i] = (float) (nextGaussian() * std);
     }
@@ -74,7 +112,7 @@ public final class Params {
 
   /** A constant initial value. */
   public NDArray constant(String name, float value, long... shape) {
-    float[] v = new float[(int) new Shape(shape).size()];
+    float[] v = allocate(shape);
     java.util.Arrays.fill(v, value);
     return put(name, v, shape);
   }

@@ -25,11 +25,16 @@ public final class TarFlowLM implements LanguageModel {
 
   /** A model whose parameters and activations have the given float type. */
   public TarFlowLM(ModelConfig config, NDManager manager, DataType dtype) {
+    this(config, manager, dtype, Long.MAX_VALUE);
+  }
+
+  /** The same, refusing a config whose arrays would hold more than {@code budget} values in all. */
+  public TarFlowLM(ModelConfig config, NDManager manager, DataType dtype, long budget) {
     if (config.isBaseline()) {
       throw new IllegalArgumentException("an ar-baseline config describes a DiscreteLM, not a TarFlowLM");
     }
     this.config = config;
-    this.params = new Params(manager, config.seed(), dtype);
+    this.params = new Params(manager, config.seed(), dtype, budget);
     this.codebook = new Codebook(params, config.vocabSize(), config.latentDim());
     for (int l = 0; l < config.layers().size(); l++) {
       layers.add(new FlowLayer(params, "layer" + l + ".", config.layers().get(l), config, codebook));
