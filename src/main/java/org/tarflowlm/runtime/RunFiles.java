@@ -49,11 +49,9 @@ public final class RunFiles {
       throw new IOException(file.getFileName() + " is not a run file of format " + FORMAT);
     }
     if (run.trace() != null) {
-      ForwardTrace t = run.trace();
-      if (t.text() == null || t.states() == null || t.states().isEmpty() || t.totalBits() == null || t.scored() == null
-          || t.states().stream().anyMatch(s -> s.latents() == null || s.decoded() == null
-              || s.latents().length != t.scored().length() || s.decoded().length() != t.scored().length())) {
-        throw new IOException(file.getFileName() + " holds an incomplete trace (missing or mismatched layers)");
+      String problem = problem(run.trace());
+      if (problem != null) {
+        throw new IOException(file.getFileName() + " holds an incomplete trace: " + problem);
       }
     }
     for (RunRecord.ShownGeneration g : java.util.Arrays.asList(run.generate(), run.refinement())) {
@@ -65,6 +63,52 @@ public final class RunFiles {
       }
     }
     return run;
+  }
+
+  /**
+   * What is missing or mismatched in a trace, in words; null when every array the views draw has
+   * its length: one entry per character (T) or per position (T / P), a layer's rows for each layer.
+   */
+  static String problem(ForwardTrace t) {
+    if (t.text() == null || t.scored() == null || t.states() == null || t.states().size() < 2) {
+      return "its text or its layers are missing";
+    }
+    int chars = t.scored().length();
+    int layers = t.states().size() - 1;
+    if (t.patchSize() < 1 || chars % t.patchSize() != 0) {
+      return "its patch size " + t.patchSize() + " does not divide its " + chars + " characters";
+    }
+    int positions = chars / t.patchSize();
+    if (!rows(t.layerBits(), layers, chars) || !length(t.decoderBits(), chars) || !length(t.baseBits(), chars)
+        || !length(t.totalBits(), chars) || !rows(t.nextCharProbs(), chars, -1)) {
+      return "its bits do not have one entry per character and layer";
+    }
+    for (LayerTrace s : t.states()) {
+      if (s == null || s.decoded() == null || s.decoded().length() != chars || !rows(s.latents(), chars, -1)
+          || !length(s.confidence(), chars) || s.index() > 0 && (!length(s.logDet(), positions)
+              && !length(s.logDet(), chars) || !rows(s.input(), positions, -1) || !rows(s.output(), positions, -1)
+              || s.params() == null || s.params().values().stream().anyMatch(v -> !rows(v, positions, -1)))) {
+        return "a layer's arrays do not match its " + chars + " characters";
+      }
+    }
+    return null;
+  }
+
+  private static boolean length(float[] a, int n) {
+    return a != null && a.length == n;
+  }
+
+  /** n non-null rows, each of length m (any one length, the same for all, when m < 0). */
+  private static boolean rows(float[][] a, int n, int m) {
+    if (a == null || a.length != n) {
+      return false;
+    }
+    for (float[] row : a) {
+      if (row == null || row.length != (m >= 0 ? m : a[0].length)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

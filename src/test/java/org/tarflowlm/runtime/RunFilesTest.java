@@ -106,6 +106,31 @@ class RunFilesTest {
     assertTrue(e.getMessage().contains("incomplete trace"), e.getMessage());
   }
 
+  /** The views index every array of a trace by character and layer: a shortened one would throw in a view. */
+  @Test
+  void aTraceWhoseArraysDoNotMatchItsTextIsIncomplete(@TempDir Path dir) throws Exception {
+    try (NDManager m = NDManager.newBaseManager()) {
+      TarFlowLM model = RuntimeFixtures.model(RuntimeFixtures.config(1, 16, Direction.RIGHT_TO_LEFT), m);
+      ForwardTrace t = new Tracer(model, m, "tiny").trace("hello world", 4);
+      assertEquals(null, RunFiles.problem(t), "a trace as the tracer makes it is complete");
+      ForwardTrace shortBits = new ForwardTrace(t.model(), t.text(), t.scored(), t.seed(), t.patchSize(), t.states(),
+          java.util.Arrays.copyOf(t.decoderBits(), 3), t.layerBits(), t.baseBits(), t.totalBits(), t.bitsPerChar(),
+          t.nextCharProbs());
+      Path file = dir.resolve("short.json");
+      RunFiles.save(new RunRecord(RunFiles.FORMAT, "tiny", "{}", null, null, shortBits, null), file);
+      IOException e = assertThrows(IOException.class, () -> RunFiles.load(file));
+      assertEquals("short.json holds an incomplete trace: its bits do not have one entry per character and layer",
+          e.getMessage());
+      List<LayerTrace> states = new ArrayList<>(t.states());
+      LayerTrace s1 = states.get(1);
+      states.set(1, new LayerTrace(s1.index(), s1.label(), s1.latents(), s1.decoded(), s1.confidence(), s1.logDet(),
+          java.util.Arrays.copyOf(s1.input(), 2), s1.output(), s1.params()));
+      ForwardTrace shortInput = new ForwardTrace(t.model(), t.text(), t.scored(), t.seed(), t.patchSize(), states,
+          t.decoderBits(), t.layerBits(), t.baseBits(), t.totalBits(), t.bitsPerChar(), t.nextCharProbs());
+      assertTrue(RunFiles.problem(shortInput).startsWith("a layer's arrays"), RunFiles.problem(shortInput));
+    }
+  }
+
   @Test
   void aFileLargerThanAnyRunIsRefusedWithoutReadingIt(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("huge.json");
