@@ -181,9 +181,9 @@ public final class ModelRuntime implements AutoCloseable {
   public synchronized GenerationResult generate(GenerationRequest request, GenerationListener listener,
       BooleanSupplier cancelled) {
     if (model instanceof TarFlowLM flow) {
-      return new FlowGenerator(flow, manager).generate(request, listener, cancelled);
+      return OneThread.run(() -> new FlowGenerator(flow, manager).generate(request, listener, cancelled));
     }
-    return new DiscreteGenerator((DiscreteLM) model, manager).generate(request, listener, cancelled);
+    return OneThread.run(() -> new DiscreteGenerator((DiscreteLM) model, manager).generate(request, listener, cancelled));
   }
 
   /**
@@ -212,8 +212,9 @@ public final class ModelRuntime implements AutoCloseable {
    */
   public synchronized InfillResult infill(Template template, double temperature, long seed, int maxIterations,
       GenerationListener listener, BooleanSupplier cancelled) {
-    return new FlowGenerator(flow("infill (the discrete baseline reads left to right only)"), manager)
-        .infill(template, temperature, seed, maxIterations, listener, cancelled);
+    TarFlowLM flow = flow("infill (the discrete baseline reads left to right only)");
+    return OneThread.run(() -> new FlowGenerator(flow, manager)
+        .infill(template, temperature, seed, maxIterations, listener, cancelled));
   }
 
   /** Refuses a template that infill cannot fill here, in words: the baseline, or a template longer than the context. */
