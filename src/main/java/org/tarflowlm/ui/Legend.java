@@ -22,7 +22,11 @@ final class Legend {
       r.setStyle("-fx-background-color: " + BitsPalette.css(BitsPalette.scale(i / 20.0)) + ";");
       swatches.getChildren().add(r);
     }
-    HBox legend = new HBox(6, new Label(low), swatches, new Label(high), new Label("  " + what));
+    Label lo = new Label(low);
+    Label hi = new Label(high);
+    lo.setMinWidth(Region.USE_PREF_SIZE); // the ends of the scale are never cut; the description may be
+    hi.setMinWidth(Region.USE_PREF_SIZE);
+    HBox legend = new HBox(6, lo, swatches, hi, new Label("  " + what));
     legend.getStyleClass().add("legend");
     legend.setAlignment(Pos.CENTER_LEFT);
     return legend;

@@ -192,6 +192,7 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
       Label head = new Label(writing >= 0
           ? String.format("%s, writing position %d (step %d of %d)", row.head(), writing, k + 1, vm.steps(i))
           : row.folded() ? row.head()
+          : i < 0 ? String.format("%s   (%d differ from the final text)", row.head(), row.toFinal())
           : String.format("%s   (%d changed, %d still differ from the final text)", row.head(), row.changed(),
               row.toFinal()));
       head.getStyleClass().add(row.folded() ? "pass-folded" : "pass-head");

@@ -42,6 +42,7 @@ final class Screenshots {
         ws.layers.run();
         whenFalse(ws.layers.runningProperty(), () -> {
           ws.layers.currentProperty().set(1);
+          ws.selection.characterProperty().set(4); // the shared selection, marked in every row
           shoot("layers.png", () -> {
             select("tab-latent-trajectories");
             ws.layers.currentProperty().set(ws.layers.states() - 1);

@@ -13,7 +13,6 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.cell.PropertyValueFactory;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
@@ -85,13 +84,15 @@ final class TrajectoryView extends BorderPane implements Exportable {
     Label hint = new Label("Draws the Flow layers trace: trace a text there, or generate one; step layers there. "
         + "Click a path to select its position in every view.");
     hint.getStyleClass().add("note");
-    HBox controls = new HBox(10, new Label("Highlight position"), position, codebook, explained, hint);
+    hint.setWrapText(true);
+    javafx.scene.layout.FlowPane controls = new javafx.scene.layout.FlowPane(10, 6, new Label("Highlight position"),
+        position, codebook, explained);
     controls.setAlignment(Pos.CENTER_LEFT);
     Label caption = new Label();
     caption.setId("trajectory-caption");
     caption.getStyleClass().add("caption");
     caption.textProperty().bind(vm.captionProperty());
-    VBox top = new VBox(6, caption, controls);
+    VBox top = new VBox(6, caption, controls, hint);
     top.setPadding(new Insets(10));
     setTop(top);
     // Clicking a path selects its position in every view; clicking it again clears the selection.
@@ -106,8 +107,7 @@ final class TrajectoryView extends BorderPane implements Exportable {
       @Override
       public void chartMouseMoved(org.jfree.chart.fx.interaction.ChartMouseEventFX e) {}
     });
-    setCenter(new VBox(4, viewer, Legend.scale("position 0", "last position",
-        "path colour: the position in the text; yellow dots: the codebook means; hover a point for its state")));
+    setCenter(new VBox(4, viewer, Legend.scale("first", "last", "position in the text (yellow dots: codebook means)")));
     VBox.setVgrow(viewer, javafx.scene.layout.Priority.ALWAYS);
     table.setId("measures");
     table.getColumns().addAll(List.of(column("state", "state", 150), column("mean norm", "meanNorm", 80),
