@@ -122,7 +122,29 @@ final class GenerateView extends BorderPane implements Exportable, RunsFromKeybo
     scored.setId("scored");
     scored.getStyleClass().add("scored");
     vm.cells().addListener((javafx.collections.ListChangeListener<CharCell>) c -> redraw());
-    VBox body = new VBox(8, streaming, scored, summary, Legend.bits());
+    // The shaded characters are labels; the plain text beside them can be selected and copied.
+    javafx.scene.control.TextArea plain = new javafx.scene.control.TextArea();
+    plain.setId("plain-text");
+    plain.setEditable(false);
+    plain.setWrapText(true);
+    plain.setPrefRowCount(4);
+    plain.getStyleClass().add("mono");
+    plain.textProperty().bind(vm.streamedProperty());
+    javafx.scene.control.CheckBox showPlain = new javafx.scene.control.CheckBox("plain text (to select)");
+    showPlain.setId("show-plain");
+    plain.visibleProperty().bind(showPlain.selectedProperty());
+    plain.managedProperty().bind(plain.visibleProperty());
+    Button copy = new Button("Copy text");
+    copy.setId("copy-text");
+    copy.disableProperty().bind(Bindings.isEmpty(vm.cells()));
+    copy.setOnAction(e -> {
+      javafx.scene.input.ClipboardContent content = new javafx.scene.input.ClipboardContent();
+      content.putString(vm.streamedProperty().get());
+      javafx.scene.input.Clipboard.getSystemClipboard().setContent(content);
+    });
+    HBox textActions = new HBox(10, copy, showPlain);
+    textActions.setAlignment(Pos.CENTER_LEFT);
+    VBox body = new VBox(8, streaming, scored, plain, summary, textActions, Legend.bits());
     body.setPadding(new Insets(10));
     ScrollPane scroll = new ScrollPane(body);
     scroll.setFitToWidth(true);

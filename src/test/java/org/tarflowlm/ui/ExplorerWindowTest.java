@@ -144,6 +144,13 @@ class ExplorerWindowTest extends ApplicationTest {
     WaitForAsyncUtils.waitForFxEvents();
     List<Node> cells = List.copyOf(from(lookup("#scored").<Node>query()).lookup(".cell").queryAll());
     assertEquals(24, cells.size(), "Ctrl+Enter in the prompt field generated");
+    clickOn("#copy-text");
+    assertEquals(ws.generate.resultProperty().get().text(),
+        WaitForAsyncUtils.asyncFx(() -> javafx.scene.input.Clipboard.getSystemClipboard().getString()).get(),
+        "Copy text puts the generated text on the clipboard");
+    clickOn("#show-plain");
+    assertEquals(ws.generate.resultProperty().get().text(),
+        lookup("#plain-text").queryAs(javafx.scene.control.TextArea.class).getText(), "and shows it, to select");
     clickOn(cells.get(3));
     assertEquals(3, ws.selection.characterProperty().get());
     assertEquals(3, ws.trajectory.selectedProperty().get(), "the path in Latent trajectories");
