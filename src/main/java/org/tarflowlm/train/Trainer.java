@@ -60,6 +60,7 @@ public final class Trainer {
   private final PrintStream log;
   private final LanguageModel model;
   private final Adam adam;
+  private final LearningRateSchedule schedule;
   private TrainState state = new TrainState();
   /** Steps whose loss is replaced by NaN: lets tests exercise the non-finite path. */
   java.util.function.IntPredicate poisoned = step -> false;
@@ -83,6 +84,7 @@ public final class Trainer {
     this.log = log;
     this.model = ModelFolder.create(config.model(), manager, config.float64() ? DataType.FLOAT64 : DataType.FLOAT32);
     this.adam = new Adam(manager.newSubManager(), config.weightDecay(), model.params().dtype());
+    this.schedule = LearningRateSchedule.of(config);
     Files.createDirectories(runDir);
     if (resume) {
       restore(runDir.resolve(CHECKPOINT));
@@ -261,17 +263,8 @@ public final class Trainer {
     return scope.create(ids, new Shape(b, t));
   }
 
-  /** Warm-up to the peak, then cosine decay to the floor, restarted in every stage. */
-  double learningRate() {
-    int s = state.stageStep;
-    int total = config.stageSteps().get(state.stage);
-    double peak = config.learningRate() * state.lrScale;
-    double floor = config.minLearningRate() * state.lrScale;
-    if (s < config.warmupSteps()) {
-      return peak * (s + 1) / config.warmupSteps();
-    }
-    double progress = Math.min(1, (s - config.warmupSteps()) / (double) Math.max(1, total - config.warmupSteps()));
-    return floor + (peak - floor) * 0.5 * (1 + Math.cos(Math.PI * progress));
+  private double learningRate() {
+    return schedule.at(state.stageStep, config.stageSteps().get(state.stage), state.lrScale);
   }
 
   /** Flow layers the current stage trains with: the ones built so far in progressive training. */
