@@ -15,13 +15,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.tarflowlm.io.ConfigJson;
 import org.tarflowlm.io.ModelFolder;
-import org.tarflowlm.io.Safetensors;
 import org.tarflowlm.model.DiscreteLM;
 import org.tarflowlm.model.LanguageModel;
 import org.tarflowlm.model.RandomStream;
@@ -87,7 +85,7 @@ public final class Trainer {
     this.schedule = LearningRateSchedule.of(config);
     Files.createDirectories(runDir);
     if (resume) {
-      restore(runDir.resolve(CHECKPOINT));
+      state = Checkpoint.restore(runDir.resolve(CHECKPOINT), model.params(), adam);
       log.printf("resumed at step %d (stage %d, step %d of the stage)%n", state.step, state.stage + 1, state.stageStep);
     } else {
       initialize();
@@ -332,54 +330,11 @@ public final class Trainer {
     return out;
   }
 
-  /** Writes weights, optimizer state and run state in one file, atomically. */
-  void checkpoint() throws IOException {
-    List<Safetensors.Tensor> tensors = new ArrayList<>();
-    model.params().all().forEach((name, a) -> tensors.add(tensor(name, a)));
-    adam.state().forEach((name, a) -> tensors.add(tensor(name, a)));
-    Map<String, String> meta = new LinkedHashMap<>();
-    meta.put("state", ConfigJson.GSON.toJson(state));
-    meta.put("adam_steps", ConfigJson.GSON.toJson(adam.steps()));
-    Safetensors.write(runDir.resolve(CHECKPOINT), tensors, meta);
+  /** Writes the checkpoint and the run folder's copy of the state. */
+  private void checkpoint() throws IOException {
+    Checkpoint.write(runDir.resolve(CHECKPOINT), model.params(), adam, state);
     state.write(runDir);
     lastCheckpointNanos = System.nanoTime();
-  }
-
-  /** A checkpoint tensor in the array's own type: a float64 run resumes exactly only if nothing is rounded. */
-  private static Safetensors.Tensor tensor(String name, NDArray a) {
-    if (a.getDataType() == DataType.FLOAT64) {
-      return Safetensors.Tensor.f64(name, a.getShape().getShape(), a.toDoubleArray());
-    }
-    try (NDArray f32 = a.toType(DataType.FLOAT32, true)) {
-      return new Safetensors.Tensor(name, a.getShape().getShape(), f32.toFloatArray());
-    }
-  }
-
-  private void restore(Path file) throws IOException {
-    Map<String, String> meta = Safetensors.readMetadata(file);
-    Map<String, Safetensors.Tensor> tensors = Safetensors.read(file, null);
-    Map<String, double[]> adamArrays = new LinkedHashMap<>();
-    Map<String, long[]> adamShapes = new LinkedHashMap<>();
-    for (Safetensors.Tensor t : tensors.values()) {
-      if (t.name().startsWith("adam.")) {
-        adamArrays.put(t.name(), t.doubles());
-        adamShapes.put(t.name(), t.shape());
-      } else if (t.isF64()) {
-        model.params().load(t.name(), t.data64());
-      } else {
-        model.params().load(t.name(), t.data());
-      }
-    }
-    for (String name : model.params().all().keySet()) {
-      if (!tensors.containsKey(name)) {
-        throw new org.tarflowlm.io.ModelFormatException(file, "checkpoint lacks parameter '" + name + "'");
-      }
-    }
-    Map<String, Integer> steps = new LinkedHashMap<>();
-    ConfigJson.GSON.fromJson(meta.get("adam_steps"), Map.class).forEach(
-        (k, v) -> steps.put((String) k, ((Number) v).intValue()));
-    adam.restore(adamArrays, adamShapes, steps);
-    state = ConfigJson.GSON.fromJson(meta.get("state"), TrainState.class);
   }
 
   /** Back to the last checkpoint with half the learning rate, after repeated non-finite steps. */
@@ -387,7 +342,7 @@ public final class Trainer {
     int skipped = state.skippedSteps;
     int rollbacks = state.rollbacks;
     double lrScale = state.lrScale;
-    restore(runDir.resolve(CHECKPOINT));
+    state = Checkpoint.restore(runDir.resolve(CHECKPOINT), model.params(), adam);
     state.skippedSteps = skipped;
     state.rollbacks = rollbacks + 1;
     state.lrScale = lrScale * 0.5;
