@@ -146,7 +146,8 @@ public final class Trainer {
         state.seconds = secondsAtStart + (System.nanoTime() - sessionStart) / 1e9;
         if (state.stageStep % PROGRESS_EVERY == 0 && windowSteps > 0) {
           double elapsed = (System.nanoTime() - windowStart) / 1e9;
-          progress(windowLoss / windowSteps / Math.log(2), windowSteps * (double) config.batch() * config.model().seqLen() / elapsed);
+          log.println(ProgressLine.of(config, state, windowLoss / windowSteps / Math.log(2),
+              windowSteps * (double) config.batch() * config.model().seqLen() / elapsed));
         }
         boolean evalNow = state.stageStep % config.evalEvery() == 0 || state.stageStep >= budget;
         if (evalNow) {
@@ -289,7 +290,8 @@ public final class Trainer {
     Files.writeString(runDir.resolve(CURVES), String.format("%d,%d,%d,%.3g,%.4f,%.4f,%.0f,%.0f%n",
         state.step, state.stage + 1, state.stageStep, learningRate(), trainBpc, val, charsPerSecond, state.seconds),
         StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-    log.printf("%s | val %.4f bpc (best %.4f)%n", progressLine(trainBpc, charsPerSecond), val, state.bestValBpc);
+    log.printf("%s | val %.4f bpc (best %.4f)%n", ProgressLine.of(config, state, trainBpc, charsPerSecond), val,
+        state.bestValBpc);
     boolean patienceOut = config.patience() > 0 && state.evalsWithoutImprovement >= config.patience();
     if (patienceOut && state.stageStep < budget) {
       log.printf("stage %d: no improvement in %d evaluations, ending it at step %d of %d%n",
@@ -348,24 +350,5 @@ public final class Trainer {
     state.lrScale = lrScale * 0.5;
     badStreak = 0;
     log.printf("rolled back to the checkpoint at step %d with learning rate scale %.3g%n", state.step, state.lrScale);
-  }
-
-  private void progress(double trainBpc, double charsPerSecond) {
-    log.println(progressLine(trainBpc, charsPerSecond));
-  }
-
-  /** {@code [#####.....] step 1200/6000 | stage 1/2 | train 2.310 bpc | 9,800 char/s | ETA 14m02s}. */
-  private String progressLine(double trainBpc, double charsPerSecond) {
-    int total = config.totalSteps();
-    int bar = Math.min(30, (int) (30.0 * state.step / total));
-    double eta = (total - state.step) * config.batch() * (double) config.model().seqLen() / Math.max(1, charsPerSecond);
-    return String.format("[%s%s] step %d/%d | stage %d/%d | train %.3f bpc | %,.0f char/s | ETA %s",
-        "#".repeat(bar), ".".repeat(30 - bar), state.step, total, state.stage + 1, config.stages(), trainBpc,
-        charsPerSecond, duration(eta));
-  }
-
-  private static String duration(double seconds) {
-    long s = Math.round(seconds);
-    return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60) : String.format("%dm%02ds", s / 60, s % 60);
   }
 }
