@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -60,8 +59,7 @@ public final class Trainer {
   private final Adam adam;
   private final LearningRateSchedule schedule;
   private TrainState state = new TrainState();
-  /** Steps whose loss is replaced by NaN: lets tests exercise the non-finite path. */
-  java.util.function.IntPredicate poisoned = step -> false;
+  private LossFault lossFault = LossFault.NONE;
   private long lastCheckpointNanos = System.nanoTime();
   private int badStreak;
 
@@ -88,28 +86,16 @@ public final class Trainer {
       state = Checkpoint.restore(runDir.resolve(CHECKPOINT), model.params(), adam);
       log.printf("resumed at step %d (stage %d, step %d of the stage)%n", state.step, state.stage + 1, state.stageStep);
     } else {
-      initialize();
+      Initialization.apply(config, model.params());
       ConfigJson.write(runDir.resolve(TRAIN_CONFIG), config);
       Files.writeString(runDir.resolve(CURVES), "step,stage,stage_step,lr,train_bpc,val_bpc,chars_per_s,seconds\n");
       checkpoint(); // a rollback always has somewhere to go
     }
   }
 
-  /** The training config's initialisation choices, applied once, before the first step. */
-  private void initialize() {
-    if (config.codebookSigma() > 0) {
-      float[] logSigma = new float[config.model().vocabSize()];
-      Arrays.fill(logSigma, (float) Math.log(config.codebookSigma()));
-      model.params().load("codebook.log_sigma", logSigma);
-    }
-    if (config.inputInitStd() > 0) {
-      model.params().all().forEach((name, w) -> {
-        if (name.endsWith(".in.w")) {
-          long channels = w.getShape().get(0);
-          w.muli(config.inputInitStd() * Math.sqrt(channels)); // N(0, 1/c) -> N(0, inputInitStd^2)
-        }
-      });
-    }
+  /** Tests only: replaces the loss of the steps {@code fault} names by NaN (see {@link LossFault}). */
+  void injectLossFault(LossFault fault) {
+    this.lossFault = fault;
   }
 
   public LanguageModel model() {
@@ -247,7 +233,7 @@ public final class Trainer {
         ? flow.elbo(ids, noise.normal(scope, flow.params().dtype(), b, t, flow.config().latentDim()), activeLayers())
         : ((DiscreteLM) model).logProb(ids);
     NDArray loss = ll.sum().neg().div(b * t);
-    return poisoned.test(state.step) ? loss.mul(Double.NaN) : loss;
+    return lossFault.poisons(state.step) ? loss.mul(Double.NaN) : loss;
   }
 
   /** B random windows of T characters from the training text: [B, T] ids. */

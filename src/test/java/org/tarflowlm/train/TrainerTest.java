@@ -142,7 +142,7 @@ class TrainerTest {
     try (NDManager m = NDManager.newBaseManager()) {
       Trainer t = new Trainer(tc, dir, TEXT, TEXT, m, new PrintStream(log), false);
       int[] hits = {0};
-      t.poisoned = step -> step >= 5 && hits[0]++ < Trainer.MAX_BAD_STEPS; // three in a row, once
+      t.injectLossFault(step -> step >= 5 && hits[0]++ < Trainer.MAX_BAD_STEPS); // three in a row, once
       t.run(() -> false);
       assertEquals(Trainer.MAX_BAD_STEPS, t.state().skippedSteps);
       assertEquals(1, t.state().rollbacks);
