@@ -9,10 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +86,7 @@ public final class Trainer {
     } else {
       Initialization.apply(config, model.params());
       ConfigJson.write(runDir.resolve(TRAIN_CONFIG), config);
-      Files.writeString(runDir.resolve(CURVES), "step,stage,stage_step,lr,train_bpc,val_bpc,chars_per_s,seconds\n");
+      TrainingCurves.create(runDir.resolve(CURVES));
       checkpoint(); // a rollback always has somewhere to go
     }
   }
@@ -273,9 +271,8 @@ public final class Trainer {
     } else {
       state.evalsWithoutImprovement++;
     }
-    Files.writeString(runDir.resolve(CURVES), String.format("%d,%d,%d,%.3g,%.4f,%.4f,%.0f,%.0f%n",
-        state.step, state.stage + 1, state.stageStep, learningRate(), trainBpc, val, charsPerSecond, state.seconds),
-        StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    TrainingCurves.append(runDir.resolve(CURVES), new TrainingCurves.Point(state.step, state.stage + 1, state.stageStep,
+        learningRate(), trainBpc, val, charsPerSecond, state.seconds));
     log.printf("%s | val %.4f bpc (best %.4f)%n", ProgressLine.of(config, state, trainBpc, charsPerSecond), val,
         state.bestValBpc);
     boolean patienceOut = config.patience() > 0 && state.evalsWithoutImprovement >= config.patience();
