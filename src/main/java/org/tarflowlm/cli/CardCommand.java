@@ -22,6 +22,7 @@ import org.tarflowlm.runtime.ModelRuntime;
 import org.tarflowlm.runtime.PassResult;
 import org.tarflowlm.train.Corpus;
 import org.tarflowlm.train.CorpusSplits;
+import org.tarflowlm.train.Schedule;
 import org.tarflowlm.train.TrainConfig;
 import org.tarflowlm.train.TrainState;
 import org.tarflowlm.train.Trainer;
@@ -120,7 +121,7 @@ final class CardCommand implements Callable<Integer> {
       row(md, "test", test, flow);
       if (flow && cfg.layers().size() > 1) {
         md.append("\n### What each layer adds (test split, ELBO, evaluation seed 1)\n\n");
-        md.append(TrainConfig.JOINT.equals(tc.schedule())
+        md.append(tc.schedule() == Schedule.JOINT
             ? "Each row scores the test text with the first layers only; the layers were trained jointly, so no row but the last was a model of its own in training.\n\n"
             : "Each row scores the test text with the first layers only, the model that training stage fitted.\n\n");
         md.append("| layers | bpc | change |\n|---|---|---|\n");

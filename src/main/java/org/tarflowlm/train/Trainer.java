@@ -252,8 +252,7 @@ public final class Trainer {
 
   /** Flow layers the current stage trains with: the ones built so far in progressive training. */
   private int activeLayers() {
-    boolean progressive = TrainConfig.PROGRESSIVE.equals(config.schedule()) && !config.model().isBaseline();
-    return progressive ? state.stage + 1 : config.model().layers().size();
+    return progressive() ? state.stage + 1 : config.model().layers().size();
   }
 
   private double validate() {
@@ -299,8 +298,13 @@ public final class Trainer {
     checkpoint();
   }
 
+  /** Whether stages add flow layers one by one (the baseline has a single stage either way). */
+  private boolean progressive() {
+    return config.schedule() == Schedule.PROGRESSIVE && !config.model().isBaseline();
+  }
+
   private void setTrainable(int stage) {
-    boolean progressive = TrainConfig.PROGRESSIVE.equals(config.schedule()) && !config.model().isBaseline();
+    boolean progressive = progressive();
     model.params().all().forEach((name, a) -> a.setRequiresGradient(
         !progressive || name.startsWith("layer" + stage + ".") || (stage == 0 && name.startsWith("codebook."))));
   }

@@ -15,8 +15,8 @@ class ProgressLineTest {
     ModelConfig model = new ModelConfig(ModelConfig.TARFLOWLM, 27, 5, 1, 32, List.of(
         new LayerConfig(CouplingType.MIXD, Direction.LEFT_TO_RIGHT, 1, 16, 2, 0),
         new LayerConfig(CouplingType.MIX1, Direction.RIGHT_TO_LEFT, 1, 16, 2, 2)), 3);
-    TrainConfig config = new TrainConfig(model, TrainConfig.PROGRESSIVE, List.of(3000, 3000), 10, 1e-3, 1e-4,
-        10, 0.01, 1.0, 100, 64, 0, 3600, 5, 0, 0, TrainConfig.FLOAT32);
+    TrainConfig config = new TrainConfig(model, Schedule.PROGRESSIVE, List.of(3000, 3000), 10, 1e-3, 1e-4,
+        10, 0.01, 1.0, 100, 64, 0, 3600, 5, 0, 0, Precision.FLOAT32);
     TrainState state = new TrainState();
     state.step = 1200;
     // 4,800 steps of 320 characters left at 9,800 characters a second: 156.7 s
