@@ -30,7 +30,9 @@ import org.tarflowlm.runtime.TrainingCurves;
 /**
  * Trains a TarFlowLM (maximizing the ELBO with reparameterized encoder samples) or the discrete
  * baseline (maximizing the log-likelihood) with AdamW, warm-up and cosine decay, gradient clipping,
- * progressive or joint stages, periodic validation, atomic checkpoints and resume.
+ * progressive or joint stages, periodic validation, atomic checkpoints and resume. This class is
+ * the loop; its parts live beside it: {@link LearningRateSchedule}, {@link Checkpoint},
+ * {@link Initialization}, {@link ProgressLine}, and {@link TrainingCurves} for {@code curves.csv}.
  *
  * <p>A run folder holds {@code train.json}, {@code checkpoint.safetensors} (weights, optimizer
  * state and {@link TrainState}), {@code state.json} (the same state, kept when a finished run's checkpoint
