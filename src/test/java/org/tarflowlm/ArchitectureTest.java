@@ -17,7 +17,10 @@ import org.tarflowlm.model.Mixture1D;
 import org.tarflowlm.model.ModelConfig;
 import org.tarflowlm.model.Vocabulary;
 
-/** The arrows between packages: model <- runtime <- ui / cli / train; io for files. */
+/**
+ * The arrows between packages: model <- runtime <- ui / cli / train; io for files; corpus (the
+ * training text and its splits) for train and cli.
+ */
 class ArchitectureTest {
   private static final JavaClasses CLASSES = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -28,7 +31,7 @@ class ArchitectureTest {
     noClasses().that().resideInAPackage("org.tarflowlm.model..")
         .should().dependOnClassesThat().resideInAnyPackage(
             "org.tarflowlm.runtime..", "org.tarflowlm.io..", "org.tarflowlm.cli..", "org.tarflowlm.ui..",
-            "org.tarflowlm.train..")
+            "org.tarflowlm.train..", "org.tarflowlm.corpus..")
         .check(CLASSES);
   }
 
@@ -36,7 +39,17 @@ class ArchitectureTest {
   void uiTalksToTheRuntimeOnly() {
     noClasses().that().resideInAPackage("org.tarflowlm.ui..")
         .should().dependOnClassesThat().resideInAnyPackage(
-            "org.tarflowlm.io..", "org.tarflowlm.train..", "org.tarflowlm.cli..")
+            "org.tarflowlm.io..", "org.tarflowlm.train..", "org.tarflowlm.cli..", "org.tarflowlm.corpus..")
+        .check(CLASSES);
+  }
+
+  /** The corpus is text and its split policy: it needs the alphabet, never a model, a runtime or a trainer. */
+  @Test
+  void corpusReadsOnlyTheAlphabet() {
+    noClasses().that().resideInAPackage("org.tarflowlm.corpus..")
+        .should().dependOnClassesThat(
+            resideInAPackage("org.tarflowlm..").and(not(resideInAPackage("org.tarflowlm.corpus.."))
+                .and(not(belongToAnyOf(Vocabulary.class)))))
         .check(CLASSES);
   }
 
@@ -74,7 +87,7 @@ class ArchitectureTest {
   void runtimeKnowsNothingOfItsCallers() {
     noClasses().that().resideInAPackage("org.tarflowlm.runtime..")
         .should().dependOnClassesThat().resideInAnyPackage(
-            "org.tarflowlm.ui..", "org.tarflowlm.cli..", "org.tarflowlm.train..")
+            "org.tarflowlm.ui..", "org.tarflowlm.cli..", "org.tarflowlm.train..", "org.tarflowlm.corpus..")
         .check(CLASSES);
   }
 }

@@ -20,6 +20,8 @@ import org.tarflowlm.model.TarFlowLM;
 import org.tarflowlm.runtime.GenerationListener;
 import org.tarflowlm.runtime.GenerationRequest;
 import org.tarflowlm.runtime.ModelRuntime;
+import org.tarflowlm.train.Precision;
+import org.tarflowlm.train.Schedule;
 import org.tarflowlm.train.TrainConfig;
 import org.tarflowlm.train.Trainer;
 
@@ -99,8 +101,8 @@ class NativeMemoryTest {
   private static void train(NDManager m) throws IOException {
     Path dir = Files.createTempDirectory("tarflowlm-leak");
     String text = "the quick brown fox jumps over the lazy dog while the cat sleeps in the warm sun ".repeat(20);
-    TrainConfig tc = new TrainConfig(MODEL, TrainConfig.JOINT, List.of(1000), 4, 1e-3, 1e-4, 2, 0.01, 1.0, 1000, 64, 0,
-        3600, 5, 0, 0, TrainConfig.FLOAT32);
+    TrainConfig tc = new TrainConfig(MODEL, Schedule.JOINT, List.of(1000), 4, 1e-3, 1e-4, 2, 0.01, 1.0, 1000, 64, 0,
+        3600, 5, 0, 0, Precision.FLOAT32);
     Trainer t = new Trainer(tc, dir, text, text, m, new PrintStream(new ByteArrayOutputStream()), false);
     t.measureCharsPerSecond(30);
     int arrays = m.getManagedArrays().size();

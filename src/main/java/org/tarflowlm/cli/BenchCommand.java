@@ -25,6 +25,8 @@ import org.tarflowlm.runtime.InfillResult;
 import org.tarflowlm.runtime.ModelRuntime;
 import org.tarflowlm.runtime.Noise;
 import org.tarflowlm.runtime.Template;
+import org.tarflowlm.train.Precision;
+import org.tarflowlm.train.Schedule;
 import org.tarflowlm.train.TrainConfig;
 import org.tarflowlm.train.Trainer;
 import picocli.CommandLine.Command;
@@ -258,8 +260,8 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private double trainSpeed(ModelConfig cfg, NDManager manager, String text) throws Exception {
-    TrainConfig tc = new TrainConfig(cfg, TrainConfig.PROGRESSIVE, List.of(1000), 32, 1e-3, 1e-4, 10, 0.01, 1.0,
-        1000, cfg.seqLen(), 0, 3600, 1, 0, 0, TrainConfig.FLOAT32);
+    TrainConfig tc = new TrainConfig(cfg, Schedule.PROGRESSIVE, List.of(1000), 32, 1e-3, 1e-4, 10, 0.01, 1.0,
+        1000, cfg.seqLen(), 0, 3600, 1, 0, 0, Precision.FLOAT32);
     Path dir = Files.createTempDirectory("tarflowlm-bench");
     try (NDManager m = manager.newSubManager()) {
       Trainer trainer = new Trainer(tc, dir, text, text, m, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), false);

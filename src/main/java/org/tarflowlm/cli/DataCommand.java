@@ -2,8 +2,8 @@ package org.tarflowlm.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.tarflowlm.train.Corpus;
-import org.tarflowlm.train.CorpusSplits;
+import org.tarflowlm.corpus.Corpus;
+import org.tarflowlm.corpus.CorpusSplits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -4,23 +4,60 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The learning curves a training run wrote ({@code curves.csv}: one row per validation), read by
- * column name so that a file with extra or reordered columns still loads.
+ * The learning curves of a training run ({@code curves.csv}: a header, then one row per
+ * validation), the one definition of that file: the trainer writes it with {@link #create} and
+ * {@link #append}, the model card and the explorer read it with {@link #read}, by column name, so
+ * that a file with extra or reordered columns still loads.
  */
 public record TrainingCurves(List<Point> points) {
   /** The file name in a run folder and, after {@code card --install}, in a model folder. */
   public static final String FILE = "curves.csv";
 
-  /** One evaluation: training and validation bits per character at a step of a stage. */
-  public record Point(int step, int stage, double learningRate, double trainBpc, double valBpc, double charsPerSecond) {}
+  /** The columns, in the order they are written (python/tarflowlm/train.py writes the same). */
+  public static final List<String> COLUMNS =
+      List.of("step", "stage", "stage_step", "lr", "train_bpc", "val_bpc", "chars_per_s", "seconds");
+  /** The file's first line. */
+  public static final String HEADER = String.join(",", COLUMNS);
+
+  /**
+   * One evaluation: training and validation bits per character at a step of a stage.
+   *
+   * @param step steps done over all stages
+   * @param stage the stage, from 1
+   * @param stageStep steps done in the stage
+   * @param learningRate the rate of the step
+   * @param trainBpc mean training bpc since the previous evaluation
+   * @param valBpc validation bpc
+   * @param charsPerSecond training characters per second since the previous evaluation
+   * @param seconds wall time of the run so far, over all sessions
+   */
+  public record Point(int step, int stage, int stageStep, double learningRate, double trainBpc, double valBpc,
+      double charsPerSecond, double seconds) {
+    /** The point as a row of {@link #COLUMNS}: the rate to 3 significant digits, bpc to 4 decimals. */
+    public String row() {
+      return String.format("%d,%d,%d,%.3g,%.4f,%.4f,%.0f,%.0f", step, stage, stageStep, learningRate, trainBpc, valBpc,
+          charsPerSecond, seconds);
+    }
+  }
 
   public TrainingCurves {
     points = List.copyOf(points);
+  }
+
+  /** Starts a curves file with the header alone, replacing any file there. */
+  public static void create(Path csv) throws IOException {
+    Files.writeString(csv, HEADER + "\n");
+  }
+
+  /** Appends one row to a curves file that {@link #create} started. */
+  public static void append(Path csv, Point point) throws IOException {
+    Files.writeString(csv, point.row() + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
   }
 
   /** Reads a curves file; a missing column or a malformed number is an error naming the line. */
@@ -30,12 +67,10 @@ public record TrainingCurves(List<Point> points) {
       throw new IOException(csv.getFileName() + " is empty");
     }
     List<String> header = Arrays.asList(lines.get(0).strip().split(","));
-    int step = column(header, "step", csv);
-    int stage = column(header, "stage", csv);
-    int lr = column(header, "lr", csv);
-    int train = column(header, "train_bpc", csv);
-    int val = column(header, "val_bpc", csv);
-    int speed = column(header, "chars_per_s", csv);
+    int[] at = new int[COLUMNS.size()]; // where each of COLUMNS is in this file
+    for (int c = 0; c < at.length; c++) {
+      at[c] = column(header, COLUMNS.get(c), csv);
+    }
     List<Point> points = new ArrayList<>();
     for (int i = 1; i < lines.size(); i++) {
       String line = lines.get(i).strip();
@@ -44,8 +79,9 @@ public record TrainingCurves(List<Point> points) {
       }
       String[] f = line.split(",", -1);
       try {
-        points.add(new Point(Integer.parseInt(f[step]), Integer.parseInt(f[stage]), Double.parseDouble(f[lr]),
-            Double.parseDouble(f[train]), Double.parseDouble(f[val]), Double.parseDouble(f[speed])));
+        points.add(new Point(Integer.parseInt(f[at[0]]), Integer.parseInt(f[at[1]]), Integer.parseInt(f[at[2]]),
+            Double.parseDouble(f[at[3]]), Double.parseDouble(f[at[4]]), Double.parseDouble(f[at[5]]),
+            Double.parseDouble(f[at[6]]), Double.parseDouble(f[at[7]])));
       } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
         throw new IOException(csv.getFileName() + " line " + (i + 1) + " is not a curves row: " + line, e);
       }

@@ -9,7 +9,9 @@ import org.tarflowlm.model.ModelConfig;
  *
  * @param model the model to train
  * @param schedule {@code progressive} (one stage per flow layer: layer 1 with the codebook, then
- *     freeze and add the next) or {@code joint} (every layer from the start); the baseline has one stage
+ *     freeze and add the next) or {@code joint} (every layer from the start); the baseline has one stage.
+ *     JSON spellings of this and {@code precision} are strict: a misspelt one is an error naming the
+ *     allowed ones (io/StrictEnumAdapter)
  * @param stageSteps step budget of each stage (one entry for joint or baseline training)
  * @param batch sequences per step
  * @param learningRate Adam's peak learning rate, reached after warm-up, then cosine decay to
@@ -28,26 +30,21 @@ import org.tarflowlm.model.ModelConfig;
  *     default, 1/sqrt(channels), which puts a latent's content about 50 times above the position
  *     embedding; absent in older configs)
  * @param precision {@code float32} or {@code float64}: the type of the weights and activations
- *     (the mixture couplings compute in float64 either way). Absent, as in configs written before
- *     float32 could train jointly: float64 for joint training of a stack, float32 otherwise
+ *     (the mixture couplings compute in float64 either way). Absent (null), as in configs written
+ *     before float32 could train jointly: float64 for joint training of a stack, float32 otherwise
  */
 public record TrainConfig(
-    ModelConfig model, String schedule, List<Integer> stageSteps, int batch, double learningRate,
+    ModelConfig model, Schedule schedule, List<Integer> stageSteps, int batch, double learningRate,
     double minLearningRate, int warmupSteps, double weightDecay, double clipNorm, int evalEvery,
     int evalChars, int patience, int checkpointSeconds, long seed, double codebookSigma,
-    double inputInitStd, String precision) {
-
-  public static final String PROGRESSIVE = "progressive";
-  public static final String JOINT = "joint";
-  public static final String FLOAT32 = "float32";
-  public static final String FLOAT64 = "float64";
+    double inputInitStd, Precision precision) {
 
   public TrainConfig {
     if (model == null) {
       throw new IllegalArgumentException("a training config needs a model");
     }
-    if (!PROGRESSIVE.equals(schedule) && !JOINT.equals(schedule)) {
-      throw new IllegalArgumentException("schedule must be 'progressive' or 'joint', got '" + schedule + "'");
+    if (schedule == null) {
+      throw new IllegalArgumentException("a training config needs a schedule, 'progressive' or 'joint'");
     }
     int stages = stages(model, schedule);
     if (stageSteps == null || stageSteps.size() != stages || stageSteps.stream().anyMatch(s -> s == null || s < 1)) {
@@ -66,9 +63,6 @@ public record TrainConfig(
     if (inputInitStd < 0) {
       throw new IllegalArgumentException("inputInitStd must be positive, or 0 for the default; got " + inputInitStd);
     }
-    if (precision != null && !FLOAT32.equals(precision) && !FLOAT64.equals(precision)) {
-      throw new IllegalArgumentException("precision must be 'float32' or 'float64', got '" + precision + "'");
-    }
   }
 
   /** The same run with other initialisation choices. */
@@ -80,14 +74,14 @@ public record TrainConfig(
   /** Whether the weights are float64: the precision given, or the default for a config without one. */
   public boolean float64() {
     if (precision != null) {
-      return FLOAT64.equals(precision);
+      return precision == Precision.FLOAT64;
     }
-    return !model.isBaseline() && JOINT.equals(schedule) && model.layers().size() > 1;
+    return !model.isBaseline() && schedule == Schedule.JOINT && model.layers().size() > 1;
   }
 
   /** Number of stages a model and schedule give. */
-  public static int stages(ModelConfig model, String schedule) {
-    return model.isBaseline() || JOINT.equals(schedule) ? 1 : model.layers().size();
+  private static int stages(ModelConfig model, Schedule schedule) {
+    return model.isBaseline() || schedule == Schedule.JOINT ? 1 : model.layers().size();
   }
 
   public int stages() {

@@ -9,19 +9,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.tarflowlm.io.ConfigJson;
 import org.tarflowlm.io.ModelFolder;
-import org.tarflowlm.io.Safetensors;
 import org.tarflowlm.model.DiscreteLM;
 import org.tarflowlm.model.LanguageModel;
 import org.tarflowlm.model.RandomStream;
@@ -35,7 +30,9 @@ import org.tarflowlm.runtime.TrainingCurves;
 /**
  * Trains a TarFlowLM (maximizing the ELBO with reparameterized encoder samples) or the discrete
  * baseline (maximizing the log-likelihood) with AdamW, warm-up and cosine decay, gradient clipping,
- * progressive or joint stages, periodic validation, atomic checkpoints and resume.
+ * progressive or joint stages, periodic validation, atomic checkpoints and resume. This class is
+ * the loop; its parts live beside it: {@link LearningRateSchedule}, {@link Checkpoint},
+ * {@link Initialization}, {@link ProgressLine}, and {@link TrainingCurves} for {@code curves.csv}.
  *
  * <p>A run folder holds {@code train.json}, {@code checkpoint.safetensors} (weights, optimizer
  * state and {@link TrainState}), {@code state.json} (the same state, kept when a finished run's checkpoint
@@ -60,9 +57,9 @@ public final class Trainer {
   private final PrintStream log;
   private final LanguageModel model;
   private final Adam adam;
+  private final LearningRateSchedule schedule;
   private TrainState state = new TrainState();
-  /** Steps whose loss is replaced by NaN: lets tests exercise the non-finite path. */
-  java.util.function.IntPredicate poisoned = step -> false;
+  private LossFault lossFault = LossFault.NONE;
   private long lastCheckpointNanos = System.nanoTime();
   private int badStreak;
 
@@ -83,33 +80,22 @@ public final class Trainer {
     this.log = log;
     this.model = ModelFolder.create(config.model(), manager, config.float64() ? DataType.FLOAT64 : DataType.FLOAT32);
     this.adam = new Adam(manager.newSubManager(), config.weightDecay(), model.params().dtype());
+    this.schedule = LearningRateSchedule.of(config);
     Files.createDirectories(runDir);
     if (resume) {
-      restore(runDir.resolve(CHECKPOINT));
+      state = Checkpoint.restore(runDir.resolve(CHECKPOINT), model.params(), adam);
       log.printf("resumed at step %d (stage %d, step %d of the stage)%n", state.step, state.stage + 1, state.stageStep);
     } else {
-      initialize();
+      Initialization.apply(config, model.params());
       ConfigJson.write(runDir.resolve(TRAIN_CONFIG), config);
-      Files.writeString(runDir.resolve(CURVES), "step,stage,stage_step,lr,train_bpc,val_bpc,chars_per_s,seconds\n");
+      TrainingCurves.create(runDir.resolve(CURVES));
       checkpoint(); // a rollback always has somewhere to go
     }
   }
 
-  /** The training config's initialisation choices, applied once, before the first step. */
-  private void initialize() {
-    if (config.codebookSigma() > 0) {
-      float[] logSigma = new float[config.model().vocabSize()];
-      Arrays.fill(logSigma, (float) Math.log(config.codebookSigma()));
-      model.params().load("codebook.log_sigma", logSigma);
-    }
-    if (config.inputInitStd() > 0) {
-      model.params().all().forEach((name, w) -> {
-        if (name.endsWith(".in.w")) {
-          long channels = w.getShape().get(0);
-          w.muli(config.inputInitStd() * Math.sqrt(channels)); // N(0, 1/c) -> N(0, inputInitStd^2)
-        }
-      });
-    }
+  /** Tests only: replaces the loss of the steps {@code fault} names by NaN (see {@link LossFault}). */
+  void injectLossFault(LossFault fault) {
+    this.lossFault = fault;
   }
 
   public LanguageModel model() {
@@ -146,7 +132,8 @@ public final class Trainer {
         state.seconds = secondsAtStart + (System.nanoTime() - sessionStart) / 1e9;
         if (state.stageStep % PROGRESS_EVERY == 0 && windowSteps > 0) {
           double elapsed = (System.nanoTime() - windowStart) / 1e9;
-          progress(windowLoss / windowSteps / Math.log(2), windowSteps * (double) config.batch() * config.model().seqLen() / elapsed);
+          log.println(ProgressLine.of(config, state, windowLoss / windowSteps / Math.log(2),
+              windowSteps * (double) config.batch() * config.model().seqLen() / elapsed));
         }
         boolean evalNow = state.stageStep % config.evalEvery() == 0 || state.stageStep >= budget;
         if (evalNow) {
@@ -246,7 +233,7 @@ public final class Trainer {
         ? flow.elbo(ids, noise.normal(scope, flow.params().dtype(), b, t, flow.config().latentDim()), activeLayers())
         : ((DiscreteLM) model).logProb(ids);
     NDArray loss = ll.sum().neg().div(b * t);
-    return poisoned.test(state.step) ? loss.mul(Double.NaN) : loss;
+    return lossFault.poisons(state.step) ? loss.mul(Double.NaN) : loss;
   }
 
   /** B random windows of T characters from the training text: [B, T] ids. */
@@ -261,23 +248,13 @@ public final class Trainer {
     return scope.create(ids, new Shape(b, t));
   }
 
-  /** Warm-up to the peak, then cosine decay to the floor, restarted in every stage. */
-  double learningRate() {
-    int s = state.stageStep;
-    int total = config.stageSteps().get(state.stage);
-    double peak = config.learningRate() * state.lrScale;
-    double floor = config.minLearningRate() * state.lrScale;
-    if (s < config.warmupSteps()) {
-      return peak * (s + 1) / config.warmupSteps();
-    }
-    double progress = Math.min(1, (s - config.warmupSteps()) / (double) Math.max(1, total - config.warmupSteps()));
-    return floor + (peak - floor) * 0.5 * (1 + Math.cos(Math.PI * progress));
+  private double learningRate() {
+    return schedule.at(state.stageStep, config.stageSteps().get(state.stage), state.lrScale);
   }
 
   /** Flow layers the current stage trains with: the ones built so far in progressive training. */
   private int activeLayers() {
-    boolean progressive = TrainConfig.PROGRESSIVE.equals(config.schedule()) && !config.model().isBaseline();
-    return progressive ? state.stage + 1 : config.model().layers().size();
+    return progressive() ? state.stage + 1 : config.model().layers().size();
   }
 
   private double validate() {
@@ -295,10 +272,10 @@ public final class Trainer {
     } else {
       state.evalsWithoutImprovement++;
     }
-    Files.writeString(runDir.resolve(CURVES), String.format("%d,%d,%d,%.3g,%.4f,%.4f,%.0f,%.0f%n",
-        state.step, state.stage + 1, state.stageStep, learningRate(), trainBpc, val, charsPerSecond, state.seconds),
-        StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-    log.printf("%s | val %.4f bpc (best %.4f)%n", progressLine(trainBpc, charsPerSecond), val, state.bestValBpc);
+    TrainingCurves.append(runDir.resolve(CURVES), new TrainingCurves.Point(state.step, state.stage + 1, state.stageStep,
+        learningRate(), trainBpc, val, charsPerSecond, state.seconds));
+    log.printf("%s | val %.4f bpc (best %.4f)%n", ProgressLine.of(config, state, trainBpc, charsPerSecond), val,
+        state.bestValBpc);
     boolean patienceOut = config.patience() > 0 && state.evalsWithoutImprovement >= config.patience();
     if (patienceOut && state.stageStep < budget) {
       log.printf("stage %d: no improvement in %d evaluations, ending it at step %d of %d%n",
@@ -323,8 +300,13 @@ public final class Trainer {
     checkpoint();
   }
 
+  /** Whether stages add flow layers one by one (the baseline has a single stage either way). */
+  private boolean progressive() {
+    return config.schedule() == Schedule.PROGRESSIVE && !config.model().isBaseline();
+  }
+
   private void setTrainable(int stage) {
-    boolean progressive = TrainConfig.PROGRESSIVE.equals(config.schedule()) && !config.model().isBaseline();
+    boolean progressive = progressive();
     model.params().all().forEach((name, a) -> a.setRequiresGradient(
         !progressive || name.startsWith("layer" + stage + ".") || (stage == 0 && name.startsWith("codebook."))));
   }
@@ -339,54 +321,11 @@ public final class Trainer {
     return out;
   }
 
-  /** Writes weights, optimizer state and run state in one file, atomically. */
-  void checkpoint() throws IOException {
-    List<Safetensors.Tensor> tensors = new ArrayList<>();
-    model.params().all().forEach((name, a) -> tensors.add(tensor(name, a)));
-    adam.state().forEach((name, a) -> tensors.add(tensor(name, a)));
-    Map<String, String> meta = new LinkedHashMap<>();
-    meta.put("state", ConfigJson.GSON.toJson(state));
-    meta.put("adam_steps", ConfigJson.GSON.toJson(adam.steps()));
-    Safetensors.write(runDir.resolve(CHECKPOINT), tensors, meta);
+  /** Writes the checkpoint and the run folder's copy of the state. */
+  private void checkpoint() throws IOException {
+    Checkpoint.write(runDir.resolve(CHECKPOINT), model.params(), adam, state);
     state.write(runDir);
     lastCheckpointNanos = System.nanoTime();
-  }
-
-  /** A checkpoint tensor in the array's own type: a float64 run resumes exactly only if nothing is rounded. */
-  private static Safetensors.Tensor tensor(String name, NDArray a) {
-    if (a.getDataType() == DataType.FLOAT64) {
-      return Safetensors.Tensor.f64(name, a.getShape().getShape(), a.toDoubleArray());
-    }
-    try (NDArray f32 = a.toType(DataType.FLOAT32, true)) {
-      return new Safetensors.Tensor(name, a.getShape().getShape(), f32.toFloatArray());
-    }
-  }
-
-  private void restore(Path file) throws IOException {
-    Map<String, String> meta = Safetensors.readMetadata(file);
-    Map<String, Safetensors.Tensor> tensors = Safetensors.read(file, null);
-    Map<String, double[]> adamArrays = new LinkedHashMap<>();
-    Map<String, long[]> adamShapes = new LinkedHashMap<>();
-    for (Safetensors.Tensor t : tensors.values()) {
-      if (t.name().startsWith("adam.")) {
-        adamArrays.put(t.name(), t.doubles());
-        adamShapes.put(t.name(), t.shape());
-      } else if (t.isF64()) {
-        model.params().load(t.name(), t.data64());
-      } else {
-        model.params().load(t.name(), t.data());
-      }
-    }
-    for (String name : model.params().all().keySet()) {
-      if (!tensors.containsKey(name)) {
-        throw new org.tarflowlm.io.ModelFormatException(file, "checkpoint lacks parameter '" + name + "'");
-      }
-    }
-    Map<String, Integer> steps = new LinkedHashMap<>();
-    ConfigJson.GSON.fromJson(meta.get("adam_steps"), Map.class).forEach(
-        (k, v) -> steps.put((String) k, ((Number) v).intValue()));
-    adam.restore(adamArrays, adamShapes, steps);
-    state = ConfigJson.GSON.fromJson(meta.get("state"), TrainState.class);
   }
 
   /** Back to the last checkpoint with half the learning rate, after repeated non-finite steps. */
@@ -394,30 +333,11 @@ public final class Trainer {
     int skipped = state.skippedSteps;
     int rollbacks = state.rollbacks;
     double lrScale = state.lrScale;
-    restore(runDir.resolve(CHECKPOINT));
+    state = Checkpoint.restore(runDir.resolve(CHECKPOINT), model.params(), adam);
     state.skippedSteps = skipped;
     state.rollbacks = rollbacks + 1;
     state.lrScale = lrScale * 0.5;
     badStreak = 0;
     log.printf("rolled back to the checkpoint at step %d with learning rate scale %.3g%n", state.step, state.lrScale);
-  }
-
-  private void progress(double trainBpc, double charsPerSecond) {
-    log.println(progressLine(trainBpc, charsPerSecond));
-  }
-
-  /** {@code [#####.....] step 1200/6000 | stage 1/2 | train 2.310 bpc | 9,800 char/s | ETA 14m02s}. */
-  private String progressLine(double trainBpc, double charsPerSecond) {
-    int total = config.totalSteps();
-    int bar = Math.min(30, (int) (30.0 * state.step / total));
-    double eta = (total - state.step) * config.batch() * (double) config.model().seqLen() / Math.max(1, charsPerSecond);
-    return String.format("[%s%s] step %d/%d | stage %d/%d | train %.3f bpc | %,.0f char/s | ETA %s",
-        "#".repeat(bar), ".".repeat(30 - bar), state.step, total, state.stage + 1, config.stages(), trainBpc,
-        charsPerSecond, duration(eta));
-  }
-
-  private static String duration(double seconds) {
-    long s = Math.round(seconds);
-    return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60) : String.format("%dm%02ds", s / 60, s % 60);
   }
 }

@@ -12,15 +12,16 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tarflowlm.corpus.Corpus;
+import org.tarflowlm.corpus.CorpusSplits;
+import org.tarflowlm.corpus.SplitDocuments;
 import org.tarflowlm.io.ModelFolder;
 import org.tarflowlm.model.CouplingType;
 import org.tarflowlm.model.Direction;
 import org.tarflowlm.model.LayerConfig;
 import org.tarflowlm.model.ModelConfig;
 import org.tarflowlm.model.TarFlowLM;
-import org.tarflowlm.train.Corpus;
-import org.tarflowlm.train.CorpusSplits;
-import org.tarflowlm.train.SplitDocuments;
+import org.tarflowlm.train.Schedule;
 import org.tarflowlm.train.TrainConfig;
 import org.tarflowlm.train.Trainer;
 
@@ -82,7 +83,7 @@ class CommandLineTest {
     ModelConfig model = new ModelConfig(ModelConfig.TARFLOWLM, 27, 5, 1, 32, List.of(
         new LayerConfig(CouplingType.MIXD, Direction.LEFT_TO_RIGHT, 1, 16, 2, 0),
         new LayerConfig(CouplingType.MIX1, Direction.RIGHT_TO_LEFT, 1, 16, 2, 2)), 3);
-    TrainConfig tc = new TrainConfig(model, TrainConfig.PROGRESSIVE, List.of(4, 2), 4, 3e-3, 3e-4, 1, 0.01, 1.0, 2, 64, 0, 3600, 5, 0, 0, null);
+    TrainConfig tc = new TrainConfig(model, Schedule.PROGRESSIVE, List.of(4, 2), 4, 3e-3, 3e-4, 1, 0.01, 1.0, 2, 64, 0, 3600, 5, 0, 0, null);
     Path run = dir.resolve("run");
     try (NDManager m = NDManager.newBaseManager()) {
       new Trainer(tc, run, text, text, m, new java.io.PrintStream(new java.io.ByteArrayOutputStream()), false).run(() -> false);

@@ -29,7 +29,7 @@ class TrainingCurvesTest {
         800,2,300,0.000100,3.0000,3.3100,15861,4916
         """));
     assertEquals(4, c.points().size());
-    assertEquals(new TrainingCurves.Point(500, 1, 0.000989, 3.3258, 3.3206, 2488), c.points().get(1));
+    assertEquals(new TrainingCurves.Point(500, 1, 500, 0.000989, 3.3258, 3.3206, 2488, 1183), c.points().get(1));
     assertEquals(2, c.stages());
     assertEquals(List.of(500), c.stageStarts());
     assertEquals(3.3206, c.bestValidation(1));
@@ -40,15 +40,34 @@ class TrainingCurvesTest {
   @Test
   void columnsAreFoundByNameNotPosition() throws IOException {
     TrainingCurves c = TrainingCurves.read(write("""
-        val_bpc,train_bpc,step,stage,lr,chars_per_s
-        2.5,2.4,100,1,0.001,9000
+        val_bpc,seconds,train_bpc,step,extra,stage,lr,chars_per_s,stage_step
+        2.5,60,2.4,100,x,1,0.001,9000,100
         """));
-    assertEquals(new TrainingCurves.Point(100, 1, 0.001, 2.4, 2.5, 9000), c.points().get(0));
+    assertEquals(new TrainingCurves.Point(100, 1, 100, 0.001, 2.4, 2.5, 9000, 60), c.points().get(0));
+  }
+
+  @Test
+  void whatTheTrainerWritesReadsBack() throws IOException {
+    Path csv = dir.resolve(TrainingCurves.FILE);
+    TrainingCurves.create(csv);
+    List<TrainingCurves.Point> written = List.of(
+        new TrainingCurves.Point(250, 1, 250, 0.00123456, 3.38004, 3.42166, 3917.4, 358.2),
+        new TrainingCurves.Point(750, 2, 250, 5.5e-4, 3.1, 3.33, 16453, 4888));
+    for (TrainingCurves.Point p : written) {
+      TrainingCurves.append(csv, p);
+    }
+    assertEquals("""
+        step,stage,stage_step,lr,train_bpc,val_bpc,chars_per_s,seconds
+        250,1,250,0.00123,3.3800,3.4217,3917,358
+        750,2,250,0.000550,3.1000,3.3300,16453,4888
+        """, Files.readString(csv), "the columns and number formats of every run folder on disk");
+    assertEquals(List.of(new TrainingCurves.Point(250, 1, 250, 0.00123, 3.38, 3.4217, 3917, 358), written.get(1)),
+        TrainingCurves.read(csv).points(), "read back as written, to the precision of the file");
   }
 
   @Test
   void aMissingColumnIsRejectedByName() throws IOException {
-    Path p = write("step,stage,lr,train_bpc,chars_per_s\n100,1,0.001,2.4,9000\n");
+    Path p = write("step,stage,stage_step,lr,train_bpc,chars_per_s,seconds\n100,1,100,0.001,2.4,9000,60\n");
     IOException e = assertThrows(IOException.class, () -> TrainingCurves.read(p));
     assertTrue(e.getMessage().contains("val_bpc"), e.getMessage());
   }

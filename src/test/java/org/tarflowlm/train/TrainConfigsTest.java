@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +65,36 @@ class TrainConfigsTest {
     Files.writeString(f, Files.readString(Path.of("configs/mixd-p1.train.json"))
         .replace("\"precision\": \"float32\"", "\"precision\": \"fp32\""));
     ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(f, TrainConfig.class));
-    assertTrue(e.getMessage().contains("'float32' or 'float64'"), e.getMessage());
+    assertTrue(e.getMessage().contains("$.precision: unknown value 'fp32', expected one of [float32, float64]"),
+        e.getMessage());
+  }
+
+  @Test
+  void aMisspeltOrMissingScheduleIsRefusedWithTheAllowedOnes(@TempDir Path dir) throws IOException {
+    String joint = Files.readString(Path.of("configs/mixd-p1.train.json"));
+    Path typo = Files.writeString(dir.resolve("typo.train.json"), joint.replace("\"joint\"", "\"jointly\""));
+    ModelFormatException e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(typo, TrainConfig.class));
+    assertTrue(e.getMessage().contains("$.schedule: unknown value 'jointly', expected one of [progressive, joint]"),
+        e.getMessage());
+    Path none = Files.writeString(dir.resolve("none.train.json"), joint.replace("\"schedule\": \"joint\",", ""));
+    e = assertThrows(ModelFormatException.class, () -> ConfigJson.read(none, TrainConfig.class));
+    assertTrue(e.getMessage().contains("needs a schedule, 'progressive' or 'joint'"), e.getMessage());
+  }
+
+  /** Schedule and precision are written back as the files spell them, and no precision where there was none. */
+  @Test
+  void everyRunsScheduleAndPrecisionAreWrittenBackAsSpelt() throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(Path.of("runs"))) {
+      files = s.filter(p -> p.getFileName().toString().equals(Trainer.TRAIN_CONFIG)).toList();
+    }
+    assertFalse(files.isEmpty());
+    for (Path f : files) {
+      JsonObject read = JsonParser.parseString(Files.readString(f)).getAsJsonObject();
+      JsonObject written = ConfigJson.GSON.toJsonTree(ConfigJson.read(f, TrainConfig.class)).getAsJsonObject();
+      assertEquals(read.get("schedule"), written.get("schedule"), f.toString());
+      assertEquals(read.get("precision"), written.get("precision"), f.toString());
+    }
   }
 
   @Test

@@ -22,12 +22,12 @@ class TrainerTest {
   private static final String TEXT = ("the quick brown fox jumps over the lazy dog and then the dog sleeps in the sun "
       + "while the fox runs away into the deep green forest ").repeat(20);
 
-  private static TrainConfig config(String schedule, List<Integer> steps, int layers) {
+  private static TrainConfig config(Schedule schedule, List<Integer> steps, int layers) {
     List<LayerConfig> all = List.of(
         new LayerConfig(CouplingType.MIXD, Direction.LEFT_TO_RIGHT, 1, 16, 2, 0),
         new LayerConfig(CouplingType.MIX1, Direction.RIGHT_TO_LEFT, 1, 16, 2, 2));
     ModelConfig model = new ModelConfig(ModelConfig.TARFLOWLM, 27, 5, 1, 32, all.subList(0, layers), 3);
-    return new TrainConfig(model, schedule, steps, 4, 3e-3, 3e-4, 2, 0.01, 1.0, 4, 64, 0, 3600, 5, 0, 0, TrainConfig.FLOAT32);
+    return new TrainConfig(model, schedule, steps, 4, 3e-3, 3e-4, 2, 0.01, 1.0, 4, 64, 0, 3600, 5, 0, 0, Precision.FLOAT32);
   }
 
   private static PrintStream quiet() {
@@ -35,9 +35,9 @@ class TrainerTest {
   }
 
   @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
-  @org.junit.jupiter.params.provider.ValueSource(strings = {TrainConfig.FLOAT32, TrainConfig.FLOAT64})
-  void killedRunResumesExactlyWhereItStopped(String precision, @TempDir Path dir) throws Exception {
-    TrainConfig base = config(TrainConfig.PROGRESSIVE, List.of(6, 4), 2);
+  @org.junit.jupiter.params.provider.EnumSource(Precision.class)
+  void killedRunResumesExactlyWhereItStopped(Precision precision, @TempDir Path dir) throws Exception {
+    TrainConfig base = config(Schedule.PROGRESSIVE, List.of(6, 4), 2);
     TrainConfig tc = new TrainConfig(base.model(), base.schedule(), base.stageSteps(), base.batch(), base.learningRate(),
         base.minLearningRate(), base.warmupSteps(), base.weightDecay(), base.clipNorm(), base.evalEvery(),
         base.evalChars(), base.patience(), base.checkpointSeconds(), base.seed(), base.codebookSigma(),
@@ -73,7 +73,7 @@ class TrainerTest {
   @Test
   void finishedRunKeepsItsStateWhenItsCheckpointIsDeleted(@TempDir Path dir) throws Exception {
     try (NDManager m = NDManager.newBaseManager()) {
-      Trainer t = new Trainer(config(TrainConfig.PROGRESSIVE, List.of(3, 2), 2), dir, TEXT, TEXT, m, quiet(), false);
+      Trainer t = new Trainer(config(Schedule.PROGRESSIVE, List.of(3, 2), 2), dir, TEXT, TEXT, m, quiet(), false);
       t.run(() -> false);
     }
     TrainState fromCheckpoint = TrainState.read(dir);
@@ -89,7 +89,7 @@ class TrainerTest {
 
   @Test
   void initialisationFollowsTheTrainingConfig(@TempDir Path dir) throws Exception {
-    TrainConfig base = config(TrainConfig.PROGRESSIVE, List.of(6), 1);
+    TrainConfig base = config(Schedule.PROGRESSIVE, List.of(6), 1);
     TrainConfig tc = base.withInit(0.1, 0.02);
     try (NDManager m = NDManager.newBaseManager()) {
       float[] defaultIn = new Trainer(base, dir.resolve("default"), TEXT, TEXT, m, quiet(), false)
@@ -110,7 +110,7 @@ class TrainerTest {
 
   @Test
   void trainingLowersTheLoss(@TempDir Path dir) throws Exception {
-    TrainConfig tc = config(TrainConfig.PROGRESSIVE, List.of(40), 1);
+    TrainConfig tc = config(Schedule.PROGRESSIVE, List.of(40), 1);
     try (NDManager m = NDManager.newBaseManager()) {
       Trainer t = new Trainer(tc, dir, TEXT, TEXT, m, quiet(), false);
       t.run(() -> false);
@@ -122,7 +122,7 @@ class TrainerTest {
 
   @Test
   void jointTrainingTrainsEveryLayerAtOnce(@TempDir Path dir) throws Exception {
-    TrainConfig tc = config(TrainConfig.JOINT, List.of(3), 2);
+    TrainConfig tc = config(Schedule.JOINT, List.of(3), 2);
     try (NDManager m = NDManager.newBaseManager()) {
       Trainer t = new Trainer(tc, dir, TEXT, TEXT, m, quiet(), false);
       float[] before = t.model().params().get("layer1.made.wo").toType(ai.djl.ndarray.types.DataType.FLOAT32, true).toFloatArray();
@@ -137,12 +137,12 @@ class TrainerTest {
 
   @Test
   void nonFiniteStepsAreSkippedThenRolledBackWithALowerLearningRate(@TempDir Path dir) throws Exception {
-    TrainConfig tc = config(TrainConfig.PROGRESSIVE, List.of(12), 1);
+    TrainConfig tc = config(Schedule.PROGRESSIVE, List.of(12), 1);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     try (NDManager m = NDManager.newBaseManager()) {
       Trainer t = new Trainer(tc, dir, TEXT, TEXT, m, new PrintStream(log), false);
       int[] hits = {0};
-      t.poisoned = step -> step >= 5 && hits[0]++ < Trainer.MAX_BAD_STEPS; // three in a row, once
+      t.injectLossFault(step -> step >= 5 && hits[0]++ < Trainer.MAX_BAD_STEPS); // three in a row, once
       t.run(() -> false);
       assertEquals(Trainer.MAX_BAD_STEPS, t.state().skippedSteps);
       assertEquals(1, t.state().rollbacks);

@@ -1,4 +1,4 @@
-package org.tarflowlm.train;
+package org.tarflowlm.corpus;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;

@@ -1,4 +1,4 @@
-package org.tarflowlm.train;
+package org.tarflowlm.runtime;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.tarflowlm.train;
+package org.tarflowlm.corpus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,7 +21,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tarflowlm.train.Corpus.Split;
+import org.tarflowlm.corpus.Corpus.Split;
 
 class CorpusTest {
   private static final String HINT = "run scripts/fetch-corpus.sh and `tarflowlm data` first";

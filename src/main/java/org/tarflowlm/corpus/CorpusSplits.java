@@ -1,4 +1,4 @@
-package org.tarflowlm.train;
+package org.tarflowlm.corpus;
 
 import java.util.List;
 import java.util.Objects;

