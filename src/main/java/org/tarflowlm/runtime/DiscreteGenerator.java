@@ -2,6 +2,7 @@ package org.tarflowlm.runtime;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -44,7 +45,7 @@ public final class DiscreteGenerator {
           if (t < prompt.length()) {
             continue; // the prompt is read, not sampled
           }
-          float[] logits = model.head(ctx).toFloatArray();
+          double[] logits = model.head(ctx).toType(DataType.FLOAT64, false).toDoubleArray(); // float32 or float64 model
           ids[t] = sample(logits, req.temperature(), noise);
           listener.onStep(0, 0, t - prompt.length(), t, String.valueOf(Vocabulary.symbol(ids[t])));
         }
@@ -71,9 +72,9 @@ public final class DiscreteGenerator {
   }
 
   /** A draw from softmax(logits / tau). */
-  static int sample(float[] logits, double temperature, Noise noise) {
+  static int sample(double[] logits, double temperature, Noise noise) {
     double max = Double.NEGATIVE_INFINITY;
-    for (float l : logits) {
+    for (double l : logits) {
       max = Math.max(max, l / temperature);
     }
     double[] w = new double[logits.length];
