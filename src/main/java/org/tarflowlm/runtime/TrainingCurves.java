@@ -41,8 +41,9 @@ public record TrainingCurves(List<Point> points) {
       double charsPerSecond, double seconds) {
     /** The point as a row of {@link #COLUMNS}: the rate to 3 significant digits, bpc to 4 decimals. */
     public String row() {
-      return String.format("%d,%d,%d,%.3g,%.4f,%.4f,%.0f,%.0f", step, stage, stageStep, learningRate, trainBpc, valBpc,
-          charsPerSecond, seconds);
+      // Locale.ROOT: a German JVM would write decimal commas, which split the row's columns
+      return String.format(java.util.Locale.ROOT, "%d,%d,%d,%.3g,%.4f,%.4f,%.0f,%.0f", step, stage, stageStep,
+          learningRate, trainBpc, valBpc, charsPerSecond, seconds);
     }
   }
 

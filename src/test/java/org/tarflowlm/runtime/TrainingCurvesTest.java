@@ -66,6 +66,18 @@ class TrainingCurvesTest {
   }
 
   @Test
+  void rowsAreWrittenTheSameInEveryLocale() {
+    java.util.Locale before = java.util.Locale.getDefault();
+    try {
+      java.util.Locale.setDefault(java.util.Locale.GERMANY);
+      assertEquals("250,1,250,0.00100,3.3800,3.4200,3917,358",
+          new TrainingCurves.Point(250, 1, 250, 0.001, 3.38, 3.42, 3917, 358).row());
+    } finally {
+      java.util.Locale.setDefault(before);
+    }
+  }
+
+  @Test
   void aMissingColumnIsRejectedByName() throws IOException {
     Path p = write("step,stage,stage_step,lr,train_bpc,chars_per_s,seconds\n100,1,100,0.001,2.4,9000,60\n");
     IOException e = assertThrows(IOException.class, () -> TrainingCurves.read(p));
