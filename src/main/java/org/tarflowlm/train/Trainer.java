@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -175,6 +176,19 @@ public final class Trainer {
 
   /** One optimizer step; returns the training loss in nats per character (NaN when skipped). */
   private double step() throws IOException {
+    // The in-place updates below need the engine's gradient mode off on this thread. The engine turns
+    // it off on the thread it starts on, and the gradient collector restores what it found; a thread
+    // that did not start the engine is in libtorch's default, on, and the updates failed there.
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      return optimizerStep();
+    } finally {
+      JniUtils.setGradMode(gradMode);
+    }
+  }
+
+  private double optimizerStep() throws IOException {
     int b = config.batch();
     int t = config.model().seqLen();
     Noise windows = new Noise(config.seed(), RandomStream.Purpose.TRAIN_BATCHES, state.step);
