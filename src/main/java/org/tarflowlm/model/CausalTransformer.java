@@ -180,11 +180,11 @@ public final class CausalTransformer {
     NDArray k;
     NDArray v;
     if (n == 1) {
-      // one position: [B, 1, 3D] already has the memory order of [B, 3, H, 1, hd], no transpose needed
-      NDArray qkv = Nd.linear(x, blk.qkvW, blk.qkvB).reshape(b, 3, heads, 1, hd);
-      q = qkv.get(":, 0");
-      k = qkv.get(":, 1");
-      v = qkv.get(":, 2");
+      // one position: [B, 1, 3D] has the memory order of [B, 3H, 1, hd]; one split gives q, k, v
+      NDList qkv = Nd.linear(x, blk.qkvW, blk.qkvB).reshape(b, 3L * heads, 1, hd).split(3, 1); // 3 x [B, H, 1, hd]
+      q = qkv.get(0);
+      k = qkv.get(1);
+      v = qkv.get(2);
     } else {
       NDArray qkv = Nd.linear(x, blk.qkvW, blk.qkvB).reshape(b, n, 3, heads, hd).transpose(2, 0, 3, 1, 4); // [3, B, H, N, hd]
       q = qkv.get(0);
