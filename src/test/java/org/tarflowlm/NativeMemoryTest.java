@@ -20,6 +20,7 @@ import org.tarflowlm.model.TarFlowLM;
 import org.tarflowlm.runtime.GenerationListener;
 import org.tarflowlm.runtime.GenerationRequest;
 import org.tarflowlm.runtime.ModelRuntime;
+import org.tarflowlm.runtime.RuntimeFixtures;
 import org.tarflowlm.train.Precision;
 import org.tarflowlm.train.Schedule;
 import org.tarflowlm.train.TrainConfig;
@@ -68,16 +69,7 @@ class NativeMemoryTest {
    */
   private static void generate(NDManager m, boolean leak) throws IOException {
     TarFlowLM model = new TarFlowLM(MODEL, m);
-    java.util.Random random = new java.util.Random(17);
-    model.params().all().forEach((name, a) -> { // off the trivial start: prompts then take several iterations
-      float[] noise = new float[(int) a.getShape().size()];
-      for (int i = 0; i < noise.length; i++) {
-        noise[i] = (float) (0.2 * random.nextGaussian());
-      }
-      try (ai.djl.ndarray.NDArray n = m.create(noise, a.getShape())) {
-        a.addi(n);
-      }
-    });
+    RuntimeFixtures.perturb(model.params(), 0.2, 17); // off the trivial start: prompts then take several iterations
     ModelRuntime rt = ModelRuntime.of(model, m, "leak");
     GenerationListener listener = !leak ? GenerationListener.NONE : new GenerationListener() {
       @Override

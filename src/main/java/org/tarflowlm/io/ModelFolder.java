@@ -42,18 +42,14 @@ public final class ModelFolder {
   /** The same with parameters of a given float type (the weights file holds float32). */
   public static LanguageModel load(Path dir, NDManager manager, DataType dtype) throws IOException {
     ModelConfig config = readConfig(dir);
-    Path weights = dir.resolve(WEIGHTS);
-    if (!Files.isRegularFile(weights)) {
-      throw new ModelFormatException(weights, "file not found (a model folder needs its weights)");
-    }
+    Path weights = requireWeights(dir.resolve(WEIGHTS));
     // A config from anywhere may describe any size: the weights file bounds it before anything is
     // built. It holds at least 4 bytes a trained value; the fixed arrays (masks, the channel mix)
     // are at most as many again, plus a margin for small models.
     long budget = 2 * (Files.size(weights) / 4) + (1 << 20);
     LanguageModel model;
     try {
-      model = config.isBaseline() ? new DiscreteLM(config, manager, dtype, budget)
-          : new TarFlowLM(config, manager, dtype, budget);
+      model = create(config, manager, dtype, budget);
     } catch (ModelTooLargeException e) {
       throw new ModelFormatException(dir.resolve(CONFIG), "describes a model larger than its weights file "
           + weights.getFileName() + " (" + Files.size(weights) + " bytes) can hold: " + e.getMessage());
@@ -69,14 +65,25 @@ public final class ModelFolder {
 
   /** A freshly initialised model whose parameters have the given float type. */
   public static LanguageModel create(ModelConfig config, NDManager manager, DataType dtype) {
-    return config.isBaseline() ? new DiscreteLM(config, manager, dtype) : new TarFlowLM(config, manager, dtype);
+    return create(config, manager, dtype, Long.MAX_VALUE);
+  }
+
+  /** The same, refused with {@link ModelTooLargeException} past {@code budget} values in all. */
+  private static LanguageModel create(ModelConfig config, NDManager manager, DataType dtype, long budget) {
+    return config.isBaseline() ? new DiscreteLM(config, manager, dtype, budget)
+        : new TarFlowLM(config, manager, dtype, budget);
+  }
+
+  private static Path requireWeights(Path file) throws ModelFormatException {
+    if (!Files.isRegularFile(file)) {
+      throw new ModelFormatException(file, "file not found (a model folder needs its weights)");
+    }
+    return file;
   }
 
   /** Loads a safetensors file into a model whose shapes it must match exactly. */
   public static void loadWeights(LanguageModel model, Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new ModelFormatException(file, "file not found (a model folder needs its weights)");
-    }
+    requireWeights(file);
     Map<String, long[]> expected = new LinkedHashMap<>();
     model.params().all().forEach((name, a) -> expected.put(name, a.getShape().getShape()));
     Map<String, Safetensors.Tensor> tensors = Safetensors.read(file, expected);

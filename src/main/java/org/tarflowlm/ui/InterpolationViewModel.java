@@ -18,12 +18,14 @@ public final class InterpolationViewModel {
   private final IntegerProperty steps = new SimpleIntegerProperty(8);
   private final ObjectProperty<Interpolation> result = new SimpleObjectProperty<>();
   private String caption = "";
+  /** The model the shown interpolation ran on. */
+  private String model = "";
   private final JobState job = new JobState();
 
   public InterpolationViewModel(AppViewModel app) {
     this.app = app;
     app.runtimeProperty().addListener((o, a, rt) -> {
-      if (rt != null && result.get() != null && !caption.startsWith(rt.name() + ",")) {
+      if (rt != null && result.get() != null && !rt.name().equals(model)) {
         result.set(null);
         job.errorProperty().set(rt.name() + " is open now: Interpolate to see its path (the other model's was cleared)");
       }
@@ -64,7 +66,8 @@ public final class InterpolationViewModel {
     String b = to.get();
     int n = steps.get();
     job.start(app.worker(), c -> rt.interpolate(a, b, n, 1, c), r -> {
-      caption = String.format("%s, from \"%s\" to \"%s\" in %d steps", rt.name(), a, b, n);
+      model = rt.name();
+      caption = String.format("%s, from \"%s\" to \"%s\" in %d steps", model, a, b, n);
       result.set(r);
     }, () -> { });
   }

@@ -12,7 +12,7 @@ import org.tarflowlm.model.Params;
 import org.tarflowlm.model.TarFlowLM;
 
 /** Small models with parameters moved away from their (often trivial) initial values. */
-final class RuntimeFixtures {
+public final class RuntimeFixtures {
   private RuntimeFixtures() {}
 
   static ModelConfig config(int patch, int seqLen, Direction second) {
@@ -32,7 +32,7 @@ final class RuntimeFixtures {
     return model;
   }
 
-  static void perturb(Params params, double std, long seed) {
+  public static void perturb(Params params, double std, long seed) {
     Random random = new Random(seed);
     params.all().forEach((name, a) -> {
       float[] noise = new float[(int) a.getShape().size()];
