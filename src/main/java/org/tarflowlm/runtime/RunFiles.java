@@ -85,8 +85,8 @@ public final class RunFiles {
     }
     for (LayerTrace s : t.states()) {
       if (s == null || s.decoded() == null || s.decoded().length() != chars || !rows(s.latents(), chars, -1)
-          || !length(s.confidence(), chars) || s.index() > 0 && (!length(s.logDet(), positions)
-              && !length(s.logDet(), chars) || !rows(s.input(), positions, -1) || !rows(s.output(), positions, -1)
+          || !length(s.confidence(), chars) || s.index() > 0 && (!length(s.logDet(), chars)
+              || !rows(s.input(), positions, -1) || !rows(s.output(), positions, -1)
               || s.params() == null || s.params().values().stream().anyMatch(v -> !rows(v, positions, -1)))) {
         return "a layer's arrays do not match its " + chars + " characters";
       }
