@@ -12,6 +12,7 @@ import java.util.function.BooleanSupplier;
 import org.tarflowlm.io.ModelFolder;
 import org.tarflowlm.model.DiscreteLM;
 import org.tarflowlm.model.FlowForward;
+import org.tarflowlm.model.FlowLayer;
 import org.tarflowlm.model.LanguageModel;
 import org.tarflowlm.model.ModelConfig;
 import org.tarflowlm.model.TarFlowLM;
@@ -257,7 +258,9 @@ public final class ModelRuntime implements AutoCloseable {
       FlowForward f = flow.forward(zt);
       for (int l = 0; l < errors.length; l++) {
         double[][] input = Host.doubleRows(f.inputs().get(l));
-        double[][][] x = flow.layers().get(l).inverse(new double[][][] {Host.doubleRows(f.layers().get(l).h())}, true, scope);
+        FlowLayer layer = flow.layers().get(l);
+        double[][][] h = {Host.doubleRows(f.layers().get(l).h())};
+        double[][][] x = OneThread.run(() -> layer.inverse(h, true, scope)); // position by position, as sampling
         double max = 0;
         for (int i = 0; i < input.length; i++) {
           for (int j = 0; j < input[i].length; j++) {
@@ -304,7 +307,7 @@ public final class ModelRuntime implements AutoCloseable {
           u[0][n][c] = (1 - alpha) * ua[n][c] + alpha * ub[n][c];
         }
       }
-      texts.add(gen.decodeNoise(u, cancelled).substring(0, len));
+      texts.add(OneThread.run(() -> gen.decodeNoise(u, cancelled)).substring(0, len));
     }
     return new Interpolation(ta.scored().substring(0, len), tb.scored().substring(0, len), alphas, texts);
   }

@@ -8,7 +8,8 @@ import java.util.function.Supplier;
  * (a context of 128 values per position): each op is too small to split, and with two threads each
  * one waits at a barrier for the slower, so a single busy core (the window drawing, a build) made
  * prompted generation 4 to 10 times slower, 0.2 s becoming 0.8-2.7 s. On one thread it stayed at
- * 0.2 s either way (docs/RESULTS.md, "Generation after a prompt"). Evaluation and training keep
+ * 0.2 s either way (docs/RESULTS.md, "Generation after a prompt"). Every inverse pass runs so:
+ * generation, infill, interpolation and the round-trip check. Evaluation, traces and training keep
  * the engine's threads: their ops are large enough to share.
  */
 final class OneThread {
