@@ -1,4 +1,4 @@
-"""python3 -m tarflowlm {eval, generate, train, bench} (run from the repository root with PYTHONPATH=python)."""
+"""python3 -m tarflowlm {eval, generate, train, bench, bench-sampler} (run from the repository root with PYTHONPATH=python)."""
 import argparse
 import json
 import os
@@ -97,6 +97,11 @@ def cmd_bench(a):
     bench.main(a)
 
 
+def cmd_bench_sampler(a):
+    from . import sampler_bench
+    sampler_bench.main(a)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python3 -m tarflowlm", description="TarFlowLM in PyTorch: the same model "
                                 "folders as the Java explorer.")
@@ -152,6 +157,13 @@ def main(argv=None):
     b.add_argument("--device", default="auto", choices=["auto", "cpu", "gpu"], help="the Python trainers' device")
     b.add_argument("--json", action="store_true")
     b.set_defaults(func=cmd_bench)
+    s = sub.add_parser("bench-sampler", help="cached sampling characters per second: Java against PyTorch eager")
+    s.add_argument("--java", default=os.environ.get("TARFLOWLM_JAVA", "bin/tarflowlm"),
+                   help="the Java command line (default: $TARFLOWLM_JAVA or bin/tarflowlm)")
+    s.add_argument("--length", type=int, default=256, help="characters per generation")
+    s.add_argument("--rounds", type=int, default=10, help="alternated rounds; the medians are compared")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_bench_sampler)
     a = p.parse_args(argv)
     if a.command == "eval" and not (a.model or a.compare):
         p.error("eval needs --model or --compare")

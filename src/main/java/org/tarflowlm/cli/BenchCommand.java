@@ -59,6 +59,14 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--playground-only", description = "only the unprompted / prompted / infill rows")
   boolean playgroundOnly;
 
+  @Option(names = "--models", split = ",", description = "random models to time, of p1, p2, p4, baseline "
+      + "(default: all)")
+  List<String> models = List.of("p1", "p2", "p4", "baseline");
+
+  @Option(names = "--cached-only", description = "time the random models' cached sampling only (no playground rows, "
+      + "recomputed sampling, evaluation or training), as python -m tarflowlm bench-sampler does beside PyTorch eager")
+  boolean cachedOnly;
+
   /** The prompt of the issue that asked for the prompted row: 18 characters. */
   static final String PROMPT = "the president said";
   /** An infill template of 138 characters (the prompted row's length) with one blank span of 12. */
@@ -67,11 +75,21 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    List<ModelConfig> configs = new ArrayList<>();
+    for (String name : models) {
+      configs.add(switch (name) {
+        case "p1" -> flow(1);
+        case "p2" -> flow(2);
+        case "p4" -> flow(4);
+        case "baseline" -> baseline();
+        default -> throw new IllegalArgumentException("--models takes p1, p2, p4 and baseline, not '" + name + "'");
+      });
+    }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("engine", DeviceChoice.engineDescription() + " (" + DeviceChoice.engineFlavour() + ")");
     out.put("threads", Runtime.getRuntime().availableProcessors());
     List<Map<String, Object>> sampling = new ArrayList<>();
-    if (Files.exists(playground.resolve(ModelFolder.CONFIG))) {
+    if (!cachedOnly && Files.exists(playground.resolve(ModelFolder.CONFIG))) {
       out.put("playground", playground(playground));
     }
     if (playgroundOnly) {
@@ -83,22 +101,30 @@ final class BenchCommand implements Callable<Integer> {
     try (NDManager manager = NDManager.newBaseManager(DeviceChoice.pick(device))) {
       out.put("device", manager.getDevice().toString());
       String text = randomText(20_000);
-      warmUp(manager, text);
-      for (ModelConfig cfg : List.of(flow(1), flow(2), flow(4), baseline())) {
+      warmUp(manager, text, configs);
+      for (ModelConfig cfg : configs) {
         try (NDManager m = manager.newSubManager()) {
           LanguageModel model = ModelFolder.create(cfg, m);
           ModelRuntime rt = ModelRuntime.of(model, m, cfg.isBaseline() ? "ar-baseline" : "mixd-p" + cfg.patchSize());
           GenerationResult cached = run(rt, true);
-          GenerationResult uncached = run(rt, false);
-          rt.evaluate(text.substring(0, 4096), 1, 1, 16, () -> false); // warm-up
-          EvalResult eval = rt.evaluate(text, 1, 1, 16, () -> false);
           Map<String, Object> row = new LinkedHashMap<>();
           row.put("model", rt.name());
           row.put("patch", cfg.patchSize());
           row.put("cachedCharsPerSecond", cached.charsPerSecond());
+          row.put("sequentialSteps", cached.sequentialSteps());
+          if (cachedOnly) {
+            if (!json) {
+              System.out.printf("%-12s P=%d  cached %7.0f char/s  %4d steps%n", rt.name(), cfg.patchSize(),
+                  cached.charsPerSecond(), cached.sequentialSteps());
+            }
+            sampling.add(row);
+            continue;
+          }
+          GenerationResult uncached = run(rt, false);
+          rt.evaluate(text.substring(0, 4096), 1, 1, 16, () -> false); // warm-up
+          EvalResult eval = rt.evaluate(text, 1, 1, 16, () -> false);
           row.put("uncachedCharsPerSecond", uncached.charsPerSecond());
           row.put("cacheSpeedup", cached.charsPerSecond() / uncached.charsPerSecond());
-          row.put("sequentialSteps", cached.sequentialSteps());
           row.put("evalCharsPerSecond", eval.charsPerSecond());
           sampling.add(row);
           if (!json) {
@@ -109,8 +135,8 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
       // Training last: its garbage would otherwise land in the sampling timings of the next model.
-      for (int i = 0; trainSteps > 0 && i < sampling.size(); i++) {
-        ModelConfig cfg = List.of(flow(1), flow(2), flow(4), baseline()).get(i);
+      for (int i = 0; trainSteps > 0 && !cachedOnly && i < sampling.size(); i++) {
+        ModelConfig cfg = configs.get(i);
         if (cfg.patchSize() == 1) {
           double speed = trainSpeed(cfg, manager, text);
           sampling.get(i).put("trainCharsPerSecond", speed);
@@ -121,13 +147,17 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     out.put("models", sampling);
-    double p1 = (double) sampling.get(0).get("cachedCharsPerSecond");
-    double p4 = (double) sampling.get(2).get("cachedCharsPerSecond");
-    out.put("p4OverP1", p4 / p1);
+    int p1 = models.indexOf("p1");
+    int p4 = models.indexOf("p4");
+    if (p1 >= 0 && p4 >= 0) {
+      double ratio = (double) sampling.get(p4).get("cachedCharsPerSecond") / (double) sampling.get(p1).get("cachedCharsPerSecond");
+      out.put("p4OverP1", ratio);
+      if (!json) {
+        System.out.printf("P=4 writes %.2fx the characters per second of P=1 (%s, %s)%n", ratio, out.get("engine"), out.get("device"));
+      }
+    }
     if (json) {
       System.out.println(ConfigJson.GSON.toJson(out));
-    } else {
-      System.out.printf("P=4 writes %.2fx the characters per second of P=1 (%s, %s)%n", p4 / p1, out.get("engine"), out.get("device"));
     }
     return 0;
   }
@@ -138,12 +168,21 @@ final class BenchCommand implements Callable<Integer> {
    * drops code compiled for one path when another path first runs. Otherwise the compiles land in
    * whichever model is being timed (it was P = 2, cached no faster than recomputed).
    */
-  private void warmUp(NDManager manager, String text) {
-    for (ModelConfig cfg : List.of(flow(1), baseline())) {
+  private void warmUp(NDManager manager, String text, List<ModelConfig> configs) {
+    List<ModelConfig> paths = new ArrayList<>();
+    if (configs.stream().anyMatch(c -> !c.isBaseline())) {
+      paths.add(flow(1));
+    }
+    if (configs.stream().anyMatch(ModelConfig::isBaseline)) {
+      paths.add(baseline());
+    }
+    for (ModelConfig cfg : paths) {
       try (NDManager m = manager.newSubManager()) {
         ModelRuntime rt = ModelRuntime.of(ModelFolder.create(cfg, m), m, "warm-up");
         rt.generate(new GenerationRequest("", 64, 1.0, 0, false, 1), GenerationListener.NONE, () -> false);
-        rt.evaluate(text.substring(0, 4096), 1, 1, 16, () -> false);
+        if (!cachedOnly) {
+          rt.evaluate(text.substring(0, 4096), 1, 1, 16, () -> false);
+        }
         for (int steps = 0; steps < 4096; steps += length) {
           rt.generate(new GenerationRequest("", length, 1.0, 0, true, 1), GenerationListener.NONE, () -> false);
         }

@@ -2,7 +2,6 @@ package org.tarflowlm.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +58,7 @@ public final class InversePass implements AutoCloseable {
       NDArray ctx = useCache ? cachedContext(step) : recomputedContext(step); // [B, 1, D]
       // in the model's own type: rounding a float64 model's parameters to float32 here cost the inverse
       // about 1e-3 where the mixture map is badly conditioned
-      double[] sp = layer.coupling().stepParams(ctx).toType(DataType.FLOAT64, false).toDoubleArray(); // [B, 1, k]
+      double[] sp = Nd.hostDoubles(layer.coupling().stepParams(ctx)); // [B, 1, k]
       int k = sp.length / batch;
       double[] row = new double[k];
       double[][] x = new double[batch][];

@@ -22,6 +22,26 @@ public final class Nd {
     return b == null ? y : y.add(b);
   }
 
+  /**
+   * The values of x on the host as doubles, in one copy. A float32 array is widened here: a cast by
+   * the engine first would cost a call of its own (measured: 5.7 against 1.4 us for a sampling
+   * step's 27 logits), and a float32 value widens to the same double either way.
+   */
+  public static double[] hostDoubles(NDArray x) {
+    if (x.getDataType() == DataType.FLOAT64) {
+      return x.toDoubleArray();
+    }
+    if (x.getDataType() != DataType.FLOAT32) {
+      return x.toType(DataType.FLOAT64, false).toDoubleArray();
+    }
+    float[] f = x.toFloatArray();
+    double[] d = new double[f.length];
+    for (int i = 0; i < f.length; i++) {
+      d[i] = f[i];
+    }
+    return d;
+  }
+
   /** Stable log(sum(exp(x))) over one axis: max + log(sum(exp(x - max))). */
   public static NDArray logSumExp(NDArray x, int axis) {
     NDArray max = x.max(new int[] {axis}, true).stopGradient();

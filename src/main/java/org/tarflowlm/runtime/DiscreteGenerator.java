@@ -2,13 +2,13 @@ package org.tarflowlm.runtime;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import org.tarflowlm.model.CausalTransformer;
 import org.tarflowlm.model.DiscreteLM;
+import org.tarflowlm.model.Nd;
 import org.tarflowlm.model.RandomStream;
 import org.tarflowlm.model.Vocabulary;
 
@@ -45,7 +45,7 @@ public final class DiscreteGenerator {
           if (t < prompt.length()) {
             continue; // the prompt is read, not sampled
           }
-          double[] logits = model.head(ctx).toType(DataType.FLOAT64, false).toDoubleArray(); // float32 or float64 model
+          double[] logits = Nd.hostDoubles(model.head(ctx)); // float32 or float64 model
           ids[t] = sample(logits, req.temperature(), noise);
           listener.onStep(0, 0, t - prompt.length(), t, String.valueOf(Vocabulary.symbol(ids[t])));
         }
@@ -60,8 +60,7 @@ public final class DiscreteGenerator {
   }
 
   private NDArray cachedContext(int[] ids, int t, CausalTransformer.Cache cache, NDManager step) {
-    NDArray prev = t == 0 ? null : model.oneHot(step.create(new int[] {ids[t - 1]}, new Shape(1, 1)));
-    return model.body().step(prev, 1, cache, step);
+    return model.body().stepToken(t == 0 ? 0 : ids[t - 1], cache, step);
   }
 
   private NDArray recomputedContext(int[] ids, int t, NDManager step) {

@@ -91,6 +91,39 @@ class CachedSamplingTest {
     }
   }
 
+  /**
+   * The baseline's step reads row k of in.w for a one-hot k instead of multiplying: its contexts
+   * equal forward() over the one-hot inputs, to the same bounds as a step from the one-hot rows.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"FLOAT32", "FLOAT64"})
+  void tokenStepsEqualTheOneHotForward(DataType type) {
+    int v = 27;
+    int n = 40;
+    try (NDManager m = manager.newSubManager()) {
+      Params params = new Params(m, 8, type);
+      CausalTransformer body = new CausalTransformer(params, "b.", v, n, 2, 16, 4);
+      ModelFixtures.perturb(params, 0.2, 3);
+      int[] ids = new int[n];
+      for (int t = 0; t < n; t++) {
+        ids[t] = (7 * t * t + 3) % v;
+      }
+      NDArray range = m.arange(v).toType(DataType.INT32, false);
+      NDArray oneHot = m.create(ids, new Shape(1, n)).expandDims(-1).eq(range).toType(type, false); // [1, N, V]
+      NDArray full = body.forward(oneHot);
+      double tol = type == DataType.FLOAT64 ? 1e-12 : TOL;
+      try (NDManager pass = m.newSubManager(); CausalTransformer.Cache cache = body.newCache(pass)) {
+        for (int t = 0; t < n; t++) {
+          NDArray ctx = body.stepToken(t == 0 ? 0 : ids[t - 1], cache, pass);
+          assertEquals(new Shape(1, 1, 16), ctx.getShape());
+          double err = maxAbsDiff(doubles(ctx), doubles(full.get(":, {}:{}", t, t + 1)));
+          int step = t;
+          assertTrue(err < tol, () -> type + " step " + step + ": token context differs by " + err);
+        }
+      }
+    }
+  }
+
   @Test
   void contextZeroSeesOnlyTheStartVector() {
     try (NDManager m = manager.newSubManager()) {

@@ -62,6 +62,15 @@ class NdTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = DataType.class, names = {"FLOAT32", "FLOAT64", "INT32"})
+  void hostDoublesAreTheEnginesFloat64Values(DataType type) {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.create(new double[] {0.1, -2.5, 3.75, 1e-8, -7, 12345.678}, new Shape(2, 1, 3)).toType(type, false);
+      assertArrayEquals(x.toType(DataType.FLOAT64, false).toDoubleArray(), Nd.hostDoubles(x), 0.0);
+    }
+  }
+
   @Test
   void f64KeepsTheGradientPath() {
     float[] g = gradientAt(new float[] {0.5f, -1.5f}, w -> Nd.f64(w).square().sum());
