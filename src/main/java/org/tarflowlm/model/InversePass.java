@@ -2,6 +2,7 @@ package org.tarflowlm.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,15 +101,13 @@ public final class InversePass implements AutoCloseable {
     if (!pending.isEmpty()) {
       int m = pending.size();
       int c = pending.get(0)[0].length;
-      float[] flat = new float[batch * m * c];
+      double[] flat = new double[batch * m * c];
       for (int b = 0; b < batch; b++) {
         for (int s = 0; s < m; s++) {
-          for (int i = 0; i < c; i++) {
-            flat[(b * m + s) * c + i] = (float) pending.get(s)[b][i];
-          }
+          System.arraycopy(pending.get(s)[b], 0, flat, (b * m + s) * c, c);
         }
       }
-      prev = layer.features(step.create(flat, new Shape(batch, m, c)).toType(layer.dtype(), false)); // [B, m, F]
+      prev = layer.features(inputs(step, flat, new Shape(batch, m, c))); // [B, m, F]
       pending.clear();
     }
     return layer.body().extend(prev, batch, cache, step);
@@ -118,17 +117,30 @@ public final class InversePass implements AutoCloseable {
   private NDArray recomputedContext(NDManager step) {
     pending.clear();
     int c = layer.channels();
-    float[] prefix = new float[batch * (t + 1) * c]; // slot t's own input is never seen
+    double[] prefix = new double[batch * (t + 1) * c]; // slot t's own input is never seen
     for (int b = 0; b < batch; b++) {
       for (int s = 0; s < t; s++) {
         int idx = layer.reversed() ? n - 1 - s : s;
-        for (int i = 0; i < c; i++) {
-          prefix[(b * (t + 1) + s) * c + i] = (float) written[b][idx][i];
-        }
+        System.arraycopy(written[b][idx], 0, prefix, (b * (t + 1) + s) * c, c);
       }
     }
-    NDArray in = step.create(prefix, new Shape(batch, t + 1, c)).toType(layer.dtype(), false);
+    NDArray in = inputs(step, prefix, new Shape(batch, t + 1, c));
     return layer.body().forward(layer.features(in)).get(":, {}:{}", t, t + 1);
+  }
+
+  /**
+   * Inputs written on the host, in the layer's type: a float64 layer reads them as they are (they
+   * were rounded to float32 here once, so its inverse saw other inputs than its forward would).
+   */
+  private NDArray inputs(NDManager step, double[] flat, Shape shape) {
+    if (layer.dtype() == DataType.FLOAT64) {
+      return step.create(flat, shape);
+    }
+    float[] f = new float[flat.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) flat[i];
+    }
+    return step.create(f, shape).toType(layer.dtype(), false);
   }
 
   @Override
