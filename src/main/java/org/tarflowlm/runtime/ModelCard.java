@@ -2,6 +2,7 @@ package org.tarflowlm.runtime;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.tarflowlm.model.LayerConfig;
 import org.tarflowlm.model.LayerInput;
 import org.tarflowlm.model.ModelConfig;
@@ -56,7 +57,7 @@ public record ModelCard(int samples, int validationSamples) {
       GenerationResult g = rt.generate(GenerationRequest.of("", Math.min(200, cfg.seqLen()), 1.0, seed),
           GenerationListener.NONE, () -> false);
       generated.add(g);
-      md.append(String.format("- seed %d, temperature 1.0 (%.0f char/s): `%s`%n", seed, g.charsPerSecond(), g.text()));
+      md.append(String.format(Locale.ROOT, "- seed %d, temperature 1.0 (%.0f char/s): `%s`%n", seed, g.charsPerSecond(), g.text()));
     }
     if (flow) {
       refinement(md, generated);
@@ -66,7 +67,7 @@ public record ModelCard(int samples, int validationSamples) {
 
   private static void layout(StringBuilder md, ModelConfig cfg, long parameters) {
     md.append("## Layout\n\n");
-    md.append(String.format("- %s, V = %d, d = %d, P = %d, context %d characters, %,d parameters%n", cfg.type(),
+    md.append(String.format(Locale.ROOT, "- %s, V = %d, d = %d, P = %d, context %d characters, %,d parameters%n", cfg.type(),
         cfg.vocabSize(), cfg.latentDim(), cfg.patchSize(), cfg.seqLen(), parameters));
     LayerConfig first = cfg.layers().get(0);
     if (!cfg.isBaseline()) {
@@ -77,7 +78,7 @@ public record ModelCard(int samples, int validationSamples) {
         md.append("- p(k | z): layer 1's transformer reads each earlier position's decoder posterior beside z\n");
       }
     } else {
-      md.append(String.format("- body: causal transformer, left to right, %d blocks, width %d, %d heads%n",
+      md.append(String.format(Locale.ROOT, "- body: causal transformer, left to right, %d blocks, width %d, %d heads%n",
           cfg.totalDepth(), first.width(), first.heads()));
     }
   }
@@ -89,11 +90,11 @@ public record ModelCard(int samples, int validationSamples) {
     md.append("Command: `bin/tarflowlm train --config runs/").append(run.name()).append("/train.json --run runs/")
         .append(run.name()).append("`; after a stop, the same command with `--resume` continues from the last checkpoint.\n\n");
     md.append("```json\n").append(run.configJson()).append("\n```\n\n");
-    md.append(String.format("- steps done: %,d of %,d (%,d characters seen), wall time %.0f min on this 2-core CPU%n",
+    md.append(String.format(Locale.ROOT, "- steps done: %,d of %,d (%,d characters seen), wall time %.0f min on this 2-core CPU%n",
         run.step(), run.totalSteps(), (long) run.step() * run.batch() * cfg.seqLen(), run.seconds() / 60));
-    md.append(String.format("- training speed: %,.0f characters per second on average%n",
+    md.append(String.format(Locale.ROOT, "- training speed: %,.0f characters per second on average%n",
         run.step() * (double) run.batch() * cfg.seqLen() / run.seconds()));
-    md.append("- best validation bpc of each stage (during training, on the first ").append(String.format("%,d", run.evalChars()))
+    md.append("- best validation bpc of each stage (during training, on the first ").append(String.format(Locale.ROOT, "%,d", run.evalChars()))
         .append(" validation characters): ").append(stageBest(run.stageBest())).append("\n");
     md.append("- curves: `runs/").append(run.name()).append("/curves.csv` (").append(run.evaluations()).append(" evaluations)\n\n");
   }
@@ -108,7 +109,7 @@ public record ModelCard(int samples, int validationSamples) {
     double previous = Double.NaN;
     for (int l = 1; l <= rt.config().layers().size(); l++) {
       double bpc = rt.evaluate(test, l, 1, EVAL_SEED, BATCH, () -> false).bitsPerChar();
-      md.append(String.format("| 1..%d | %.4f | %s |%n", l, bpc, Double.isNaN(previous) ? "" : String.format("%+.4f", bpc - previous)));
+      md.append(String.format(Locale.ROOT, "| 1..%d | %.4f | %s |%n", l, bpc, Double.isNaN(previous) ? "" : String.format(Locale.ROOT, "%+.4f", bpc - previous)));
       previous = bpc;
     }
   }
@@ -130,7 +131,7 @@ public record ModelCard(int samples, int validationSamples) {
         String passPart = text.substring(0, Math.min(text.length(), g.text().length())); // a pass also decodes the patch tail
         inPlace += 1 - (double) PassResult.differences(passPart, g.text()) / g.text().length();
       }
-      md.append(String.format("| %d | %d | %.1f | %.1f%% |%n", i + 1, samples.get(0).passes().get(i).layer(),
+      md.append(String.format(Locale.ROOT, "| %d | %d | %.1f | %.1f%% |%n", i + 1, samples.get(0).passes().get(i).layer(),
           changed / samples.size(), 100 * inPlace / samples.size()));
     }
   }
@@ -138,13 +139,13 @@ public record ModelCard(int samples, int validationSamples) {
   private static String stageBest(List<Double> values) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < values.size(); i++) {
-      out.add(String.format("stage %d: %.4f", i + 1, values.get(i)));
+      out.add(String.format(Locale.ROOT, "stage %d: %.4f", i + 1, values.get(i)));
     }
     return String.join(", ", out);
   }
 
   private static void row(StringBuilder md, String split, EvalResult r, boolean flow) {
-    md.append(String.format("| %s | %,d | %.4f |%s %,.0f |%n", split, r.chars(), r.bitsPerChar(),
-        !flow ? "" : r.samples() > 1 ? String.format(" %.4f |", r.iwBitsPerChar()) : " - |", r.charsPerSecond()));
+    md.append(String.format(Locale.ROOT, "| %s | %,d | %.4f |%s %,.0f |%n", split, r.chars(), r.bitsPerChar(),
+        !flow ? "" : r.samples() > 1 ? String.format(Locale.ROOT, " %.4f |", r.iwBitsPerChar()) : " - |", r.charsPerSecond()));
   }
 }

@@ -1,5 +1,7 @@
 package org.tarflowlm.train;
 
+import java.util.Locale;
+
 /**
  * The line a training run prints every few steps and at every validation:
  * {@code [#####.....] step 1200/6000 | stage 1/2 | train 2.310 bpc | 9,800 char/s | ETA 14m02s}.
@@ -15,7 +17,7 @@ final class ProgressLine {
     int total = config.totalSteps();
     int bar = Math.min(WIDTH, (int) (WIDTH * (double) state.step / total));
     double eta = (total - state.step) * config.batch() * (double) config.model().seqLen() / Math.max(1, charsPerSecond);
-    return String.format("[%s%s] step %d/%d | stage %d/%d | train %.3f bpc | %,.0f char/s | ETA %s",
+    return String.format(Locale.ROOT, "[%s%s] step %d/%d | stage %d/%d | train %.3f bpc | %,.0f char/s | ETA %s",
         "#".repeat(bar), ".".repeat(WIDTH - bar), state.step, total, state.stage + 1, config.stages(), trainBpc,
         charsPerSecond, duration(eta));
   }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.tarflowlm.io.ConfigJson;
@@ -85,7 +86,7 @@ public final class Trainer {
     Files.createDirectories(runDir);
     if (resume) {
       state = Checkpoint.restore(runDir.resolve(CHECKPOINT), model.params(), adam);
-      log.printf("resumed at step %d (stage %d, step %d of the stage)%n", state.step, state.stage + 1, state.stageStep);
+      log.printf(Locale.ROOT, "resumed at step %d (stage %d, step %d of the stage)%n", state.step, state.stage + 1, state.stageStep);
     } else {
       Initialization.apply(config, model.params());
       ConfigJson.write(runDir.resolve(TRAIN_CONFIG), config);
@@ -155,7 +156,7 @@ public final class Trainer {
       finishStage();
     }
     checkpoint();
-    log.printf("done: best validation bpc at the end of each stage %s, %d steps, %.0f s%n", state.stageBest,
+    log.printf(Locale.ROOT, "done: best validation bpc at the end of each stage %s, %d steps, %.0f s%n", state.stageBest,
         state.step, state.seconds);
   }
 
@@ -219,7 +220,7 @@ public final class Trainer {
         state.step++; // the batch is skipped: retrying it with the same weights would fail the same way
         state.stageStep++;
         badStreak++;
-        log.printf("step %d: non-finite loss or gradient (loss %s, |g| %s), skipped%n", state.step, lossValue, norm);
+        log.printf(Locale.ROOT, "step %d: non-finite loss or gradient (loss %s, |g| %s), skipped%n", state.step, lossValue, norm);
         if (badStreak >= MAX_BAD_STEPS) {
           rollback();
         }
@@ -288,11 +289,11 @@ public final class Trainer {
     }
     TrainingCurves.append(runDir.resolve(CURVES), new TrainingCurves.Point(state.step, state.stage + 1, state.stageStep,
         learningRate(), trainBpc, val, charsPerSecond, state.seconds));
-    log.printf("%s | val %.4f bpc (best %.4f)%n", ProgressLine.of(config, state, trainBpc, charsPerSecond), val,
+    log.printf(Locale.ROOT, "%s | val %.4f bpc (best %.4f)%n", ProgressLine.of(config, state, trainBpc, charsPerSecond), val,
         state.bestValBpc);
     boolean patienceOut = config.patience() > 0 && state.evalsWithoutImprovement >= config.patience();
     if (patienceOut && state.stageStep < budget) {
-      log.printf("stage %d: no improvement in %d evaluations, ending it at step %d of %d%n",
+      log.printf(Locale.ROOT, "stage %d: no improvement in %d evaluations, ending it at step %d of %d%n",
           state.stage + 1, config.patience(), state.stageStep, budget);
     }
     return patienceOut;
@@ -305,7 +306,7 @@ public final class Trainer {
       ModelFolder.loadWeights(model, best);
     }
     state.stageBest.add(state.bestValBpc);
-    log.printf("stage %d done: best validation %.4f bpc%n", state.stage + 1, state.bestValBpc);
+    log.printf(Locale.ROOT, "stage %d done: best validation %.4f bpc%n", state.stage + 1, state.bestValBpc);
     // The next stage's model has one more layer, so its figures are compared among themselves.
     state.bestValBpc = Double.POSITIVE_INFINITY;
     state.stage++;
@@ -352,6 +353,6 @@ public final class Trainer {
     state.rollbacks = rollbacks + 1;
     state.lrScale = lrScale * 0.5;
     badStreak = 0;
-    log.printf("rolled back to the checkpoint at step %d with learning rate scale %.3g%n", state.step, state.lrScale);
+    log.printf(Locale.ROOT, "rolled back to the checkpoint at step %d with learning rate scale %.3g%n", state.step, state.lrScale);
   }
 }

@@ -1,5 +1,6 @@
 package org.tarflowlm.ui;
 
+import java.util.Locale;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.BooleanProperty;
 import javafx.geometry.Insets;
@@ -171,7 +172,7 @@ final class GenerateView extends BorderPane implements Exportable, RunsFromKeybo
     StringBuilder sb = new StringBuilder("position,char,bits,prompt,alternatives\n");
     int i = 0;
     for (CharCell c : vm.cells()) {
-      sb.append(i++).append(",\"").append(c.ch()).append("\",").append(String.format("%.5f", c.bits())).append(',')
+      sb.append(i++).append(",\"").append(c.ch()).append("\",").append(String.format(Locale.ROOT, "%.5f", c.bits())).append(',')
           .append(c.prompt()).append(",\"").append(String.join(" ", c.alternatives())).append("\"\n");
     }
     return vm.cells().isEmpty() ? "" : sb.toString();

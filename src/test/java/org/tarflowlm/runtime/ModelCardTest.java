@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.tarflowlm.model.DiscreteLM;
 import org.tarflowlm.model.Direction;
@@ -40,6 +41,29 @@ class ModelCardTest {
       assertTrue(md.contains(String.format("| test | 221 | %.4f | %.4f | ", test.bitsPerChar(), test.iwBitsPerChar())),
           "the test row is the evaluation with 2 samples, seed 1: " + md);
     }
+  }
+
+  /** A card is a file in the repository: a German or French default locale must not write 3,1000 for 3.1. */
+  @Test
+  void theCardReadsTheSameInEveryLocale() {
+    Locale before = Locale.getDefault();
+    try (NDManager m = NDManager.newBaseManager()) {
+      ModelConfig flow = RuntimeFixtures.config(1, 32, Direction.RIGHT_TO_LEFT);
+      ModelConfig config = new ModelConfig(ModelConfig.AR_BASELINE, 27, 5, 1, 32, flow.layers(), 5);
+      ModelRuntime rt = ModelRuntime.of(new DiscreteLM(config, m), m, "ar");
+      String root = new ModelCard(1, 1).markdown(rt, "ar", RUN, TEXT, TEXT);
+      Locale.setDefault(Locale.GERMANY);
+      String german = new ModelCard(1, 1).markdown(rt, "ar", RUN, TEXT, TEXT);
+      assertTrue(german.contains("stage 1: 3.1000, stage 2: 2.9000") && german.contains("1,200 of 2,000"), german);
+      assertEquals(withoutSpeeds(root), withoutSpeeds(german));
+    } finally {
+      Locale.setDefault(before);
+    }
+  }
+
+  /** The card with its measured speeds blanked: they differ from one run to the next. */
+  private static String withoutSpeeds(String md) {
+    return md.replaceAll("[0-9,]+ char/s", "N char/s").replaceAll("\\| [0-9,]+ \\|\\n", "| N |\n");
   }
 
   @Test
