@@ -1,8 +1,9 @@
 """The cached sampler side by side: Java's discrete baseline (`bench --models baseline --cached-only`) against
 PyTorch eager, the twin's DiscreteLM.generate under no_grad, on the same shape: width 128, 4 blocks, 4 heads,
 context 256, float32, random weights, 256 characters. Both sample on one thread (the Java runtime samples so,
-runtime/OneThread) and give the fastest of three runs after a warm-up. Rounds alternate the two, so that a busy
-minute on a noisy machine hits both alike; the medians over the rounds are compared."""
+runtime/OneThread) and give the fastest of three runs, Java after its JIT warm-up and one more run, PyTorch after
+two warm-up runs. Rounds alternate the two, so that a busy minute on a noisy machine hits both alike; the medians
+over the rounds are compared."""
 import json
 import shlex
 import statistics

@@ -164,7 +164,7 @@ final class BenchCommand implements Callable<Integer> {
 
   /**
    * Runs every timed path (the flow's and the baseline's) until the JIT has compiled it: C2 takes
-   * a method over after a few thousand calls (CausalTransformer.step runs once per position), and
+   * a method over after a few thousand calls (a cached step runs once per position), and
    * drops code compiled for one path when another path first runs. Otherwise the compiles land in
    * whichever model is being timed (it was P = 2, cached no faster than recomputed).
    */

@@ -92,16 +92,12 @@ public final class CausalTransformer {
   }
 
   /**
-   * The weights of one block in torch::linear's [out, in] layout: views of the parameters, so that a
-   * sampling step runs each linear map as one engine call (x W^T + b) instead of a product and a sum.
+   * The weights of one block in torch::linear's [out, in] layout, views of the parameters W [in, out]:
+   * torch::linear(x, W^T, b) = x W + b is one engine call, where a product and a sum are two.
    */
   private record StepWeights(NDArray qkv, NDArray proj, NDArray fc, NDArray out) {}
 
-  /**
-   * Keys and values of the positions written so far, one pair per block, and the weights a step
-   * reads. The weights are views taken when the cache opens: a cache lives for one generation, over
-   * which the parameters do not change.
-   */
+  /** Keys and values of the positions written so far, one pair per block, and the weights a step reads. */
   public final class Cache implements AutoCloseable {
     private final NDManager manager;
     private final NDArray[] keysT = new NDArray[blocks.length]; // each [B, H, D/H, t]
@@ -109,12 +105,15 @@ public final class CausalTransformer {
     private final NDArray inT; // [D, channels]
     private final NDArray scale; // 1 / sqrt(D/H), kept: mul(Number) makes a new array each call, 4x the product's cost
     private final StepWeights[] weights = new StepWeights[blocks.length];
-    private NDArray tokenRows; // [channels, 1, 1, D]: in(one-hot k) = W_in[k] + b_in, made on first use
+    // [channels, 1, 1, D]: in(one-hot k) = W_in[k] + b_in, a copy made on first use; a cache lives
+    // for one generation, over which the parameters do not change
+    private NDArray tokenRows;
     private int length;
 
     private Cache(NDManager parent) {
       this.manager = parent.newSubManager();
-      scale = manager.create(1 / Math.sqrt(width / heads)); // 0-d float64: computed in the model's type
+      // 0-d: it takes no part in type promotion, so q keeps the model's type (as mul(Number) does)
+      scale = manager.create(1 / Math.sqrt(width / heads));
       inT = outIn(inW);
       for (int i = 0; i < blocks.length; i++) {
         Block blk = blocks[i];
@@ -152,17 +151,6 @@ public final class CausalTransformer {
   /** An empty cache whose arrays live under {@code parent}. */
   public Cache newCache(NDManager parent) {
     return new Cache(parent);
-  }
-
-  /**
-   * One sampling step: the context of slot t = cache.length() from the input at t - 1.
-   *
-   * @param prev input of position t - 1, [B, 1, c]; ignored at t = 0 (give the batch size there
-   *     through {@code batch})
-   * @return [B, 1, D], on {@code scope}
-   */
-  public NDArray step(NDArray prev, int batch, Cache cache, NDManager scope) {
-    return extend(cache.length == 0 ? null : prev, batch, cache, scope);
   }
 
   /**
@@ -306,7 +294,7 @@ public final class CausalTransformer {
     return w == null ? Nd.linear(hidden, blk.outW, blk.outB) : linear(hidden, w.out, blk.outB);
   }
 
-  /** x W + b from W's [out, in] view, in one torch::linear call. */
+  /** x W + b from W's [out, in] view, as one torch::linear call. */
   private static NDArray linear(NDArray x, NDArray wOutIn, NDArray b) {
     return Linear.linear(x, wOutIn, b).singletonOrThrow();
   }

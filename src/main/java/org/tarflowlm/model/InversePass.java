@@ -2,7 +2,6 @@ package org.tarflowlm.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,7 +106,7 @@ public final class InversePass implements AutoCloseable {
           System.arraycopy(pending.get(s)[b], 0, flat, (b * m + s) * c, c);
         }
       }
-      prev = layer.features(inputs(step, flat, new Shape(batch, m, c))); // [B, m, F]
+      prev = layer.features(Nd.fromHost(step, flat, new Shape(batch, m, c), layer.dtype())); // [B, m, F]
       pending.clear();
     }
     return layer.body().extend(prev, batch, cache, step);
@@ -124,23 +123,8 @@ public final class InversePass implements AutoCloseable {
         System.arraycopy(written[b][idx], 0, prefix, (b * (t + 1) + s) * c, c);
       }
     }
-    NDArray in = inputs(step, prefix, new Shape(batch, t + 1, c));
+    NDArray in = Nd.fromHost(step, prefix, new Shape(batch, t + 1, c), layer.dtype());
     return layer.body().forward(layer.features(in)).get(":, {}:{}", t, t + 1);
-  }
-
-  /**
-   * Inputs written on the host, in the layer's type: a float64 layer reads them as they are (they
-   * were rounded to float32 here once, so its inverse saw other inputs than its forward would).
-   */
-  private NDArray inputs(NDManager step, double[] flat, Shape shape) {
-    if (layer.dtype() == DataType.FLOAT64) {
-      return step.create(flat, shape);
-    }
-    float[] f = new float[flat.length];
-    for (int i = 0; i < f.length; i++) {
-      f[i] = (float) flat[i];
-    }
-    return step.create(f, shape).toType(layer.dtype(), false);
   }
 
   @Override

@@ -14,6 +14,7 @@ import org.tarflowlm.model.FlowLayer;
 import org.tarflowlm.model.HostCodebook;
 import org.tarflowlm.model.InversePass;
 import org.tarflowlm.model.ModelConfig;
+import org.tarflowlm.model.Nd;
 import org.tarflowlm.model.RandomStream;
 import org.tarflowlm.model.TarFlowLM;
 import org.tarflowlm.model.Vocabulary;
@@ -225,14 +226,12 @@ public final class FlowGenerator {
   private double[][][][] layerInputs(double[][][] z, int d) {
     int n = z[0].length;
     int c = z[0][0].length;
-    float[] flat = new float[n * c];
+    double[] flat = new double[n * c];
     for (int i = 0; i < n; i++) {
-      for (int j = 0; j < c; j++) {
-        flat[i * c + j] = (float) z[0][i][j];
-      }
+      System.arraycopy(z[0][i], 0, flat, i * c, c);
     }
     try (NDManager scope = manager.newSubManager()) {
-      NDArray zt = scope.create(flat, new Shape(1, (long) n * c / d, d)).toType(model.params().dtype(), false);
+      NDArray zt = Nd.fromHost(scope, flat, new Shape(1, (long) n * c / d, d), model.params().dtype());
       FlowForward f = model.forward(zt);
       double[][][][] out = new double[f.inputs().size()][][][];
       for (int l = 0; l < out.length; l++) {

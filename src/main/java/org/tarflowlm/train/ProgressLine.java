@@ -25,6 +25,7 @@ final class ProgressLine {
   /** {@code 14m02s}, or {@code 3h05m} from an hour on. */
   static String duration(double seconds) {
     long s = Math.round(seconds);
-    return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60) : String.format("%dm%02ds", s / 60, s % 60);
+    return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
+        : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
   }
 }

@@ -61,9 +61,9 @@ class CachedSamplingTest {
   }
 
   /**
-   * The transformer alone: contexts from step() with the cache equal forward() over the whole
-   * sequence. 150 positions take forward() through three blocks of queries (the last one partial),
-   * while step() attends to all its keys at once.
+   * The transformer alone: contexts from one-row extend() calls with the cache equal forward() over
+   * the whole sequence. 150 positions take forward() through three blocks of queries (the last one
+   * partial), while a step attends to all its keys at once.
    */
   @ParameterizedTest(name = "{0}, {1} positions")
   @CsvSource({"FLOAT32, 8", "FLOAT64, 8", "FLOAT32, 150", "FLOAT64, 150"})
@@ -78,22 +78,57 @@ class CachedSamplingTest {
       try (NDManager pass = m.newSubManager(); CausalTransformer.Cache cache = body.newCache(pass)) {
         for (int t = 0; t < n; t++) {
           NDArray prev = t == 0 ? null : x.get(":, {}:{}", t - 1, t);
-          NDArray ctx = body.step(prev, 2, cache, pass);
+          NDArray ctx = body.extend(prev, 2, cache, pass);
           assertEquals(new Shape(2, 1, 16), ctx.getShape());
           assertEquals(t + 1, cache.length());
           double err = maxAbsDiff(doubles(ctx), doubles(full.get(":, {}:{}", t, t + 1)));
           int step = t;
           assertTrue(err < tol, () -> type + " step " + step + ": cached context differs by " + err);
         }
-        assertThrows(IllegalArgumentException.class, () -> body.step(x.get(":, {}:{}", n - 1, n), 2, cache, pass),
+        assertThrows(IllegalArgumentException.class, () -> body.extend(x.get(":, {}:{}", n - 1, n), 2, cache, pass),
             "the cache must refuse to run past the model's positions");
       }
     }
   }
 
   /**
+   * Runs of several slots after cached ones (a kept prompt, the fixed text after a blank): each
+   * run's keys join the cache transposed and its queries see the cache and the run's earlier
+   * slots only. The context after each run equals forward() at the run's last slot.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"FLOAT32", "FLOAT64"})
+  void runsOfSlotsAfterCachedOnesEqualTheFullForward(DataType type) {
+    int n = 40;
+    int[] runs = {4, 1, 5, 1, 7, 2, 9, 11}; // slots per extend() call: 40 in all, the first with the start slot
+    try (NDManager m = manager.newSubManager()) {
+      Params params = new Params(m, 6, type);
+      CausalTransformer body = new CausalTransformer(params, "b.", 5, n, 2, 16, 4);
+      ModelFixtures.perturb(params, 0.2, 7);
+      NDArray x = ModelFixtures.gaussian(m, new Shape(2, n, 5), type, 11);
+      NDArray full = body.forward(x);
+      double tol = type == DataType.FLOAT64 ? 1e-12 : TOL;
+      try (NDManager pass = m.newSubManager(); CausalTransformer.Cache cache = body.newCache(pass)) {
+        int t = 0;
+        for (int run : runs) {
+          // slots t..t+run-1 read the inputs of positions t-1..t+run-2 (slot 0 reads the start vector)
+          NDArray prev = t == 0 ? (run == 1 ? null : x.get(":, :{}", run - 1)) : x.get(":, {}:{}", t - 1, t + run - 1);
+          NDArray ctx = body.extend(prev, 2, cache, pass);
+          t += run;
+          assertEquals(t, cache.length());
+          double err = maxAbsDiff(doubles(ctx), doubles(full.get(":, {}:{}", t - 1, t)));
+          int last = t - 1;
+          assertTrue(err < tol, () -> type + " slot " + last + ": context after a run differs by " + err);
+        }
+        assertEquals(n, t);
+      }
+    }
+  }
+
+  /**
    * The baseline's step reads row k of in.w for a one-hot k instead of multiplying: its contexts
-   * equal forward() over the one-hot inputs, to the same bounds as a step from the one-hot rows.
+   * equal forward() over the one-hot inputs, and a step from the one-hot row exactly (the product
+   * adds only zeros to row k).
    */
   @ParameterizedTest(name = "{0}")
   @CsvSource({"FLOAT32", "FLOAT64"})
@@ -112,13 +147,17 @@ class CachedSamplingTest {
       NDArray oneHot = m.create(ids, new Shape(1, n)).expandDims(-1).eq(range).toType(type, false); // [1, N, V]
       NDArray full = body.forward(oneHot);
       double tol = type == DataType.FLOAT64 ? 1e-12 : TOL;
-      try (NDManager pass = m.newSubManager(); CausalTransformer.Cache cache = body.newCache(pass)) {
+      try (NDManager pass = m.newSubManager();
+          CausalTransformer.Cache cache = body.newCache(pass);
+          CausalTransformer.Cache rows = body.newCache(pass)) {
         for (int t = 0; t < n; t++) {
           NDArray ctx = body.stepToken(t == 0 ? 0 : ids[t - 1], cache, pass);
           assertEquals(new Shape(1, 1, 16), ctx.getShape());
           double err = maxAbsDiff(doubles(ctx), doubles(full.get(":, {}:{}", t, t + 1)));
           int step = t;
           assertTrue(err < tol, () -> type + " step " + step + ": token context differs by " + err);
+          NDArray fromRow = body.extend(t == 0 ? null : oneHot.get(":, {}:{}", t - 1, t), 1, rows, pass);
+          assertEquals(0.0, maxAbsDiff(doubles(ctx), doubles(fromRow)), type + " step " + step);
         }
       }
     }

@@ -71,7 +71,7 @@ class Float64ModelTest {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(CouplingType.class)
-  void float64LayerInverts(CouplingType coupling) {
+  void float64LayerInvertsWithoutFloat32Rounding(CouplingType coupling) {
     try (NDManager m = NDManager.newBaseManager()) {
       TarFlowLM model = new TarFlowLM(ModelFixtures.oneLayer(coupling, Direction.RIGHT_TO_LEFT, 2, 8), m,
           DataType.FLOAT64);
@@ -80,7 +80,8 @@ class Float64ModelTest {
       NDArray x = ModelFixtures.layerInput(model, coupling, m, 2, 32);
       double[][][] back = ModelFixtures.invert(layer, host(layer.forward(x, true).h()), true, m);
       double err = maxAbsDiff(host(x), back);
-      assertTrue(err < 1e-4, () -> coupling + ": max |x - inverse(h)| = " + err);
+      // 1.4e-10 at most (the mixture maps' bisection); 1.6e-8 to 2.9e-8 when the pass rounded its inputs to float32
+      assertTrue(err < 1e-9, () -> coupling + ": max |x - inverse(h)| = " + err);
     }
   }
 

@@ -62,12 +62,30 @@ class NdTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @EnumSource(value = DataType.class, names = {"FLOAT32", "FLOAT64", "INT32"})
-  void hostDoublesAreTheEnginesFloat64Values(DataType type) {
+  @Test
+  void hostDoublesOfFloat32AreItsValuesWidened() {
     try (NDManager m = NDManager.newBaseManager()) {
-      NDArray x = m.create(new double[] {0.1, -2.5, 3.75, 1e-8, -7, 12345.678}, new Shape(2, 1, 3)).toType(type, false);
-      assertArrayEquals(x.toType(DataType.FLOAT64, false).toDoubleArray(), Nd.hostDoubles(x), 0.0);
+      float[] v = {0.1f, -2.5f, 3.75f, 1e-8f, -7f, 12345.678f};
+      double[] widened = new double[v.length];
+      for (int i = 0; i < v.length; i++) {
+        widened[i] = v[i];
+      }
+      assertArrayEquals(widened, Nd.hostDoubles(m.create(v, new Shape(2, 1, 3))), 0.0);
+      double[] d = {0.1, -2.5, 1e-300};
+      assertArrayEquals(d, Nd.hostDoubles(m.create(d)), 0.0);
+      assertArrayEquals(new double[] {3, -4}, Nd.hostDoubles(m.create(new int[] {3, -4})), 0.0);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = DataType.class, names = {"FLOAT32", "FLOAT64"})
+  void fromHostRoundsOnlyToFloat32(DataType type) {
+    try (NDManager m = NDManager.newBaseManager()) {
+      double[] v = {0.1, -1.0 / 3, 1e-300};
+      NDArray a = Nd.fromHost(m, v, new Shape(3), type);
+      assertEquals(type, a.getDataType());
+      double[] expected = type == DataType.FLOAT64 ? v : new double[] {(float) 0.1, (float) (-1.0 / 3), 0.0};
+      assertArrayEquals(expected, Nd.hostDoubles(a), 0.0);
     }
   }
 
