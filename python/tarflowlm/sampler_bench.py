@@ -7,11 +7,11 @@ over the rounds are compared."""
 import json
 import shlex
 import statistics
-import subprocess
 import time
 
 import torch
 
+from . import bench
 from . import config as cfgmod
 from . import model as modelmod
 
@@ -40,11 +40,9 @@ def pytorch_speed(model, length, generator, warmups=2, runs=3):
 
 
 def java_speed(java, length):
-    cmd = shlex.split(java) + ["bench", "--models", "baseline", "--cached-only", "--length", str(length), "--json"]
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({r.returncode}):\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}")
-    return json.loads(r.stdout)["models"][0]["cachedCharsPerSecond"]
+    out = bench.run(shlex.split(java) + ["bench", "--models", "baseline", "--cached-only", "--length", str(length),
+                                         "--json"])
+    return json.loads(out)["models"][0]["cachedCharsPerSecond"]
 
 
 def main(a):

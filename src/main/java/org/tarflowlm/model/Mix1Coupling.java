@@ -2,7 +2,6 @@ package org.tarflowlm.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Map;
 
@@ -107,9 +106,9 @@ public final class Mix1Coupling implements Coupling {
     NDManager tmp = wx.getManager().newSubManager();
     try (tmp) {
       // in float64: a float64 model's inverse must not round its weights to float32 on the host
-      hostWx = rows(Nd.scoped(wx.mul(maskX), tmp).toType(DataType.FLOAT64, false).toDoubleArray(), 3 * channels, hidden);
-      hostWo = rows(Nd.scoped(wo.mul(maskO), tmp).toType(DataType.FLOAT64, false).toDoubleArray(), hidden, channels * 3 * k);
-      hostBo = Nd.scoped(bo.toType(DataType.FLOAT64, true), tmp).toDoubleArray();
+      hostWx = rows(Nd.hostDoubles(Nd.scoped(wx.mul(maskX), tmp)), 3 * channels, hidden);
+      hostWo = rows(Nd.hostDoubles(Nd.scoped(wo.mul(maskO), tmp)), hidden, channels * 3 * k);
+      hostBo = Nd.hostDoubles(bo);
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.function.BooleanSupplier;
 import org.tarflowlm.model.DiscreteLM;
 import org.tarflowlm.model.LanguageModel;
 import org.tarflowlm.model.ModelConfig;
+import org.tarflowlm.model.Nd;
 import org.tarflowlm.model.RandomStream;
 import org.tarflowlm.model.TarFlowLM;
 import org.tarflowlm.model.Vocabulary;
@@ -101,7 +102,7 @@ public final class Evaluator {
     } else {
       ll = ((DiscreteLM) model).logProb(ids);
     }
-    return ll.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
+    return Nd.hostDoubles(ll);
   }
 
   private static NDArray ids(NDManager scope, List<int[]> group) {

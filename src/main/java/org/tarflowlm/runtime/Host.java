@@ -2,6 +2,7 @@ package org.tarflowlm.runtime;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import org.tarflowlm.model.Nd;
 
 /** Copies arrays from the device into plain Java arrays for traces and the UI. */
 final class Host {
@@ -33,10 +34,7 @@ final class Host {
   /** A [1, R, C] array as doubles, in full precision (a float64 array is not rounded to float32 on the way). */
   static double[][] doubleRows(NDArray a) {
     int r = (int) a.getShape().get(1);
-    double[] flat;
-    try (NDArray d = a.toType(DataType.FLOAT64, true)) {
-      flat = d.toDoubleArray();
-    }
+    double[] flat = Nd.hostDoubles(a);
     int c = flat.length / r;
     double[][] out = new double[r][c];
     for (int i = 0; i < r; i++) {

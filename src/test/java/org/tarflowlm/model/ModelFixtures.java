@@ -121,7 +121,7 @@ final class ModelFixtures {
         System.arraycopy(a[i][j], 0, flat, (i * n + j) * c, c);
       }
     }
-    return m.create(flat, new Shape(b, n, c)).toType(type, false);
+    return Nd.fromHost(m, flat, new Shape(b, n, c), type);
   }
 
   static double maxAbsDiff(double[][][] a, double[][][] b) {
