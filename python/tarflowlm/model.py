@@ -52,9 +52,11 @@ def gelu_tanh(x):
 
 
 def solve_increasing(f, target, lo, hi, points=32):
-    """x with f(x) = target for an increasing f, elementwise, to 1e-10 (as the Java host's bisection).
-    f takes v [..., K] and returns [..., K]. The bracket [lo, hi] is first widened until it holds the root,
-    then cut into points + 1 pieces per round (a 33-way section: 8 rounds where bisection takes 40)."""
+    """x with f(x) = target for an increasing f, elementwise, to the resolution of float64 (as the Java
+    host's bisection): the sections stop when no bracket shrinks any more, that is when every bracket's
+    ends are adjacent doubles, and the end whose value is nearer the target is returned. f takes v [..., K]
+    and returns [..., K]. The bracket [lo, hi] is first widened until it holds the root, then cut into
+    points + 1 pieces per round (a 33-way section: 11 rounds where bisection takes 55)."""
     width = torch.clamp(hi - lo, min=1.0)
     for _ in range(60):
         low = f(lo[..., None])[..., 0] > target
@@ -70,14 +72,16 @@ def solve_increasing(f, target, lo, hi, points=32):
         hi = torch.where(high, hi + width, hi)
         width = torch.where(high, width * 2, width)
     frac = torch.arange(1, points + 1, dtype=lo.dtype, device=lo.device) / (points + 1)
-    for _ in range(40):
-        if float((hi - lo).max()) <= 1e-10:
-            break
+    for _ in range(220):  # each round cuts a bracket 33-fold: 220 rounds take any finite one to adjacent doubles
         grid = lo[..., None] + (hi - lo)[..., None] * frac  # [..., K]
         below = (f(grid) < target[..., None]).sum(-1, keepdim=True)  # how many grid points lie left of the root
         pts = torch.cat([lo[..., None], grid, hi[..., None]], -1)  # [..., K + 2]
-        lo, hi = pts.gather(-1, below)[..., 0], pts.gather(-1, below + 1)[..., 0]
-    return 0.5 * (lo + hi)
+        new_lo, new_hi = pts.gather(-1, below)[..., 0], pts.gather(-1, below + 1)[..., 0]
+        if torch.equal(new_lo, lo) and torch.equal(new_hi, hi):
+            break
+        lo, hi = new_lo, new_hi
+    nearer_lo = (target - f(lo[..., None])[..., 0]) <= (f(hi[..., None])[..., 0] - target)
+    return torch.where(nearer_lo, lo, hi)
 
 
 def no_autocast(t):

@@ -73,8 +73,9 @@ public record Mixture1D(double[] weights, double[] means, double[] scales) {
   }
 
   /**
-   * The x with {@link #toGaussian}(x) = h, to 1e-10: bisection on the tail that h's sign names. An
-   * h beyond {@link Normal#H_MAX} gives the clamp's edge point.
+   * The x with {@link #toGaussian}(x) = h, to the resolution of float64: bisection on the tail that
+   * h's sign names ({@link Normal#solveIncreasing}). An h beyond {@link Normal#H_MAX} gives the
+   * clamp's edge point.
    */
   public double fromGaussian(double h) {
     double p = Normal.tailOf(h);

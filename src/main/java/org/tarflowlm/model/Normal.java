@@ -169,8 +169,12 @@ public final class Normal {
   }
 
   /**
-   * Solves {@code f(x) = target} for an increasing f on [lo, hi] by bisection to 1e-10, at most
-   * 200 halvings. The bracket is widened until it holds the root, so callers may pass a rough one.
+   * Solves {@code f(x) = target} for an increasing f by bisection to the resolution of float64:
+   * it stops when f meets the target exactly or the bracket's ends are adjacent doubles, and returns
+   * the end whose value is nearer the target. A looser tolerance is not enough for a flow's inverse:
+   * where a mixture's CDF is nearly flat, an error in x far below the tolerance in h grows position
+   * by position through the next positions' contexts. The bracket is widened until it holds the
+   * root, so callers may pass a rough one.
    */
   public static double solveIncreasing(DoubleUnaryOperator f, double target, double lo, double hi) {
     double width = Math.max(hi - lo, 1);
@@ -183,15 +187,23 @@ public final class Normal {
       hi += width;
       width *= 2;
     }
-    for (int i = 0; i < 200 && hi - lo > 1e-10; i++) {
-      double mid = 0.5 * (lo + hi);
-      if (f.applyAsDouble(mid) < target) {
+    // each halving at least halves the bracket, and 2,200 halvings take any finite one to adjacent doubles
+    for (int i = 0; i < 2200; i++) {
+      double mid = lo + 0.5 * (hi - lo);
+      if (mid <= lo || mid >= hi) {
+        break;
+      }
+      double v = f.applyAsDouble(mid);
+      if (v == target) {
+        return mid;
+      }
+      if (v < target) {
         lo = mid;
       } else {
         hi = mid;
       }
     }
-    return 0.5 * (lo + hi);
+    return target - f.applyAsDouble(lo) <= f.applyAsDouble(hi) - target ? lo : hi;
   }
 
   /** Subtracts logsumexp in place, so that exp(logs) sums to 1. */
