@@ -6,6 +6,7 @@ import org.tarflowlm.io.ConfigJson;
 import org.tarflowlm.runtime.ForwardTrace;
 import org.tarflowlm.runtime.LayerTrace;
 import org.tarflowlm.runtime.ModelRuntime;
+import org.tarflowlm.runtime.RoundTrip;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,6 +16,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "trace", mixinStandardHelpOptions = true,
     description = "Forward trace of a text: decoded text, log-dets and bits per layer.")
 final class TraceCommand implements Callable<Integer> {
+  /** The round-trip error above which a position is listed: the invariant every layer must hold. */
+  private static final double MISS = 1e-4;
+
   @Mixin
   ModelOptions options;
 
@@ -44,7 +48,8 @@ final class TraceCommand implements Callable<Integer> {
       if (t.text().changed()) {
         System.out.printf("normalized: \"%s\"%n", t.text().normalized());
       }
-      double[] health = rt.roundTripErrors(t);
+      RoundTrip roundTrip = rt.roundTrip(t);
+      double[] health = roundTrip.maxForwardErrors();
       for (LayerTrace s : t.states()) {
         double bits = 0;
         if (s.logDet() != null) {
@@ -55,6 +60,7 @@ final class TraceCommand implements Callable<Integer> {
         System.out.printf("%-28s \"%s\"%s%n", s.label(), s.decoded(), s.index() == 0 ? ""
             : String.format("  log-det term %.1f bits, round trip %.1e", bits, health[s.index() - 1]));
       }
+      printIllConditioned(t, roundTrip);
       double dec = 0;
       double base = 0;
       for (int i = 0; i < t.decoderBits().length; i++) {
@@ -65,5 +71,26 @@ final class TraceCommand implements Callable<Integer> {
           dec, base, t.bitsPerChar());
     }
     return 0;
+  }
+
+  /**
+   * Every position where a layer's round trip misses by more than {@link #MISS}, with the backward
+   * error and |dx/dh| beside it: a tiny backward error and a large |dx/dh| say that the map is too
+   * badly conditioned there for any float64 solver, not that the inverse is wrong.
+   */
+  private static void printIllConditioned(ForwardTrace t, RoundTrip roundTrip) {
+    for (int l = 0; l < roundTrip.layers().size(); l++) {
+      RoundTrip.Layer layer = roundTrip.layers().get(l);
+      for (int i = 0; i < layer.forwardError().length; i++) {
+        if (layer.forwardError()[i] > MISS) {
+          int p = t.patchSize();
+          double amplified = layer.forwardError()[i] / Math.max(layer.maxBackwardError(), Double.MIN_NORMAL);
+          System.out.printf("  layer %d, position %d \"%s\": |x' - x| %.1e, |f(x') - h| %.1e (the layer amplifies a"
+                  + " change in h at least %.0e-fold here), local |dx/dh| %.1e%n",
+              l + 1, i, t.scored().substring(i * p, i * p + p), layer.forwardError()[i], layer.backwardError()[i],
+              amplified, layer.sensitivity()[i]);
+        }
+      }
+    }
   }
 }

@@ -245,32 +245,12 @@ public final class ModelRuntime implements AutoCloseable {
    * layer's input x and output h in the model's own precision, and max |inverse(h) - x|.
    */
   public synchronized double[] roundTripErrors(ForwardTrace trace) {
-    TarFlowLM flow = flow("a round trip");
-    float[][] z = trace.states().get(0).latents(); // [T][d]
-    int d = z[0].length;
-    float[] flat = new float[z.length * d];
-    for (int t = 0; t < z.length; t++) {
-      System.arraycopy(z[t], 0, flat, t * d, d);
-    }
-    double[] errors = new double[flow.layers().size()];
-    try (NDManager scope = manager.newSubManager()) {
-      NDArray zt = scope.create(flat, new Shape(1, z.length, d)).toType(flow.params().dtype(), false);
-      FlowForward f = flow.forward(zt);
-      for (int l = 0; l < errors.length; l++) {
-        double[][] input = Host.doubleRows(f.inputs().get(l));
-        FlowLayer layer = flow.layers().get(l);
-        double[][][] h = {Host.doubleRows(f.layers().get(l).h())};
-        double[][][] x = OneThread.run(() -> layer.inverse(h, true, scope)); // position by position, as sampling
-        double max = 0;
-        for (int i = 0; i < input.length; i++) {
-          for (int j = 0; j < input[i].length; j++) {
-            max = Math.max(max, Math.abs(x[0][i][j] - input[i][j]));
-          }
-        }
-        errors[l] = max;
-      }
-    }
-    return errors;
+    return roundTrip(trace).maxForwardErrors();
+  }
+
+  /** The same, per position, with the backward error and the map's sensitivity beside the forward error. */
+  public synchronized RoundTrip roundTrip(ForwardTrace trace) {
+    return RoundTrip.of(flow("a round trip"), trace.states().get(0).latents(), manager);
   }
 
   /**
