@@ -7,6 +7,7 @@ r is global sample r * batch + j of the step, and its window and its encoder noi
 keyed by (seed, purpose, step, global sample): each rank draws its own shard and its own noise, and
 N ranks of batch B see exactly the samples that one rank of batch N * B sees.
 """
+import faulthandler
 import json
 import math
 import os
@@ -156,14 +157,16 @@ class Trainer:
         trainable = [p for p in self.params.values() if p.requires_grad and p.grad is not None]
         norm = torch.sqrt(sum((p.grad.double().square().sum() for p in trainable), torch.zeros((), dtype=torch.float64,
                                                                                               device=self.device)))
-        value = loss.detach().double().reshape(1)
+        # [loss, non-finite] summed over the ranks: every rank sees the same mean loss and takes the same
+        # branch below (a skip, or a rollback with its collectives) even if only one rank's |g| overflowed
+        value = torch.stack([loss.detach().double(), (~torch.isfinite(norm)).double()])
         if self.world > 1:
             dist.all_reduce(value)
-            value /= self.world
-        loss_value, norm_value = float(value), float(norm)
+        loss_value, bad = float(value[0]) / self.world, bool(value[1] > 0)
+        norm_value = float(norm)
         self.state["step"] += 1
         self.state["stageStep"] += 1
-        if not (math.isfinite(loss_value) and math.isfinite(norm_value)):
+        if bad or not math.isfinite(loss_value):
             self.opt.zero_grad(set_to_none=True)
             self.state["skippedSteps"] += 1
             self.bad_streak += 1
@@ -191,6 +194,8 @@ class Trainer:
         total = torch.tensor([summarize(ll)[0]], dtype=torch.float64, device=self.device)
         if self.world > 1:
             dist.all_reduce(total)  # each rank scored its share of the windows
+            # patience and the best weights branch on this value: every rank takes rank 0's bits
+            dist.broadcast(total, 0)
         return -float(total) / math.log(2) / len(self.validation)
 
     def run(self, stop=lambda: False, max_steps=None):
@@ -204,11 +209,17 @@ class Trainer:
             budget = tc.stageSteps[st["stage"]]
             stage_over = st["stageStep"] >= budget
             while not stage_over:
-                if self.agreed(stop() or (max_steps is not None and st["step"] >= max_steps)):
+                # each rank's clock and signals are its own: the ranks decide together, or one would enter the
+                # checkpoint's barrier while the others wait in the step's all-reduce
+                halt, due = self.agreed(stop() or (max_steps is not None and st["step"] >= max_steps),
+                                        time.monotonic() - self.last_checkpoint > tc.checkpointSeconds)
+                if halt:
                     st["seconds"] = seconds_at_start + time.monotonic() - session_start
                     self.checkpoint()
                     self.log(f"stopped; checkpoint written at step {st['step']}")
                     return
+                if due:
+                    self.checkpoint()
                 loss = self.step()
                 if math.isfinite(loss):
                     window_loss += loss
@@ -223,20 +234,18 @@ class Trainer:
                     stage_over = self.record(self.validate(), train_bpc, cps, budget)
                     window_start, window_steps, window_loss = time.monotonic(), 0, 0.0
                 stage_over = stage_over or st["stageStep"] >= budget
-                if time.monotonic() - self.last_checkpoint > tc.checkpointSeconds:
-                    self.checkpoint()
             self.finish_stage()
         self.checkpoint()
         self.log(f"done: best validation bpc at the end of each stage {st['stageBest']}, {st['step']} steps, "
                  f"{st['seconds']:.0f} s")
 
-    def agreed(self, flag):
-        """Every rank stops at the same step: a stop seen by one is a stop for all."""
+    def agreed(self, *flags):
+        """The flags or-ed over the ranks, so that every rank acts on them at the same step."""
         if self.world == 1:
-            return flag
-        t = torch.tensor([1.0 if flag else 0.0], device=self.device)
+            return flags
+        t = torch.tensor([1.0 if f else 0.0 for f in flags], device=self.device)
         dist.all_reduce(t, op=dist.ReduceOp.MAX)
-        return bool(t.item() > 0)
+        return tuple(bool(v > 0) for v in t.tolist())
 
     def measure(self, steps):
         """Training characters per second over `steps` steps after two warm-up steps (all ranks together)."""
@@ -276,13 +285,14 @@ class Trainer:
     def finish_stage(self):
         """The best weights so far carry into the next stage (or are the result)."""
         st = self.state
-        best = os.path.join(self.run_dir, BEST, folder.WEIGHTS)
-        if self.best is not None:
-            with torch.no_grad():
-                for n, p in self.params.items():
-                    p.copy_(self.best[n])
-        elif os.path.exists(best):  # resumed after the stage's last improvement
-            folder.load_weights(self.model, best)
+        best = self.best
+        if best is None:  # resumed after the stage's last improvement: the best weights are in the run folder
+            path = os.path.join(self.run_dir, BEST, folder.WEIGHTS)
+            shapes = {n: list(p.shape) for n, p in self.params.items()}
+            best = self.read_on_rank0(lambda: (None, safetensors.read(path, shapes) if os.path.exists(path) else {}))[1]
+        with torch.no_grad():
+            for n, t in best.items():
+                self.params[n].copy_(t)
         self.best = None
         st["stageBest"].append(st["bestValBpc"])
         self.log(f"stage {st['stage'] + 1} done: best validation {st['bestValBpc']:.4f} bpc")
@@ -308,9 +318,35 @@ class Trainer:
         if self.world > 1:
             dist.barrier()
 
+    def read_on_rank0(self, read):
+        """read() -> (info, {name: tensor}) run on rank 0 and sent to every rank: rank 0 alone reads the run
+        folder, so that the other ranks need no copy of it and cannot load a different one. An error on rank 0
+        is raised on every rank rather than leaving the others waiting for tensors that never come."""
+        if self.world == 1:
+            return read()
+        box, error = [None], None
+        if self.rank == 0:
+            try:
+                info, tensors = read()
+                box[0] = (info, {n: (t.shape, t.dtype) for n, t in tensors.items()}, None)
+            except (OSError, ValueError) as e:
+                error = e
+                box[0] = (None, None, str(e))
+        dist.broadcast_object_list(box, 0)
+        info, specs, message = box[0]
+        if error is not None:
+            raise error
+        if message is not None:
+            raise RuntimeError(f"rank 0 could not read the run folder: {message}")
+        out = {}
+        for n, (shape, dtype) in specs.items():
+            t = tensors[n].to(self.device) if self.rank == 0 else torch.empty(shape, dtype=dtype, device=self.device)
+            dist.broadcast(t, 0)
+            out[n] = t
+        return info, out
+
     def restore(self, path):
-        meta = safetensors.read_metadata(path)
-        tensors = safetensors.read(path)
+        meta, tensors = self.read_on_rank0(lambda: (safetensors.read_metadata(path), safetensors.read(path)))
         for n in self.params:
             if n not in tensors:
                 raise safetensors.ModelFormatError(path, f"checkpoint lacks parameter '{n}'")
@@ -322,13 +358,14 @@ class Trainer:
                     self.opt.state[p] = {"step": torch.tensor(float(steps.get(n, 0))),
                                          "exp_avg": tensors["adam.m." + n].to(p.device, p.dtype),
                                          "exp_avg_sq": tensors["adam.v." + n].to(p.device, p.dtype)}
-        self.state = {**fresh_state(), **json.loads(meta["state"])}
+        # in place: run() holds this dict, and after a rollback it must see the checkpoint's step and stage
+        state = {**fresh_state(), **json.loads(meta["state"])}
+        self.state.clear()
+        self.state.update(state)
 
     def rollback(self):
         """Back to the last checkpoint with half the learning rate, after repeated non-finite steps."""
         keep = (self.state["skippedSteps"], self.state["rollbacks"], self.state["lrScale"])
-        if self.world > 1:
-            dist.barrier()
         self.restore(os.path.join(self.run_dir, CHECKPOINT))
         self.state["skippedSteps"], self.state["rollbacks"], self.state["lrScale"] = keep[0], keep[1] + 1, keep[2] * 0.5
         self.bad_streak = 0
@@ -380,8 +417,15 @@ def main(args):
 
     def on_signal(*_):
         stop["flag"] = True
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)  # Ctrl-C reaches every rank: they stop together, with a checkpoint
+    if world > 1:
+        # A rank blocked in a collective (a peer hung or died) never returns to Python to read a flag, so SIGTERM,
+        # torchrun's teardown signal, ends a rank at once, after printing where each thread was; a run resumes from
+        # its last checkpoint, which the atomic writes keep whole.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        faulthandler.register(signal.SIGTERM, all_threads=True, chain=True)
+    else:
+        signal.signal(signal.SIGTERM, on_signal)
     try:
         trainer = Trainer(tc, run, texts, device, rank, world, amp=args.amp == "bf16", resume=args.resume)
         n = sum(p.numel() for p in trainer.params.values())

@@ -2,19 +2,54 @@
 
 The fixture trains in float64, so that what is compared is the data and gradient split, not the order in
 which float32 sums round (in float32 the two runs drifted apart by 1.8e-5 in 5 steps)."""
+import json
 import os
+import select
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 from common import FIXTURES, ROOT, python_cli, write_splits
 
-from tarflowlm import folder, safetensors
+import torch
+
+from tarflowlm import safetensors
 from tarflowlm.config import read_train_config
 from tarflowlm.model import create, named_weights
 
 CONFIG = os.path.join(FIXTURES, "ddp.train.json")
+WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ddp_worker.py")
+
+
+def start_ranks(command, world=2):
+    """`world` processes of command with torchrun's environment; returns the Popen objects."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    procs = []
+    for rank in range(world):
+        env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"), OMP_NUM_THREADS="1", MASTER_ADDR="127.0.0.1",
+                   MASTER_PORT=str(port), RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE=str(world))
+        procs.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True))
+    return procs
+
+
+def finish(procs, timeout):
+    """Waits for every process; kills them all when one outlives the timeout (a hang fails, it does not hang CI)."""
+    deadline = time.monotonic() + timeout
+    try:
+        return [p.communicate(timeout=max(0.1, deadline - time.monotonic())) for p in procs]
+    except subprocess.TimeoutExpired:
+        for p in procs:
+            p.kill()
+        for p in procs:
+            p.communicate()
+        raise AssertionError(f"the ranks did not finish in {timeout} s (a deadlock?)") from None
 
 
 class DdpTest(unittest.TestCase):
@@ -42,6 +77,52 @@ class DdpTest(unittest.TestCase):
                   f"(the weights moved {moved:.1e} from their start)")
             self.assertGreater(moved, 1e-3, "the 5 steps changed nothing")
             self.assertLessEqual(worst, 1e-5)
+
+    def test_ranks_checkpoint_and_roll_back_together(self):
+        """Rank 1's clock crosses checkpointSeconds at other steps than rank 0's, and a rollback is forced while
+        rank 1 has no run folder (ddp_worker.py): both ranks finish, on the same weights."""
+        with tempfile.TemporaryDirectory(prefix="tarflowlm-ddp-") as d:
+            splits = write_splits(os.path.join(d, "splits"))
+            procs = start_ranks([sys.executable, WORKER, CONFIG, splits, os.path.join(d, "run"), d])
+            outputs = finish(procs, 120)
+            for p, (out, err) in zip(procs, outputs):
+                self.assertEqual(p.returncode, 0, out[-2000:] + err[-3000:])
+            self.assertIn("rolled back to the checkpoint at step", outputs[0][0])
+            a = safetensors.read(os.path.join(d, "rank0.safetensors"))
+            b = safetensors.read(os.path.join(d, "rank1.safetensors"))
+            self.assertTrue(all(torch.equal(a[n], b[n]) for n in a), "the ranks ended on different weights")
+            for r in (0, 1):
+                state = json.loads(safetensors.read_metadata(os.path.join(d, f"rank{r}.safetensors"))["state"])
+                self.assertEqual((state["step"], state["rollbacks"], state["skippedSteps"]), (60, 1, 3))
+
+    def test_sigterm_ends_a_rank_blocked_in_a_collective(self):
+        """Rank 1 stopped (SIGSTOP) leaves rank 0 waiting in a collective, where no Python signal handler runs."""
+        with tempfile.TemporaryDirectory(prefix="tarflowlm-ddp-") as d:
+            splits = write_splits(os.path.join(d, "splits"))
+            with open(CONFIG) as f:
+                cfg = json.load(f)
+            cfg["stageSteps"] = [1000000]  # still training when signalled
+            long_config = os.path.join(d, "long.train.json")
+            with open(long_config, "w") as f:
+                json.dump(cfg, f)
+            procs = start_ranks([sys.executable, "-m", "tarflowlm", "train", "--config", long_config, "--run-dir",
+                                 os.path.join(d, "run"), "--splits", splits, "--device", "cpu", "--threads", "1"])
+            try:
+                ready, _, _ = select.select([procs[0].stdout], [], [], 120)
+                self.assertTrue(ready, "rank 0 printed nothing in 120 s")
+                self.assertIn("x 2 rank(s)", procs[0].stdout.readline())  # the ranks have met; training starts
+                procs[1].send_signal(signal.SIGSTOP)
+                time.sleep(1)
+                procs[0].send_signal(signal.SIGTERM)
+                try:
+                    procs[0].wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    self.fail("rank 0 ignored SIGTERM while blocked in a collective")
+                self.assertEqual(procs[0].returncode, -signal.SIGTERM)
+            finally:
+                for p in procs:
+                    p.kill()
+                    p.communicate()
 
 
 if __name__ == "__main__":
