@@ -43,5 +43,6 @@ def save(model, folder):
     """Writes config.json and model.safetensors (float32) atomically; not the card."""
     os.makedirs(folder, exist_ok=True)
     safetensors.atomic_write(os.path.join(folder, CONFIG), [cfgmod.dumps(model.config.to_dict()).encode("utf-8")])
-    safetensors.write(os.path.join(folder, WEIGHTS), {n: p.detach() for n, p in named_weights(model).items()},
+    # a model folder holds float32 weights whatever the training precision (FORMAT section 2), as Java writes them
+    safetensors.write(os.path.join(folder, WEIGHTS), {n: p.detach().float() for n, p in named_weights(model).items()},
                       {"format": "tarflowlm/1", "type": model.config.type})

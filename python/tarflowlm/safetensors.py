@@ -1,4 +1,5 @@
-"""Reader and writer of the safetensors format, restricted to float32 tensors (docs/FORMAT.md, section 2).
+"""Reader and writer of the safetensors format, restricted to float32 and float64 tensors (F32, F64;
+docs/FORMAT.md, section 2).
 
 Layout: an 8-byte little-endian unsigned header length N, N bytes of UTF-8 JSON
 ({"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, "__metadata__": {..}}),
@@ -21,6 +22,7 @@ import torch
 MAX_HEADER_BYTES = 100 * 1024 * 1024
 METADATA_KEY = "__metadata__"
 _MAX_ARRAY_LENGTH = 2**31 - 1 - 8  # what the Java reader can hold in one array
+DTYPES = {"F32": torch.float32, "F64": torch.float64}
 
 if sys.byteorder != "little":  # tensors are viewed on the file's bytes as they are
     raise ImportError("tarflowlm.safetensors reads little-endian data in place and needs a little-endian host")
@@ -62,7 +64,8 @@ def _reject_constant(path):
 
 
 def read_header(path, f):
-    """Validates the header of an open file; returns (entries {name: (shape, begin, end)}, metadata, data_start)."""
+    """Validates the header of an open file; returns (entries {name: (shape, begin, end, dtype)}, metadata,
+    data_start)."""
     f.seek(0, os.SEEK_END)
     size = f.tell()
     if size < 8:
@@ -114,8 +117,9 @@ def _parse_entry(path, name, value, data_size):
     dtype = value["dtype"]
     if not isinstance(dtype, str):
         raise ModelFormatError(path, f"{what} has a dtype that is not a string: {json.dumps(dtype)}")
-    if dtype != "F32":
-        raise ModelFormatError(path, f"{what} has dtype {dtype} but only F32 is supported")
+    if dtype not in DTYPES:
+        raise ModelFormatError(path, f"{what} has dtype {dtype} but only F32 and F64 are supported")
+    size = DTYPES[dtype].itemsize
     if not isinstance(value["shape"], list):
         raise ModelFormatError(path, f"{what} has a shape that is not an array: {json.dumps(value['shape'])}")
     shape = [_non_negative_int(path, d, f"{what} shape dimension {i}") for i, d in enumerate(value["shape"])]
@@ -131,19 +135,19 @@ def _parse_entry(path, name, value, data_size):
     end = _non_negative_int(path, offsets[1], f"{what} data_offsets end")
     if begin > end:
         raise ModelFormatError(path, f"{what} has data_offsets [{begin}, {end}] with begin after end")
-    if count * 4 != end - begin:
-        raise ModelFormatError(path, f"{what} has shape {shape} = {count} floats, but its data_offsets "
+    if count * size != end - begin:
+        raise ModelFormatError(path, f"{what} has shape {shape} = {count} {dtype} values, but its data_offsets "
                                f"[{begin}, {end}] span {end - begin} bytes")
     if end > data_size:
         raise ModelFormatError(path, f"{what} has data_offsets [{begin}, {end}] reaching beyond the data "
                                f"section ({data_size} bytes)")
     if count > _MAX_ARRAY_LENGTH:
         raise ModelFormatError(path, f"{what} has {count} elements, too many for one array")
-    return shape, begin, end
+    return shape, begin, end, DTYPES[dtype]
 
 
 def _check_no_overlap(path, entries):
-    spans = sorted(((b, e, n) for n, (_, b, e) in entries.items() if e > b))  # empty tensors take no bytes
+    spans = sorted(((b, e, n) for n, (_, b, e, _) in entries.items() if e > b))  # empty tensors take no bytes
     furthest = None
     for b, e, n in spans:
         if furthest is not None and b < furthest[1]:
@@ -160,26 +164,26 @@ def _check_expected(path, entries, expected):
     extra = sorted(set(entries) - set(expected))
     if extra:
         raise ModelFormatError(path, "tensor(s) that the config does not expect: " + ", ".join(f"'{m}'" for m in extra))
-    for name, (shape, _, _) in entries.items():
+    for name, (shape, _, _, _) in entries.items():
         if list(expected[name]) != shape:
             raise ModelFormatError(path, f"tensor '{name}' has shape {shape} but the config expects {list(expected[name])}")
 
 
 def read(path, expected_shapes=None):
-    """All tensors as float32 torch tensors, sorted by name; with expected_shapes ({name: shape}) the
-    file must hold exactly those names with exactly those shapes."""
+    """All tensors, sorted by name, as float32 (F32) or float64 (F64) torch tensors; with expected_shapes
+    ({name: shape}) the file must hold exactly those names with exactly those shapes."""
     with open(path, "rb") as f:
         entries, _, data_start = read_header(path, f)
         if expected_shapes is not None:
             _check_expected(path, entries, expected_shapes)
         out = {}
-        for name, (shape, begin, end) in entries.items():
+        for name, (shape, begin, end, dtype) in entries.items():
             f.seek(data_start + begin)
             buf = bytearray(end - begin)
             got = f.readinto(buf)
             if got != len(buf):
                 raise ModelFormatError(path, f"file ends at byte {data_start + begin + got}, earlier than its header says")
-            t = torch.frombuffer(buf, dtype=torch.float32) if buf else torch.empty(0, dtype=torch.float32)
+            t = torch.frombuffer(buf, dtype=dtype) if buf else torch.empty(0, dtype=dtype)
             out[name] = t.reshape(shape).clone()
         return out
 
@@ -191,8 +195,9 @@ def read_metadata(path):
 
 
 def write(path, tensors, metadata=None):
-    """Writes {name: tensor} as F32 (sorted by name, data contiguous, header padded with spaces to a
-    multiple of 8 bytes), atomically: on any failure the old file stays as it was."""
+    """Writes {name: tensor} (sorted by name, data contiguous, header padded with spaces to a multiple of 8
+    bytes), atomically: on any failure the old file stays as it was. float64 tensors are written as F64, so that
+    a float64 run's checkpoint resumes exactly; every other tensor as F32."""
     for name in tensors:
         if not name or name == METADATA_KEY:
             raise ValueError(f"invalid tensor name '{name}'")
@@ -203,14 +208,16 @@ def write(path, tensors, metadata=None):
     offset = 0
     blobs = []
     for name in names:
-        t = tensors[name].detach().to("cpu", torch.float32).contiguous()
-        blob = bytearray(4 * t.numel())
+        dtype = torch.float64 if tensors[name].dtype == torch.float64 else torch.float32
+        t = tensors[name].detach().to("cpu", dtype).contiguous()
+        blob = bytearray(dtype.itemsize * t.numel())
         if t.numel():
             # torch.frombuffer views the bytearray, so copy_ fills it in place (no numpy needed)
-            view = torch.frombuffer(blob, dtype=torch.float32)
+            view = torch.frombuffer(blob, dtype=dtype)
             view.copy_(t.reshape(-1))
         blobs.append(bytes(blob))
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(blob)]}
+        header[name] = {"dtype": "F64" if dtype == torch.float64 else "F32", "shape": list(t.shape),
+                        "data_offsets": [offset, offset + len(blob)]}
         offset += len(blob)
     js = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     padded = (len(js) + 7) // 8 * 8

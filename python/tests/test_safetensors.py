@@ -48,6 +48,22 @@ class SafetensorsTest(unittest.TestCase):
             n = struct.unpack("<Q", f.read(8))[0]
         self.assertEqual(n % 8, 0)
 
+    def test_float64_round_trips_as_f64_and_reads_a_java_f64_file(self):
+        g = torch.Generator().manual_seed(7)
+        t = {"w": torch.randn(3, 4, generator=g, dtype=torch.float64), "v": torch.randn(5, generator=g)}
+        safetensors.write(self.path, t)
+        back = safetensors.read(self.path)
+        self.assertEqual((back["w"].dtype, back["v"].dtype), (torch.float64, torch.float32))
+        self.assertTrue(torch.equal(back["w"], t["w"]) and torch.equal(back["v"], t["v"]))
+        with open(self.path, "rb") as f:
+            n = struct.unpack("<Q", f.read(8))[0]
+            header = json.loads(f.read(n))
+        self.assertEqual((header["w"]["dtype"], header["w"]["data_offsets"]), ("F64", [20, 116]))
+        # laid out by hand as the Java writer lays out a float64 checkpoint's tensor
+        raw(self.path, {"a": {"dtype": "F64", "shape": [2], "data_offsets": [0, 16]}}, struct.pack("<2d", 0.1, -1e300))
+        self.assertEqual(safetensors.read(self.path)["a"].tolist(), [0.1, -1e300])
+        self.refuses({"a": {"dtype": "F64", "shape": [2], "data_offsets": [0, 8]}}, b"\0" * 8, "2 F64 values")
+
     def test_refuses_bad_lengths(self):
         with open(self.path, "wb") as f:
             f.write(b"\x01\x02")
@@ -68,7 +84,7 @@ class SafetensorsTest(unittest.TestCase):
         self.refuses({"__metadata__": {"k": 1}}, match="is not a string")
 
     def test_refuses_bad_entries(self):
-        self.refuses({"a": {"dtype": "F16", "shape": [2], "data_offsets": [0, 4]}}, b"\0" * 4, "only F32")
+        self.refuses({"a": {"dtype": "F16", "shape": [2], "data_offsets": [0, 4]}}, b"\0" * 4, "only F32 and F64")
         self.refuses({"a": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}}, b"\0" * 4, "negative")
         self.refuses({"a": {"dtype": "F32", "shape": [1.5], "data_offsets": [0, 4]}}, b"\0" * 4, "not an integer")
         self.refuses({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4]}}, b"\0" * 8, "span 4 bytes")

@@ -96,8 +96,11 @@ class ResumeTest(unittest.TestCase):
             a = safetensors.read(os.path.join(whole, "checkpoint.safetensors"))
             b = safetensors.read(os.path.join(split, "checkpoint.safetensors"))
             self.assertEqual(sorted(a), sorted(b))
-            worst = max((a[k] - b[k]).abs().max().item() for k in a)
-            self.assertLessEqual(worst, 1e-6)
+            # the fixture trains in float64, which the checkpoint keeps (F64): the weights and Adam's moments
+            # resume bit for bit
+            self.assertEqual({t.dtype for t in a.values()}, {torch.float64})
+            differ = [k for k in a if not torch.equal(a[k], b[k])]
+            self.assertEqual(differ, [], "the resumed run differs from the uninterrupted one")
 
 
 if __name__ == "__main__":
