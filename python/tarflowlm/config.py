@@ -2,6 +2,7 @@
 Java records (ModelConfig, LayerConfig, TrainConfig), and the text8 vocabulary."""
 import json
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from typing import List, Optional
 
@@ -12,13 +13,16 @@ INPUTS = ("latent", "posterior")
 
 
 def normalize(text):
-    """Lowercase; every character outside a..z becomes a space; runs of spaces collapse to one."""
+    """FORMAT section 1, as the Java Vocabulary.normalize: accents fold (NFD, combining marks dropped: café ->
+    cafe); lowercase; every character outside a..z becomes a space; runs of spaces collapse to one."""
+    folded = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.category(c).startswith("M"))
     out = []
     last_space = False
-    for ch in text:
-        c = ch.lower()
-        if "a" <= c <= "z" and len(c) == 1:
-            out.append(c)
+    for c in folded:
+        # Java lowercases char by char; after NFD only A..Z and a..z lower into a..z there (checked against
+        # JDK 17 on every code point: they differ only on the marks Unicode 14 added, which Python drops)
+        if "a" <= c <= "z" or "A" <= c <= "Z":
+            out.append(c.lower())
             last_space = False
         elif not last_space:
             out.append(" ")

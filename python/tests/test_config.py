@@ -1,4 +1,5 @@
-"""Every training config the repository ships reads in Python and writes back field for field."""
+"""Every training config the repository ships reads in Python and writes back field for field; text
+normalizes as in Java."""
 import glob
 import json
 import os
@@ -6,7 +7,7 @@ import unittest
 
 from common import ROOT
 
-from tarflowlm.config import read_model_config, read_train_config, ConfigError, TrainConfig
+from tarflowlm.config import read_model_config, read_train_config, ConfigError, TrainConfig, normalize
 
 
 class ConfigTest(unittest.TestCase):
@@ -36,6 +37,21 @@ class ConfigTest(unittest.TestCase):
         raw["model"]["layers"][0]["input"] = "posterio"
         with self.assertRaisesRegex(ConfigError, "'input' must be one of"):
             TrainConfig.from_dict(raw)
+
+
+# Expected strings: the Java rule (Vocabulary.normalize) run by JDK 17 on the same input.
+ACCENTED = "Café Müller naïve — ÉCOLE Straße Æsop œuvre ﬁnance Ångström 42 ½ \u212a İstanbul ñandú Łódź Ørsted " \
+           "e\u0301te\u0301"
+ACCENTED_NORMALIZED = "cafe muller naive ecole stra e sop uvre nance angstrom k istanbul nandu odz rsted ete"
+
+
+class NormalizeTest(unittest.TestCase):
+    def test_accents_fold_and_what_has_no_base_letter_becomes_a_space(self):
+        # accented capitals and combining accents fold; ß, æ, œ, the fi ligature, ł, ø and digits have no
+        # canonical decomposition to a..z and become spaces; the Kelvin sign and İ decompose to K and I
+        self.assertEqual(normalize("Café Müller naïve"), "cafe muller naive")
+        self.assertEqual(normalize(ACCENTED), ACCENTED_NORMALIZED)
+        self.assertEqual(normalize("  Tab\tand\nnewline  "), " tab and newline ")
 
 
 if __name__ == "__main__":

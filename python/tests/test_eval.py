@@ -4,9 +4,11 @@ import json
 import math
 import os
 import statistics
+import tempfile
 import unittest
 
 from common import FIXTURES, ROOT, java, python_cli
+from test_config import ACCENTED
 
 from tarflowlm import folder
 from tarflowlm.config import normalize
@@ -34,6 +36,17 @@ class EvalParityTest(unittest.TestCase):
         print(f"\nar-baseline, {CHARS} characters: Java {j['bpc']:.6f}, Python {p['bpc']:.6f} bpc")
         self.assertEqual(j["chars"], p["chars"])
         self.assertAlmostEqual(p["bpc"], j["bpc"], delta=1e-5)
+
+    def test_accented_text_scores_alike(self):
+        """Both implementations read the same characters from non-ASCII text (accents fold, FORMAT section 1)."""
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "accented.txt")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(ACCENTED)
+            j = json.loads(java("eval", "--model", "models/ar-baseline", "--text", path, "--json"))
+            p = json.loads(python_cli("eval", "--model", "models/ar-baseline", "--text", path, "--json"))
+        self.assertEqual(j["chars"], p["chars"])
+        self.assertAlmostEqual(p["models"][0]["bpc"], j["models"][0]["bpc"], delta=1e-5)
 
     def test_flow_elbo_within_two_standard_errors(self):
         samples = 16
