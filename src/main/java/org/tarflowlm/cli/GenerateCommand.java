@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tarflowlm.io.ConfigJson;
+import org.tarflowlm.runtime.Decoding;
 import org.tarflowlm.runtime.GenerationListener;
 import org.tarflowlm.runtime.GenerationRequest;
 import org.tarflowlm.runtime.GenerationResult;
@@ -11,6 +12,7 @@ import org.tarflowlm.runtime.InfillResult;
 import org.tarflowlm.runtime.ModelRuntime;
 import org.tarflowlm.runtime.NormalizedText;
 import org.tarflowlm.runtime.PassResult;
+import org.tarflowlm.runtime.SweepResult;
 import org.tarflowlm.runtime.Template;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,6 +51,18 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--iterations", description = "most prompt-conditioning iterations (default: ${DEFAULT-VALUE})")
   int iterations = 8;
 
+  @Option(names = "--decode", description = "how each layer is inverted: sequential (one position per step) or "
+      + "jacobi (sweeps over every position at once; the same text) (default: ${DEFAULT-VALUE})")
+  String decode = "sequential";
+
+  @Option(names = "--jacobi-tol", description = "jacobi: a latent change no larger than this counts as none; 0 for "
+      + "the exact fixed point (default: ${DEFAULT-VALUE})")
+  double jacobiTol = 0;
+
+  @Option(names = "--jacobi-sweeps", description = "jacobi: most sweeps per pass before the rest is finished "
+      + "sequentially (default: no cap below the sequence length)")
+  int jacobiSweeps = Integer.MAX_VALUE;
+
   @Option(names = "--passes", description = "print the text after every pass")
   boolean passes;
 
@@ -61,21 +75,27 @@ final class GenerateCommand implements Callable<Integer> {
       throw new IllegalArgumentException("give either --prompt or --infill: a prompt is a template whose blanks all come after it");
     }
     try (ModelRuntime rt = ModelRuntime.open(options.model, options.device)) {
+      Decoding decoding = decoding();
       GenerationListener listener = passes && !json ? new GenerationListener() {
+        @Override
+        public void onSweep(SweepResult s) {
+          System.out.printf("  sweep %d (%d settled, %d moved): %s%n", s.sweep(), s.settled(), s.changed(), s.text());
+        }
+
         @Override
         public void onPass(PassResult p) {
           System.out.printf("iteration %d, after layer %d (%d changed): %s%n", p.iteration(), p.layer(), p.changed(), p.text());
         }
       } : GenerationListener.NONE;
       if (infill != null) {
-        return fill(rt, listener);
+        return fill(rt, decoding, listener);
       }
       String read = trimPrompt ? rt.fitPrompt(prompt, length) : prompt;
       if (trimPrompt && !read.equals(NormalizedText.of(prompt).normalized())) {
         System.err.printf("the prompt is longer than the context allows with --length %d: keeping its last %d characters%n",
             length, read.length());
       }
-      GenerationRequest req = new GenerationRequest(read, length, temperature, seed, !noCache, iterations);
+      GenerationRequest req = new GenerationRequest(read, length, temperature, seed, !noCache, iterations, decoding);
       GenerationResult r = rt.generate(req, listener, () -> false);
       float[] per = rt.bitsPerChar(NormalizedText.verbatim(r.text()), 1, seed).perChar();
       double contBits = 0;
@@ -107,9 +127,17 @@ final class GenerateCommand implements Callable<Integer> {
     return 0;
   }
 
-  private int fill(ModelRuntime rt, GenerationListener listener) {
+  private Decoding decoding() {
+    return switch (decode) {
+      case "sequential" -> Decoding.SEQUENTIAL;
+      case "jacobi" -> new Decoding(true, jacobiTol, jacobiSweeps);
+      default -> throw new IllegalArgumentException("--decode takes sequential or jacobi, not '" + decode + "'");
+    };
+  }
+
+  private int fill(ModelRuntime rt, Decoding decoding, GenerationListener listener) {
     Template template = Template.parse(infill);
-    InfillResult r = rt.infill(template, temperature, seed, iterations, listener, () -> false);
+    InfillResult r = rt.infill(template, temperature, seed, iterations, decoding, listener, () -> false);
     double bpc = rt.bitsPerChar(NormalizedText.verbatim(r.text()), 1, seed).bitsPerChar();
     if (json) {
       Map<String, Object> out = new LinkedHashMap<>();

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tarflowlm", mixinStandardHelpOptions = true, version = "tarflowlm 0.1",
     description = "Train, evaluate, trace and sample TarFlowLM character models.",
     subcommands = {InfoCommand.class, EvalCommand.class, GenerateCommand.class, TraceCommand.class,
-        BenchCommand.class, CardCommand.class,
+        BenchCommand.class, JacobiCommand.class, CardCommand.class,
         TrainCommand.class, DataCommand.class})
 public final class Main {
   public static void main(String[] args) {

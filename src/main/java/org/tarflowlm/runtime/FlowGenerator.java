@@ -13,6 +13,7 @@ import org.tarflowlm.model.FlowForward;
 import org.tarflowlm.model.FlowLayer;
 import org.tarflowlm.model.HostCodebook;
 import org.tarflowlm.model.InversePass;
+import org.tarflowlm.model.JacobiInverse;
 import org.tarflowlm.model.ModelConfig;
 import org.tarflowlm.model.Nd;
 import org.tarflowlm.model.RandomStream;
@@ -59,7 +60,7 @@ public final class FlowGenerator {
           + ") is more than the model's context of " + model.config().seqLen() + " characters");
     }
     Written w = write(Template.continuation(prompt, t - prompt.length()), req.temperature(), req.seed(),
-        req.useCache(), req.maxIterations(), listener, cancelled);
+        req.useCache(), req.maxIterations(), req.decoding(), listener, cancelled);
     String cont = w.text().substring(prompt.length(), prompt.length() + req.length());
     return new GenerationResult(req, prompt, prompt + cont, cont, w.passes(), w.iterations(), w.converged(),
         w.steps(), (System.nanoTime() - start) / 1e9);
@@ -67,6 +68,12 @@ public final class FlowGenerator {
 
   /** Fills every blank of a template, reading the fixed characters on both sides of it. */
   public InfillResult infill(Template template, double temperature, long seed, int maxIterations,
+      GenerationListener listener, BooleanSupplier cancelled) {
+    return infill(template, temperature, seed, maxIterations, Decoding.SEQUENTIAL, listener, cancelled);
+  }
+
+  /** The same, inverting each layer as {@code decoding} says. */
+  public InfillResult infill(Template template, double temperature, long seed, int maxIterations, Decoding decoding,
       GenerationListener listener, BooleanSupplier cancelled) {
     long start = System.nanoTime();
     checkFits(template, model.config());
@@ -76,7 +83,7 @@ public final class FlowGenerator {
     boolean[] fixed = java.util.Arrays.copyOf(template.fixed(), t);
     java.util.Arrays.fill(fixed, template.length(), t, true);
     Written w = write(new Template(template.text() + " ".repeat(t - template.length()), fixed), temperature, seed,
-        true, maxIterations, listener, cancelled);
+        true, maxIterations, decoding, listener, cancelled);
     return new InfillResult(template, w.text().substring(0, template.length()), w.passes(), w.iterations(),
         w.converged(), w.steps(), (System.nanoTime() - start) / 1e9);
   }
@@ -96,7 +103,7 @@ public final class FlowGenerator {
    * are; a patch with a blank is written whole.
    */
   private Written write(Template template, double temperature, long seed, boolean useCache, int maxIterations,
-      GenerationListener listener, BooleanSupplier cancelled) {
+      Decoding decoding, GenerationListener listener, BooleanSupplier cancelled) {
     ModelConfig cfg = model.config();
     int p = cfg.patchSize();
     int d = cfg.latentDim();
@@ -129,24 +136,33 @@ public final class FlowGenerator {
     String written = null;
     int iterations = 0;
     boolean converged = false;
+    long steps = 0;
     while (iterations < (exactInOne ? 1 : maxIterations)) {
       double[][][][] fixedInputs = anyFixed ? layerInputs(z, d) : null;
       double[][][] cur = u;
       for (int l = layers - 1; l >= 0; l--) {
         FlowLayer layer = model.layers().get(l);
         double[][][] x;
-        try (InversePass pass = layer.inversePass(1, n, useCache, manager)) {
-          while (pass.hasNext()) {
-            if (cancelled.getAsBoolean()) {
-              throw new CancellationException("generation stopped");
+        if (decoding.jacobi()) {
+          JacobiInverse.Result r = invertByJacobi(layer, l, iterations, cur[0], isFixed,
+              anyFixed ? fixedInputs[l][0] : null, decoding, listener, cancelled);
+          x = new double[][][] {r.x()};
+          steps += r.sweeps() + r.sequentialSteps();
+        } else {
+          try (InversePass pass = layer.inversePass(1, n, useCache, manager)) {
+            while (pass.hasNext()) {
+              if (cancelled.getAsBoolean()) {
+                throw new CancellationException("generation stopped");
+              }
+              int step = pass.step();
+              int idx = pass.nextIndex();
+              double[][] xt = isFixed[idx] ? pass.keep(new double[][] {fixedInputs[l][0][idx]})
+                  : pass.invert(new double[][] {cur[0][idx]});
+              listener.onStep(iterations, l + 1, step, idx * p, decodePosition(xt[0], l));
             }
-            int step = pass.step();
-            int idx = pass.nextIndex();
-            double[][] xt = isFixed[idx] ? pass.keep(new double[][] {fixedInputs[l][0][idx]})
-                : pass.invert(new double[][] {cur[0][idx]});
-            listener.onStep(iterations, l + 1, step, idx * p, decodePosition(xt[0], l));
+            x = pass.written();
           }
-          x = pass.written();
+          steps += n;
         }
         String text = decodeState(x[0], l);
         PassResult result = new PassResult(iterations, l + 1, text, tokenLatents(x[0], l),
@@ -165,7 +181,25 @@ public final class FlowGenerator {
       }
       written = next;
     }
-    return new Written(decodeState(z[0], 0), passes, iterations, converged, (long) n * layers * iterations);
+    return new Written(decodeState(z[0], 0), passes, iterations, converged, steps);
+  }
+
+  /**
+   * One pass by Jacobi sweeps, each reported with the text it reads as; the fixed positions keep
+   * their inputs. Cancelling takes effect after the sweep in flight.
+   */
+  private JacobiInverse.Result invertByJacobi(FlowLayer layer, int l, int iteration, double[][] h, boolean[] isFixed,
+      double[][] fixedInputs, Decoding decoding, GenerationListener listener, BooleanSupplier cancelled) {
+    int p = model.config().patchSize();
+    JacobiInverse.Listener onSweep = sweep -> {
+      listener.onSweep(new SweepResult(iteration, l + 1, sweep.sweep(), decodeState(sweep.x(), l),
+          sweep.frontier() * p, sweep.changed(), sweep.maxChange()));
+      if (cancelled.getAsBoolean()) {
+        throw new CancellationException("generation stopped");
+      }
+    };
+    return JacobiInverse.invert(layer, h, fixedInputs == null ? null : isFixed, fixedInputs, decoding.tolerance(),
+        decoding.maxSweeps(), onSweep, manager);
   }
 
   /** Whether every layer below the last runs left to right (the last one's direction never matters). */

@@ -21,6 +21,9 @@ public interface GenerationListener {
    */
   default void onStep(int iteration, int layer, int step, int position, String chars) {}
 
+  /** A Jacobi sweep finished (Jacobi decoding only; the pass's positions are not reported one by one). */
+  default void onSweep(SweepResult sweep) {}
+
   /** A pass finished. */
   default void onPass(PassResult pass) {}
 

@@ -10,9 +10,10 @@ package org.tarflowlm.runtime;
  * @param useCache keep keys and values in every pass (one position of compute per step) rather
  *     than recompute the prefix; both give the same text
  * @param maxIterations prompt conditioning: most refinement iterations (design page, section 5)
+ * @param decoding how each layer is inverted (flow models; the discrete baseline samples left to right)
  */
 public record GenerationRequest(String prompt, int length, double temperature, long seed, boolean useCache,
-    int maxIterations) {
+    int maxIterations, Decoding decoding) {
   public GenerationRequest {
     if (length < 1) {
       throw new IllegalArgumentException("length must be at least 1 character, got " + length);
@@ -24,6 +25,18 @@ public record GenerationRequest(String prompt, int length, double temperature, l
       throw new IllegalArgumentException("maxIterations must be at least 1, got " + maxIterations);
     }
     prompt = prompt == null ? "" : prompt;
+    decoding = decoding == null ? Decoding.SEQUENTIAL : decoding;
+  }
+
+  /** Sequential decoding. */
+  public GenerationRequest(String prompt, int length, double temperature, long seed, boolean useCache,
+      int maxIterations) {
+    this(prompt, length, temperature, seed, useCache, maxIterations, Decoding.SEQUENTIAL);
+  }
+
+  /** The same request, decoded another way. */
+  public GenerationRequest with(Decoding other) {
+    return new GenerationRequest(prompt, length, temperature, seed, useCache, maxIterations, other);
   }
 
   /** Defaults: cached sampling, up to 8 conditioning iterations. */

@@ -213,9 +213,15 @@ public final class ModelRuntime implements AutoCloseable {
    */
   public synchronized InfillResult infill(Template template, double temperature, long seed, int maxIterations,
       GenerationListener listener, BooleanSupplier cancelled) {
+    return infill(template, temperature, seed, maxIterations, Decoding.SEQUENTIAL, listener, cancelled);
+  }
+
+  /** The same, inverting each layer as {@code decoding} says. */
+  public synchronized InfillResult infill(Template template, double temperature, long seed, int maxIterations,
+      Decoding decoding, GenerationListener listener, BooleanSupplier cancelled) {
     TarFlowLM flow = flow("infill (the discrete baseline reads left to right only)");
     return OneThread.run(() -> new FlowGenerator(flow, manager)
-        .infill(template, temperature, seed, maxIterations, listener, cancelled));
+        .infill(template, temperature, seed, maxIterations, decoding, listener, cancelled));
   }
 
   /** Refuses a template that infill cannot fill here, in words: the baseline, or a template longer than the context. */

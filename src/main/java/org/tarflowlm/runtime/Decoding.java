@@ -1,0 +1,34 @@
+package org.tarflowlm.runtime;
+
+/**
+ * How generation inverts each layer: sequentially, one position per step with the key/value cache
+ * (N transformer steps of one position), or by Jacobi sweeps, each one transformer call over every
+ * position ({@link org.tarflowlm.model.JacobiInverse}). Both give the same text; they differ in
+ * how many sequential calls a pass takes.
+ *
+ * @param jacobi whether to invert by Jacobi sweeps
+ * @param tolerance Jacobi: a change no larger than this counts as none (0: the exact fixed point)
+ * @param maxSweeps Jacobi: sweeps per pass before the rest is finished sequentially
+ */
+public record Decoding(boolean jacobi, double tolerance, int maxSweeps) {
+  public static final Decoding SEQUENTIAL = new Decoding(false, 0, 1);
+
+  public Decoding {
+    if (!(tolerance >= 0)) {
+      throw new IllegalArgumentException("the Jacobi tolerance must be 0 or more, got " + tolerance);
+    }
+    if (maxSweeps < 1) {
+      throw new IllegalArgumentException("Jacobi needs at least 1 sweep per pass, got " + maxSweeps);
+    }
+  }
+
+  /** Jacobi sweeps until nothing moves by more than {@code tolerance}, with no cap below the sequence length. */
+  public static Decoding jacobi(double tolerance) {
+    return new Decoding(true, tolerance, Integer.MAX_VALUE);
+  }
+
+  /** "sequential" or "jacobi", as the command line and the explorer name it. */
+  public String label() {
+    return jacobi ? "jacobi" : "sequential";
+  }
+}
