@@ -11,6 +11,7 @@ import faulthandler
 import json
 import math
 import os
+import shlex
 import signal
 import sys
 import time
@@ -50,11 +51,12 @@ def fresh_state():
 
 
 class Trainer:
-    def __init__(self, tc, run, texts, device, rank=0, world=1, amp=True, resume=False, log=print):
+    def __init__(self, tc, run, texts, device, rank=0, world=1, amp=True, resume=False, log=print, command=None):
         if len(texts["train"]) <= tc.model.seqLen:
             raise ValueError(f"the training text has {len(texts['train'])} characters, fewer than one sequence of "
                              f"{tc.model.seqLen}")
         self.tc, self.run_dir, self.device, self.rank, self.world = tc, run, device, rank, world
+        self.command = command  # the command line that trains this run, kept in the checkpoint for its card
         self.log = log if rank == 0 else (lambda *a, **k: None)
         table = torch.zeros(256, dtype=torch.uint8)
         for k in range(26):
@@ -79,6 +81,7 @@ class Trainer:
             os.makedirs(run, exist_ok=True)
         if resume:
             self.restore(os.path.join(run, CHECKPOINT))
+            self.trim_curves()
             self.log(f"resumed at step {self.state['step']} (stage {self.state['stage'] + 1}, step "
                      f"{self.state['stageStep']} of the stage)")
         else:
@@ -312,8 +315,10 @@ class Trainer:
                     tensors["adam.m." + n] = s["exp_avg"]
                     tensors["adam.v." + n] = s["exp_avg_sq"]
                     steps[n] = int(s["step"])
-            safetensors.write(os.path.join(self.run_dir, CHECKPOINT), tensors,
-                              {"state": json.dumps(self.state), "adam_steps": json.dumps(steps)})
+            meta = {"state": json.dumps(self.state), "adam_steps": json.dumps(steps)}
+            if self.command:
+                meta["command"] = self.command
+            safetensors.write(os.path.join(self.run_dir, CHECKPOINT), tensors, meta)
         self.last_checkpoint = time.monotonic()
         if self.world > 1:
             dist.barrier()
@@ -363,10 +368,23 @@ class Trainer:
         self.state.clear()
         self.state.update(state)
 
+    def trim_curves(self):
+        """Drops the curves.csv rows of steps after the restored checkpoint's: a run killed between a checkpoint and
+        the next (or rolled back) evaluates those steps again, and would write their rows twice."""
+        path = os.path.join(self.run_dir, CURVES)
+        if self.rank != 0 or not os.path.exists(path):
+            return
+        with open(path, encoding="utf-8") as f:
+            rows = f.read().splitlines(keepends=True)
+        kept = rows[:1] + [r for r in rows[1:] if int(r.split(",", 1)[0]) <= self.state["step"]]
+        if len(kept) < len(rows):
+            safetensors.atomic_write(path, ["".join(kept).encode("utf-8")])
+
     def rollback(self):
         """Back to the last checkpoint with half the learning rate, after repeated non-finite steps."""
         keep = (self.state["skippedSteps"], self.state["rollbacks"], self.state["lrScale"])
         self.restore(os.path.join(self.run_dir, CHECKPOINT))
+        self.trim_curves()
         self.state["skippedSteps"], self.state["rollbacks"], self.state["lrScale"] = keep[0], keep[1] + 1, keep[2] * 0.5
         self.bad_streak = 0
         self.log(f"rolled back to the checkpoint at step {self.state['step']} with learning rate scale "
@@ -399,6 +417,18 @@ def setup_distributed(device_choice):
     return device, rank, world
 
 
+def command_line(run, world):
+    """The command that trains this run (with --resume, continues it), naming the run folder as it was given."""
+    local = int(os.environ.get("LOCAL_WORLD_SIZE", world))
+    launch = ""
+    if world > 1:
+        nodes = f"--nnodes={world // local}" if world > local else "--standalone"
+        launch = f"-m torch.distributed.run {nodes} --nproc_per_node={local} "
+    option = "--run-dir" if world > 1 else "--run"  # torchrun reads --run as its own --run-path
+    return (f"python {launch}-m tarflowlm train --config {shlex.quote(os.path.join(run, TRAIN_CONFIG))} "
+            f"{option} {shlex.quote(run)}")
+
+
 def main(args):
     run = args.run
     config_file = os.path.join(run, TRAIN_CONFIG) if args.resume else args.config
@@ -427,7 +457,8 @@ def main(args):
     else:
         signal.signal(signal.SIGTERM, on_signal)
     try:
-        trainer = Trainer(tc, run, texts, device, rank, world, amp=args.amp == "bf16", resume=args.resume)
+        trainer = Trainer(tc, run, texts, device, rank, world, amp=args.amp == "bf16", resume=args.resume,
+                          command=command_line(run, world))
         n = sum(p.numel() for p in trainer.params.values())
         trainer.log(f"training {tc.model.type} ({n:,} parameters, {str(trainer.dtype).replace('torch.', '')}"
                     f"{', bf16 autocast' if trainer.amp else ''}) on {device} x {world} rank(s), {tc.stages} stage(s), "

@@ -46,6 +46,9 @@ class PythonTrainedModelTest(unittest.TestCase):
         meta = safetensors.read_metadata(os.path.join(self.run_dir, "checkpoint.safetensors"))
         state = json.loads(meta["state"])
         self.assertEqual((state["step"], state["stage"], len(state["stageBest"])), (300, 3, 3))
+        # what the card quotes as the command that trains this run: the Python trainer's, on this run folder
+        self.assertEqual(meta["command"], f"python -m tarflowlm train --config {self.run_dir}/train.json "
+                                          f"--run {self.run_dir}")
         self.assertIn("adam.m.layer0.head.w", safetensors.read(os.path.join(self.run_dir, "checkpoint.safetensors")))
 
     def test_java_card_info_and_eval_open_it(self):
@@ -86,13 +89,29 @@ class PythonTrainedModelTest(unittest.TestCase):
 
 class ResumeTest(unittest.TestCase):
     def test_a_stopped_run_resumes_to_the_same_weights(self):
+        """A run stopped at step 4, resumed to 8, killed there before its next checkpoint (the step-4 checkpoint put
+        back) and resumed to 8 again, against one run of 8 steps; both evaluate every 4 steps."""
         with tempfile.TemporaryDirectory(prefix="tarflowlm-resume-") as d:
             splits = write_splits(os.path.join(d, "splits"))
-            cfg = os.path.join(FIXTURES, "ddp.train.json")
+            with open(os.path.join(FIXTURES, "ddp.train.json")) as f:
+                raw = json.load(f)
+            cfg = os.path.join(d, "every4.train.json")
+            with open(cfg, "w") as f:
+                json.dump({**raw, "evalEvery": 4}, f)
             whole, split = os.path.join(d, "whole"), os.path.join(d, "split")
+            checkpoint = os.path.join(split, "checkpoint.safetensors")
             python_cli("train", "--config", cfg, "--run", whole, "--splits", splits, "--max-steps", 8, "--threads", 1)
             python_cli("train", "--config", cfg, "--run", split, "--splits", splits, "--max-steps", 4, "--threads", 1)
+            shutil.copy(checkpoint, os.path.join(d, "step4.safetensors"))
             python_cli("train", "--run", split, "--resume", "--splits", splits, "--max-steps", 8, "--threads", 1)
+            shutil.copy(os.path.join(d, "step4.safetensors"), checkpoint)  # killed after step 8's evaluation
+            python_cli("train", "--run", split, "--resume", "--splits", splits, "--max-steps", 8, "--threads", 1)
+            curves = []
+            for run in (whole, split):
+                with open(os.path.join(run, "curves.csv")) as f:
+                    curves.append([r.split(",")[:6] for r in f.read().splitlines()])  # not the speed and time
+            self.assertEqual([r[0] for r in curves[1][1:]], ["4", "8"], "an evaluation written twice, or lost")
+            self.assertEqual(curves[1], curves[0])
             a = safetensors.read(os.path.join(whole, "checkpoint.safetensors"))
             b = safetensors.read(os.path.join(split, "checkpoint.safetensors"))
             self.assertEqual(sorted(a), sorted(b))
