@@ -1,16 +1,61 @@
-"""python3 -m tarflowlm {eval, generate, train, bench, bench-sampler} (run from the repository root with PYTHONPATH=python)."""
+"""python -m tarflowlm {eval, generate, train, bench, bench-sampler}, or the `tarflowlm` command once installed.
+
+Every error reaches the user as one line on stderr and a non-zero exit (2 for bad usage, 1 otherwise), as in the
+Java CLI; TARFLOWLM_DEBUG=1 adds the traceback."""
 import argparse
 import json
 import os
 import sys
 
-import torch
+PROG = "tarflowlm"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with its errors on one line (no usage block): `tarflowlm generate: error: ...`, exit 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def at_least(low):
+    """An argparse type: an integer >= low."""
+    def parse(text):
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be an integer, got '{text}'") from None
+        if v < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}, got {v}")
+        return v
+    return parse
+
+
+def temperature(text):
+    """The Java generator's range, (0, 10]: the noise scale (flow) or the logits' divisor (baseline)."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got '{text}'") from None
+    if not 0 < v <= 10:
+        raise argparse.ArgumentTypeError(f"must be in (0, 10], got {text}")
+    return v
+
+
+def positive_seconds(text):
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got '{text}'") from None
+    if not v > 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return v
 
 
 def pick_device(choice):
+    import torch  # here, not at the top: a bad argument or --help answers without importing torch
     if choice == "gpu":
         if not torch.cuda.is_available():
-            raise SystemExit("--device gpu: torch sees no CUDA device (a CPU-only torch build?); use --device cpu")
+            raise RuntimeError("--device gpu: torch sees no CUDA device (a CPU-only torch build?); use --device cpu")
         return torch.device("cuda")
     if choice == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -103,7 +148,7 @@ def cmd_bench_sampler(a):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python3 -m tarflowlm", description="TarFlowLM in PyTorch: the same model "
+    p = Parser(prog=PROG, description="TarFlowLM in PyTorch: the same model "
                                 "folders as the Java explorer.")
     sub = p.add_subparsers(dest="command", required=True)
     e = sub.add_parser("eval", help="bits per character of a text file (windows of the context, as the Java eval)")
@@ -111,10 +156,10 @@ def main(argv=None):
     e.add_argument("--compare", nargs="+", help="model folders to compare in one table")
     e.add_argument("--text", help="text file to score (default: the test split)")
     e.add_argument("--splits", default=os.path.join("data", "splits"))
-    e.add_argument("--chars", type=int, default=0, help="score only the first N characters (0: all)")
-    e.add_argument("--samples", type=int, default=1, help="encoder samples; above 1 adds the IW bound")
+    e.add_argument("--chars", type=at_least(0), default=0, help="score only the first N characters (0: all)")
+    e.add_argument("--samples", type=at_least(1), default=1, help="encoder samples; above 1 adds the IW bound")
     e.add_argument("--seed", type=int, default=1)
-    e.add_argument("--batch", type=int, default=16)
+    e.add_argument("--batch", type=at_least(1), default=16)
     e.add_argument("--device", default="cpu", choices=["auto", "cpu", "gpu"])
     e.add_argument("--json", action="store_true")
     e.add_argument("--per-window", action="store_true", help="with --json: every window's per-sample figures")
@@ -122,10 +167,10 @@ def main(argv=None):
     g = sub.add_parser("generate", help="generate text by inverting the flow (or sampling the baseline)")
     g.add_argument("--model", required=True)
     g.add_argument("--prompt", default="")
-    g.add_argument("--length", type=int, default=128)
-    g.add_argument("--temperature", type=float, default=1.0)
+    g.add_argument("--length", type=at_least(1), default=128)
+    g.add_argument("--temperature", type=temperature, default=1.0, help="in (0, 10] (default: 1)")
     g.add_argument("--seed", type=int, default=1)
-    g.add_argument("--iterations", type=int, default=8, help="most prompt-conditioning iterations")
+    g.add_argument("--iterations", type=at_least(1), default=8, help="most prompt-conditioning iterations")
     g.add_argument("--passes", action="store_true", help="print the text after every pass")
     g.add_argument("--device", default="cpu", choices=["auto", "cpu", "gpu"])
     g.add_argument("--json", action="store_true")
@@ -139,35 +184,51 @@ def main(argv=None):
     t.add_argument("--device", default="auto", choices=["auto", "cpu", "gpu"])
     t.add_argument("--amp", default="bf16", choices=["bf16", "none"],
                    help="bf16 autocast of the transformers on CUDA for float32 configs (default: bf16)")
-    t.add_argument("--threads", type=int, default=0, help="torch threads per rank (0: torch's default)")
-    t.add_argument("--batch", type=int, default=0, help="override the config's per-rank batch")
-    t.add_argument("--max-steps", type=int, default=None, help="stop (with a checkpoint) after this many steps")
-    t.add_argument("--max-seconds", type=float, default=None, help="stop (with a checkpoint) after this many seconds")
-    t.add_argument("--measure", type=int, default=0, help="only time this many steps after 2 warm-up steps")
+    t.add_argument("--threads", type=at_least(0), default=0, help="torch threads per rank (0: torch's default)")
+    t.add_argument("--batch", type=at_least(0), default=0, help="override the config's per-rank batch")
+    t.add_argument("--max-steps", type=at_least(0), default=None, help="stop (with a checkpoint) after this many steps")
+    t.add_argument("--max-seconds", type=positive_seconds, default=None,
+                   help="stop (with a checkpoint) after this many seconds")
+    t.add_argument("--measure", type=at_least(0), default=0, help="only time this many steps after 2 warm-up steps")
     t.add_argument("--measure-out", help="with --measure: write the figure as JSON here")
     t.set_defaults(func=cmd_train)
     b = sub.add_parser("bench", help="training characters per second: Python vs Java, torchrun 1 vs 2 ranks")
     b.add_argument("--config", default=os.path.join("configs", "mixd-p1.train.json"))
-    b.add_argument("--steps", type=int, default=10, help="timed steps after warm-up")
-    b.add_argument("--batch", type=int, default=0, help="override the config's batch (the global batch of a rank pair)")
+    b.add_argument("--steps", type=at_least(1), default=10, help="timed steps after warm-up")
+    b.add_argument("--batch", type=at_least(0), default=0, help="override the config's batch (the global batch of a rank pair)")
     b.add_argument("--java", default=os.environ.get("TARFLOWLM_JAVA", "bin/tarflowlm"),
                    help="the Java command line (default: $TARFLOWLM_JAVA or bin/tarflowlm); 'none' skips it")
     b.add_argument("--ranks", default="1,2", help="torchrun rank counts to time")
-    b.add_argument("--repeat", type=int, default=1, help="rounds over all trainers; the median is reported")
+    b.add_argument("--repeat", type=at_least(1), default=1, help="rounds over all trainers; the median is reported")
     b.add_argument("--device", default="auto", choices=["auto", "cpu", "gpu"], help="the Python trainers' device")
     b.add_argument("--json", action="store_true")
     b.set_defaults(func=cmd_bench)
     s = sub.add_parser("bench-sampler", help="cached sampling characters per second: Java against PyTorch eager")
     s.add_argument("--java", default=os.environ.get("TARFLOWLM_JAVA", "bin/tarflowlm"),
                    help="the Java command line (default: $TARFLOWLM_JAVA or bin/tarflowlm)")
-    s.add_argument("--length", type=int, default=256, help="characters per generation")
-    s.add_argument("--rounds", type=int, default=10, help="alternated rounds; the medians are compared")
+    s.add_argument("--length", type=at_least(1), default=256, help="characters per generation")
+    s.add_argument("--rounds", type=at_least(1), default=10, help="alternated rounds; the medians are compared")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_bench_sampler)
     a = p.parse_args(argv)
     if a.command == "eval" and not (a.model or a.compare):
         p.error("eval needs --model or --compare")
-    a.func(a)
+    try:
+        a.func(a)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as e:  # noqa: BLE001 - one line for every failure, the traceback on request
+        if os.environ.get("TARFLOWLM_DEBUG") == "1":
+            raise
+        sys.exit(f"{PROG} {a.command}: error: {describe(e)}")
+
+
+def describe(e):
+    """One line: an OSError as 'file: reason' (not '[Errno 2] ...'), anything else its message."""
+    if isinstance(e, OSError) and e.filename is not None and e.strerror:
+        return f"{e.filename}: {e.strerror}"
+    text = str(e).strip() or type(e).__name__
+    return " ".join(text.split())  # a multi-line message (torch's) on one line
 
 
 if __name__ == "__main__":

@@ -58,7 +58,7 @@ def main(a):
     steps = max(50, (a.steps + 24) // 25 * 25 + 25)
     ranks = [int(r) for r in a.ranks.split(",") if r]
     if tc.batch % max(ranks) != 0:
-        raise SystemExit(f"batch {tc.batch} does not split over {max(ranks)} ranks")
+        raise ValueError(f"batch {tc.batch} does not split over {max(ranks)} ranks")
     T = tc.model.seqLen
     rows = []
     with tempfile.TemporaryDirectory(prefix="tarflowlm-bench-") as tmp:

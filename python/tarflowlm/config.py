@@ -47,7 +47,11 @@ def decode(ids):
 
 
 class ConfigError(ValueError):
-    pass
+    """A config's problem; from a file, `path` names it and the message begins with it, once."""
+
+    def __init__(self, problem, path=None):
+        super().__init__(f"{path}: {problem}" if path else problem)
+        self.problem, self.path = problem, path
 
 
 def _int(d, key, where, default=None):
@@ -256,15 +260,15 @@ def read_json(path, parse):
         with open(path, encoding="utf-8") as f:
             text = f.read()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
+        raise ConfigError("file not found", path) from None
     try:
         value = json.loads(text)
     except json.JSONDecodeError as e:
-        raise ConfigError(f"{path}: not valid JSON ({e.msg})") from None
+        raise ConfigError(f"not valid JSON ({e.msg})", path) from None
     try:
         return parse(value)
     except (ConfigError, TypeError, ValueError) as e:
-        raise ConfigError(f"{path}: {e}") from None
+        raise ConfigError(str(e), path) from None
 
 
 def read_model_config(path):

@@ -18,7 +18,7 @@ def read_config(folder):
     try:
         return cfgmod.read_model_config(os.path.join(folder, CONFIG))
     except cfgmod.ConfigError as e:
-        raise ModelFormatError(os.path.join(folder, CONFIG), f"not a valid ModelConfig: {e}") from None
+        raise ModelFormatError(e.path, f"not a valid ModelConfig: {e.problem}") from None
 
 
 def load_weights(model, path):

@@ -433,9 +433,9 @@ def main(args):
     run = args.run
     config_file = os.path.join(run, TRAIN_CONFIG) if args.resume else args.config
     if config_file is None:
-        raise SystemExit("give --config FILE, or --resume with an existing --run folder")
+        raise ValueError("give --config FILE, or --resume with an existing --run folder")
     if not args.resume and os.path.exists(os.path.join(run, CHECKPOINT)):
-        raise SystemExit(f"{run} already holds a run; use --resume or another --run folder")
+        raise ValueError(f"{run} already holds a run; use --resume or another --run folder")
     tc = cfgmod.read_train_config(config_file)
     if args.batch:
         tc.batch = args.batch
