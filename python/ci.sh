@@ -2,7 +2,8 @@
 # The Python side of CI, run after the Java tests (they build target/classes, which bin/tarflowlm
 # uses): installs torch from a wheel already on this machine into .venv (never from the
 # network), then runs the python/tests suite. TARFLOWLM_JAVA overrides the Java command line the
-# parity tests call (default bin/tarflowlm); TORCH_WHEEL names the wheel to use.
+# parity tests call (default bin/tarflowlm); TORCH_WHEEL names the wheel to use. It also installs the
+# package (pip install -e ./python) into .venv.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -34,6 +35,10 @@ if ! "$venv/bin/python" -c 'import torch' 2>/dev/null; then
   fi
 fi
 "$venv/bin/python" -c 'import torch; print("python/ci.sh: torch", torch.__version__)' >&2
+# the package installs offline from its folder (an in-tree build backend: nothing to download), here editable,
+# so that .venv's `tarflowlm` command runs this checkout; test_package.py installs a copy elsewhere
+"$venv/bin/pip" install --quiet --no-deps --no-index --no-build-isolation -e ./python
+"$venv/bin/tarflowlm" --help >/dev/null
 start=$(date +%s)
 cd python/tests
 "$venv/bin/python" -m unittest discover -v -s . -p 'test_*.py'
