@@ -3,6 +3,7 @@
     import tarflowlm
     model = tarflowlm.load("models/mixd-p1")
     bpc = tarflowlm.evaluate(model, tarflowlm.normalize(text).strip())["bpc"]
+    text, iterations = model.generate_text("The President", 80)
 
 The names below load on first use, so that `import tarflowlm` and the command line's --help do not wait
 for torch."""

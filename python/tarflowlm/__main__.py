@@ -102,25 +102,21 @@ def cmd_eval(a):
 
 def cmd_generate(a):
     import time
-    from . import config, folder
+    from . import folder
     from .evaluate import stream
     from .model import TarFlowLM
     dev = pick_device(a.device)
     model = folder.load(a.model, dev)
-    P = 1 if model.config.is_baseline else model.config.patchSize
-    norm = config.normalize(a.prompt)
-    # a flow's prompt is padded in front to whole patches, as the Java generator does
-    prompt = (" " * ((P - len(norm) % P) % P) + norm) if norm else ""
-    g = stream(a.seed, "generate")
-    t0 = time.perf_counter()
     passes = []
+    options = {}
     if isinstance(model, TarFlowLM):
-        on_pass = (lambda l, x: passes.append((l + 1, model.decode(x, l)))) if a.passes else None
-        ids, iters = model.generate(config.encode(prompt), a.length, a.temperature, g, a.iterations, on_pass)
-    else:
-        ids, iters = model.generate(config.encode(prompt), a.length, a.temperature, g)
+        options["max_iterations"] = a.iterations
+        if a.passes:
+            options["on_pass"] = lambda l, x: passes.append((l + 1, model.decode(x, l)))
+    t0 = time.perf_counter()
+    text, iters = model.generate_text(a.prompt, a.length, a.temperature, stream(a.seed, "generate"), **options)
     secs = time.perf_counter() - t0
-    text = config.decode(ids)
+    prompt = text[:len(text) - a.length]
     if a.json:
         print(json.dumps({"model": os.path.basename(os.path.normpath(a.model)), "prompt": prompt, "text": text,
                           "continuation": text[len(prompt):], "iterations": iters, "charsPerSecond": a.length / secs,
@@ -161,6 +157,7 @@ def main(argv=None):
     e.add_argument("--seed", type=int, default=1)
     e.add_argument("--batch", type=at_least(1), default=16)
     e.add_argument("--device", default="cpu", choices=["auto", "cpu", "gpu"])
+    e.add_argument("--threads", type=at_least(0), default=0, help="torch threads (0: torch's default)")
     e.add_argument("--json", action="store_true")
     e.add_argument("--per-window", action="store_true", help="with --json: every window's per-sample figures")
     e.set_defaults(func=cmd_eval)
@@ -173,6 +170,7 @@ def main(argv=None):
     g.add_argument("--iterations", type=at_least(1), default=8, help="most prompt-conditioning iterations")
     g.add_argument("--passes", action="store_true", help="print the text after every pass")
     g.add_argument("--device", default="cpu", choices=["auto", "cpu", "gpu"])
+    g.add_argument("--threads", type=at_least(0), default=0, help="torch threads (0: torch's default)")
     g.add_argument("--json", action="store_true")
     g.set_defaults(func=cmd_generate)
     t = sub.add_parser("train", help="train from a JSON training config into a run folder (alone or under torchrun)")
@@ -214,6 +212,10 @@ def main(argv=None):
     if a.command == "eval" and not (a.model or a.compare):
         p.error("eval needs --model or --compare")
     try:
+        # bench and bench-sampler have none: they set the threads of what they time themselves
+        if getattr(a, "threads", 0):
+            import torch
+            torch.set_num_threads(a.threads)
         a.func(a)
     except KeyboardInterrupt:
         sys.exit(130)

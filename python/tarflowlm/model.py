@@ -471,7 +471,33 @@ class FlowLayer(nn.Module):
 
 # ----------------------------------------------------------------------------------- the models
 
-class TarFlowLM(nn.Module):
+class TextGeneration:
+    """generate_text, shared by both models: the prompt layout around their id-level generate."""
+
+    def generate_text(self, prompt, max_new_chars, temperature=1.0, generator=None, **options):
+        """The prompt and max_new_chars characters after it, as one string; returns (text, iterations).
+
+        The prompt is any text: normalized (FORMAT section 1), and a flow's padded in front with spaces to whole
+        patches, as the Java generator lays it out; text begins with the prompt as the model read it. The noise
+        comes from generator, by default a stream seeded 1 (the command line's --seed 1). options: a flow's
+        max_iterations and on_pass."""
+        from .config import decode, encode, normalize
+        from .evaluate import stream
+        if not isinstance(prompt, str):
+            raise TypeError(f"prompt must be a str, got {type(prompt).__name__}")
+        if isinstance(max_new_chars, bool) or not isinstance(max_new_chars, int) or max_new_chars < 1:
+            raise ValueError(f"max_new_chars must be an integer of at least 1, got {max_new_chars!r}")
+        if not 0 < temperature <= 10:
+            raise ValueError(f"temperature must be in (0, 10], got {temperature}")
+        norm = normalize(prompt)
+        P = 1 if self.config.is_baseline else self.config.patchSize
+        read = " " * ((P - len(norm) % P) % P) + norm if norm else ""
+        ids, iterations = self.generate(encode(read), max_new_chars, temperature,
+                                        generator if generator is not None else stream(1, "generate"), **options)
+        return decode(ids), iterations
+
+
+class TarFlowLM(TextGeneration, nn.Module):
     def __init__(self, mc):
         super().__init__()
         if mc.is_baseline:
@@ -589,7 +615,7 @@ class TarFlowLM(nn.Module):
         return self.codebook.decoder_log_probs(zt)[0].argmax(-1).tolist()[:len(prompt_ids) + length], iterations
 
 
-class DiscreteLM(nn.Module):
+class DiscreteLM(TextGeneration, nn.Module):
     """The baseline: the same body with one-hot characters through `body.in.w` and V logits as its head."""
 
     def __init__(self, mc):

@@ -441,8 +441,6 @@ def main(args):
         tc.batch = args.batch
     texts = corpus.load(args.splits)
     device, rank, world = setup_distributed(args.device)
-    if args.threads:
-        torch.set_num_threads(args.threads)
     stop = {"flag": False}
 
     def on_signal(*_):

@@ -27,6 +27,8 @@ class CliErrorTest(unittest.TestCase):
                 (["generate", "--model", MODEL, "--length", "-5"], 2, "--length: must be at least 1, got -5"),
                 (["generate", "--model", MODEL, "--temperature", "-1"], 2, "--temperature: must be in (0, 10], got -1"),
                 (["eval", "--model", MODEL, "--samples", "0"], 2, "--samples: must be at least 1, got 0"),
+                (["eval", "--model", MODEL, "--threads", "-1"], 2, "--threads: must be at least 0, got -1"),
+                (["generate", "--model", MODEL, "--threads", "x"], 2, "--threads: must be an integer, got 'x'"),
                 (["eval", "--model", MODEL, "--text", os.path.join(d, "absent.txt")], 1, "absent.txt: No such file"),
                 (["generate", "--model", bad_model], 1, f"{bad_model_config}: not a valid ModelConfig: not valid JSON"),
                 (["train", "--config", bad_config, "--run", os.path.join(d, "run")], 1, f"{bad_config}: "),

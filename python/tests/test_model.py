@@ -102,6 +102,22 @@ class ModelTest(unittest.TestCase):
         self.assertEqual(ids[:4], encode(" the"))
         self.assertGreaterEqual(iters, 1)
 
+    def test_generate_text_lays_out_the_prompt_and_checks_its_input(self):
+        from tarflowlm.config import decode, encode
+        flow = perturbed(config("mixd", 2, "ltr", T=16), torch.float32)
+        baseline = create(ModelConfig("ar-baseline", 27, 3, 1, 16, [LayerConfig("affine", "ltr", 1, 16, 2)], 1))
+        with torch.no_grad():
+            text, iters = flow.generate_text("Thé", 6, 1.0, torch.Generator().manual_seed(3))
+            # normalized and, P = 2, padded in front to whole patches: the id-level call with the same stream
+            self.assertEqual(text, decode(flow.generate(encode(" the"), 6, 1.0, torch.Generator().manual_seed(3))[0]))
+            self.assertEqual((len(text), text[:4]), (10, " the"))
+            text, _ = baseline.generate_text("Thé", 5, 0.5)
+            self.assertEqual((len(text), text[:3]), (8, "the"))  # P = 1: no padding
+            for args, error in ((("x", 0), ValueError), (("x", 2.0), ValueError), (("x", 3, -1.0), ValueError),
+                                (([1, 2], 3), TypeError)):
+                with self.subTest(args=args), self.assertRaises(error):
+                    flow.generate_text(*args)
+
 
 if __name__ == "__main__":
     unittest.main()
