@@ -63,6 +63,10 @@ final class GenerateCommand implements Callable<Integer> {
       + "sequentially (default: no cap below the sequence length)")
   int jacobiSweeps = Integer.MAX_VALUE;
 
+  @Option(names = "--jacobi-window", description = "jacobi: positions solved per sweep from the first unsettled one "
+      + "(Gauss-Seidel-Jacobi; default: all)")
+  int jacobiWindow = Integer.MAX_VALUE;
+
   @Option(names = "--passes", description = "print the text after every pass")
   boolean passes;
 
@@ -130,7 +134,7 @@ final class GenerateCommand implements Callable<Integer> {
   private Decoding decoding() {
     return switch (decode) {
       case "sequential" -> Decoding.SEQUENTIAL;
-      case "jacobi" -> new Decoding(true, jacobiTol, jacobiSweeps);
+      case "jacobi" -> new Decoding(true, jacobiTol, jacobiSweeps, jacobiWindow);
       default -> throw new IllegalArgumentException("--decode takes sequential or jacobi, not '" + decode + "'");
     };
   }

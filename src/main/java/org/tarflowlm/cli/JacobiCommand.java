@@ -36,6 +36,10 @@ final class JacobiCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}, the exact fixed point)")
   double tolerance = 0;
 
+  @Option(names = "--window", description = "positions solved per sweep from the first unsettled one "
+      + "(Gauss-Seidel-Jacobi; default: all, plain Jacobi)")
+  int window = Integer.MAX_VALUE;
+
   @Option(names = "--device", paramLabel = "auto|cpu|gpu", description = "where to run (default: ${DEFAULT-VALUE})")
   String device = "auto";
 
@@ -59,7 +63,7 @@ final class JacobiCommand implements Callable<Integer> {
         }
         List<JacobiStudy> runs = new ArrayList<>();
         for (long seed = 1; seed <= seeds; seed++) {
-          runs.add(JacobiStudy.measure(rt, length, seed, Decoding.jacobi(tolerance)));
+          runs.add(JacobiStudy.measure(rt, length, seed, Decoding.jacobi(tolerance).window(window)));
         }
         all.addAll(runs);
         if (!json) {

@@ -18,6 +18,11 @@ import ai.djl.ndarray.types.Shape;
  * one position per sweep, and N sweeps are always enough), and a sweep that changes nothing has
  * reached the sequential inverse's values. Positions before the frontier are not solved again.
  *
+ * <p>A window of W positions makes it Gauss-Seidel-Jacobi: each sweep solves only the W positions
+ * from the frontier on (the later ones wait at their guess), so a sweep costs W solves instead of
+ * N - frontier; a sweep that changes none of them makes all W final. W = 1 is the sequential
+ * inverse (without a cache), W >= N plain Jacobi.
+ *
  * <p>With a tolerance above 0, a change no larger than it counts as none: fewer sweeps, and the
  * result is the sequential inverse only to within what the layer makes of such changes. When the
  * sweeps run out before the frontier reaches the end, the rest is finished sequentially from the
@@ -62,14 +67,18 @@ public final class JacobiInverse {
    * @param fixedX the given inputs, [N][c] (read only where fixed)
    * @param tolerance a change no larger than this counts as none; 0 for the exact fixed point
    * @param maxSweeps sweeps before the rest is finished sequentially
+   * @param window positions solved per sweep, from the frontier on (Integer.MAX_VALUE: all)
    */
   public static Result invert(FlowLayer layer, double[][] h, boolean[] fixed, double[][] fixedX, double tolerance,
-      int maxSweeps, Listener listener, NDManager manager) {
+      int maxSweeps, int window, Listener listener, NDManager manager) {
     if (!(tolerance >= 0)) {
       throw new IllegalArgumentException("the Jacobi tolerance must be 0 or more, got " + tolerance);
     }
     if (maxSweeps < 1) {
       throw new IllegalArgumentException("Jacobi needs at least 1 sweep, got " + maxSweeps);
+    }
+    if (window < 1) {
+      throw new IllegalArgumentException("a Jacobi window holds at least 1 position, got " + window);
     }
     int n = h.length;
     int c = h[0].length;
@@ -84,10 +93,11 @@ public final class JacobiInverse {
       while (frontier < n && sweeps < maxSweeps) {
         double[][] params = stepParams(layer, x, scope); // [N][k], flow order
         double[][] next = x.clone();
-        int firstChanged = n;
+        int end = (int) Math.min(n, (long) frontier + window);
+        int firstChanged = end;
         int changed = 0;
         double maxChange = 0;
-        for (int s = frontier; s < n; s++) {
+        for (int s = frontier; s < end; s++) {
           int i = layer.reversed() ? n - 1 - s : s;
           if (isFixed(fixed, i)) {
             continue;
@@ -105,7 +115,7 @@ public final class JacobiInverse {
         }
         x = next;
         sweeps++;
-        frontier = firstChanged == n ? n : firstChanged + 1;
+        frontier = firstChanged == end ? end : firstChanged + 1;
         listener.onSweep(new Sweep(sweeps, copy(x), frontier, changed, maxChange));
       }
     }

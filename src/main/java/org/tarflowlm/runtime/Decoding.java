@@ -9,9 +9,11 @@ package org.tarflowlm.runtime;
  * @param jacobi whether to invert by Jacobi sweeps
  * @param tolerance Jacobi: a change no larger than this counts as none (0: the exact fixed point)
  * @param maxSweeps Jacobi: sweeps per pass before the rest is finished sequentially
+ * @param window Jacobi: positions solved per sweep from the first unsettled one (Gauss-Seidel-Jacobi);
+ *     Integer.MAX_VALUE for plain Jacobi over every position
  */
-public record Decoding(boolean jacobi, double tolerance, int maxSweeps) {
-  public static final Decoding SEQUENTIAL = new Decoding(false, 0, 1);
+public record Decoding(boolean jacobi, double tolerance, int maxSweeps, int window) {
+  public static final Decoding SEQUENTIAL = new Decoding(false, 0, 1, 1);
 
   public Decoding {
     if (!(tolerance >= 0)) {
@@ -20,11 +22,19 @@ public record Decoding(boolean jacobi, double tolerance, int maxSweeps) {
     if (maxSweeps < 1) {
       throw new IllegalArgumentException("Jacobi needs at least 1 sweep per pass, got " + maxSweeps);
     }
+    if (window < 1) {
+      throw new IllegalArgumentException("a Jacobi window holds at least 1 position, got " + window);
+    }
   }
 
   /** Jacobi sweeps until nothing moves by more than {@code tolerance}, with no cap below the sequence length. */
   public static Decoding jacobi(double tolerance) {
-    return new Decoding(true, tolerance, Integer.MAX_VALUE);
+    return new Decoding(true, tolerance, Integer.MAX_VALUE, Integer.MAX_VALUE);
+  }
+
+  /** The same sweeps over a window of {@code positions} from the first unsettled one. */
+  public Decoding window(int positions) {
+    return new Decoding(jacobi, tolerance, maxSweeps, positions);
   }
 
   /** "sequential" or "jacobi", as the command line and the explorer name it. */

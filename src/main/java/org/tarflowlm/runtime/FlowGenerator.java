@@ -199,7 +199,7 @@ public final class FlowGenerator {
       }
     };
     return JacobiInverse.invert(layer, h, fixedInputs == null ? null : isFixed, fixedInputs, decoding.tolerance(),
-        decoding.maxSweeps(), onSweep, manager);
+        decoding.maxSweeps(), decoding.window(), onSweep, manager);
   }
 
   /** Whether every layer below the last runs left to right (the last one's direction never matters). */

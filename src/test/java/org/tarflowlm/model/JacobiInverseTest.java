@@ -59,7 +59,7 @@ class JacobiInverseTest {
       double[][] sequential = invert(l.layer(), new double[][][] {l.h()}, true, m)[0];
       List<Integer> frontiers = new ArrayList<>();
       JacobiInverse.Result r = JacobiInverse.invert(l.layer(), l.h(), null, null, 0, Integer.MAX_VALUE,
-          s -> frontiers.add(s.frontier()), m);
+          Integer.MAX_VALUE, s -> frontiers.add(s.frontier()), m);
       assertTrue(r.converged());
       assertEquals(0, r.sequentialSteps());
       assertTrue(r.sweeps() <= N, "N sweeps always suffice, took " + r.sweeps());
@@ -73,13 +73,34 @@ class JacobiInverseTest {
     }
   }
 
+  @ParameterizedTest(name = "window {0}")
+  @ValueSource(ints = {1, 3, 8})
+  void aWindowOfPositionsEndsAtTheSequentialInverseToo(int window) {
+    try (NDManager m = manager.newSubManager()) {
+      Layer l = layer(CouplingType.MIX1, Direction.RIGHT_TO_LEFT, 1, LayerInput.LATENT, m);
+      double[][] sequential = invert(l.layer(), new double[][][] {l.h()}, true, m)[0];
+      List<JacobiInverse.Sweep> sweeps = new ArrayList<>();
+      JacobiInverse.Result r = JacobiInverse.invert(l.layer(), l.h(), null, null, 0, Integer.MAX_VALUE, window,
+          sweeps::add, m);
+      assertTrue(r.converged());
+      for (JacobiInverse.Sweep s : sweeps) {
+        int solved = 0;
+        for (int i = 0; i < N; i++) {
+          solved += java.util.Arrays.equals(s.x()[i], l.h()[i]) ? 0 : 1;
+        }
+        assertTrue(solved <= s.sweep() * window, "sweep " + s.sweep() + " solved " + solved + " positions");
+      }
+      assertTrue(maxAbsDiff(new double[][][] {sequential}, new double[][][] {r.x()}) < 1e-9);
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"LEFT_TO_RIGHT", "RIGHT_TO_LEFT"})
   void sweepsThatRunOutAreFinishedSequentially(Direction direction) {
     try (NDManager m = manager.newSubManager()) {
       Layer l = layer(CouplingType.MIX1, direction, 1, LayerInput.LATENT, m);
       List<JacobiInverse.Sweep> sweeps = new ArrayList<>();
-      JacobiInverse.Result r = JacobiInverse.invert(l.layer(), l.h(), null, null, 0, 2, sweeps::add, m);
+      JacobiInverse.Result r = JacobiInverse.invert(l.layer(), l.h(), null, null, 0, 2, Integer.MAX_VALUE, sweeps::add, m);
       assertFalse(r.converged());
       assertEquals(2, r.sweeps());
       assertEquals(N - sweeps.get(1).frontier(), r.sequentialSteps());
@@ -103,7 +124,7 @@ class JacobiInverseTest {
         }
       }
       JacobiInverse.Result r = JacobiInverse.invert(l.layer(), h, fixed, given, 0, Integer.MAX_VALUE,
-          JacobiInverse.Listener.NONE, m);
+          Integer.MAX_VALUE, JacobiInverse.Listener.NONE, m);
       for (int i = 0; i < N; i++) {
         if (fixed[i]) {
           assertArrayEquals(l.x()[i], r.x()[i], 0.0);
