@@ -120,7 +120,7 @@ final class TrajectoryView extends BorderPane implements Exportable {
     side.setPadding(new Insets(10));
     side.setPrefWidth(520);
     setRight(side);
-    vm.geometryProperty().addListener((o, a, g) -> redraw());
+    vm.fitProperty().addListener((o, a, f) -> redraw());
     vm.selectedProperty().addListener((o, a, b) -> redraw());
     vm.layerProperty().addListener((o, a, b) -> redraw());
   }
@@ -137,10 +137,11 @@ final class TrajectoryView extends BorderPane implements Exportable {
 
   @Override
   public String csv() {
-    LatentGeometry g = vm.geometryProperty().get();
-    if (g == null) {
+    TrajectoryViewModel.Fit fit = vm.fitProperty().get();
+    if (fit == null) {
       return "";
     }
+    LatentGeometry g = fit.geometry();
     StringBuilder sb = new StringBuilder("state,position,pc1,pc2,state_mean_norm,state_mean_cosine,state_participation,state_centroid_movement\n");
     for (int s = 0; s < g.paths().length; s++) {
       LatentGeometry.Measures m = g.measures().get(s);
@@ -161,16 +162,29 @@ final class TrajectoryView extends BorderPane implements Exportable {
   }
 
   private void redraw() {
-    LatentGeometry g = vm.geometryProperty().get();
-    ForwardTrace t = vm.traceProperty().get();
     XYPlot plot = viewer.getChart().getXYPlot();
+    // Every change below would repaint at once, the new renderer over the old dataset: its tooltips
+    // then indexed the old run with the new run's lengths and threw, leaving the chart half drawn.
+    plot.setNotify(false);
+    try {
+      draw(plot, vm.fitProperty().get());
+    } finally {
+      plot.setNotify(true);
+    }
+  }
+
+  private void draw(XYPlot plot, TrajectoryViewModel.Fit fit) {
     plot.clearAnnotations();
     XYSeriesCollection data = new XYSeriesCollection();
     table.getItems().clear();
-    if (g == null || t == null) {
+    if (fit == null) {
+      explained.setText("");
+      paths = 0;
       plot.setDataset(data);
       return;
     }
+    LatentGeometry g = fit.geometry();
+    ForwardTrace t = fit.trace();
     explained.setText(String.format("the plane keeps %.0f%% of the variance", 100 * g.explained()));
     int upTo = Math.min(vm.layerProperty().get(), g.paths().length - 1);
     int selected = vm.selectedProperty().get();

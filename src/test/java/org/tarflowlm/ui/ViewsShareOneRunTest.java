@@ -1,0 +1,119 @@
+package org.tarflowlm.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.testfx.framework.junit5.ApplicationTest;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The views show one run: the regressions of issue 22, each driven through the real window
+ * (Monocle) the way the issue found it.
+ */
+class ViewsShareOneRunTest extends ApplicationTest {
+  private static Path models;
+  private final List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+  private AppViewModel app;
+  private Workspace ws;
+  private MainView view;
+
+  @Override
+  public void start(Stage stage) throws Exception {
+    models = Files.createTempDirectory("tarflowlm-shared");
+    TinyModels.flow(models, "mixd-p1", 1);
+    TinyModels.flow(models, "mixd-p2", 2);
+    TinyModels.flow(models, "mixd-p4", 4);
+    Thread.currentThread().setUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+    ModelWorker worker = new ModelWorker(Platform::runLater);
+    app = new AppViewModel(worker, models, "cpu");
+    ws = new Workspace(app, Platform::runLater);
+    view = new MainView(ws);
+    Scene scene = new Scene(view, 1200, 760);
+    scene.getStylesheets().add(ExplorerApp.class.getResource("explorer.css").toExternalForm());
+    stage.setScene(scene);
+    stage.show();
+    app.scanModels();
+    app.request(models.resolve("mixd-p1"));
+  }
+
+  @AfterEach
+  void noExceptionOnTheFxThread() {
+    WaitForAsyncUtils.waitForFxEvents();
+    assertTrue(uncaught.isEmpty(), "no exception on the JavaFX thread: " + uncaught);
+  }
+
+  @AfterAll
+  static void cleanUp() throws Exception {
+    if (models != null) {
+      try (var files = Files.walk(models)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private void waitFor(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+    WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, condition);
+    WaitForAsyncUtils.waitForFxEvents();
+  }
+
+  private void open(String model) throws Exception {
+    waitFor(() -> app.runtime() != null);
+    interact(() -> app.request(models.resolve(model)));
+    waitFor(() -> app.runtime() != null && app.runtime().name().equals(model) && !app.loadingProperty().get());
+  }
+
+  /** Generates and waits until every view that follows the run has drawn it. */
+  private void generate(long seed) throws Exception {
+    interact(() -> ws.generate.seedProperty().set(seed));
+    clickOn("#tab-generate");
+    clickOn("#generate");
+    waitFor(() -> !ws.generate.runningProperty().get() && ws.generate.resultProperty().get() != null
+        && !ws.layers.runningProperty().get() && ws.layers.traceProperty().get() != null
+        && ws.layers.traceProperty().get().text().original().equals(ws.generate.resultProperty().get().text())
+        && drawn());
+  }
+
+  /** Latent trajectories fitted the current trace. */
+  private boolean drawn() {
+    TrajectoryViewModel.Fit fit = ws.trajectory.fitProperty().get();
+    return fit != null && fit.trace() == ws.layers.traceProperty().get();
+  }
+
+  private void trace(String text) throws Exception {
+    clickOn("#tab-flow-layers");
+    interact(() -> {
+      ws.layers.textProperty().set(text);
+      ws.layers.run();
+    });
+    waitFor(() -> !ws.layers.runningProperty().get() && ws.layers.traceProperty().get() != null
+        && ws.layers.traceProperty().get().text().original().equals(text)
+        && drawn());
+  }
+
+  @Test
+  void latentTrajectoriesDrawEveryRunAfterAShorterOne() throws Exception {
+    open("mixd-p1");
+    interact(() -> ws.generate.lengthProperty().set(40));
+    generate(1);
+    clickOn("#tab-latent-trajectories");
+    trace("abc");
+    clickOn("#tab-latent-trajectories");
+    generate(2);
+    clickOn("#tab-latent-trajectories");
+    assertEquals(3, lookup("#measures").queryTableView().getItems().size(), "a row per state");
+    org.jfree.chart.fx.ChartViewer chart = from(lookup(".trajectory-view").<javafx.scene.Node>query())
+        .lookup((javafx.scene.Node n) -> n instanceof org.jfree.chart.fx.ChartViewer).query();
+    assertEquals(40 + 1, chart.getChart().getXYPlot().getDataset().getSeriesCount(), "a path per character and the codebook");
+  }
+}
