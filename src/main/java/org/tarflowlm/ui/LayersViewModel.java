@@ -11,6 +11,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import org.tarflowlm.runtime.ForwardTrace;
 import org.tarflowlm.runtime.ModelRuntime;
+import org.tarflowlm.runtime.NormalizedText;
 
 /**
  * The layer stepper: a text's forward trace from z (state 0) to u (state L), the state the user has
@@ -24,6 +25,8 @@ public final class LayersViewModel {
   private final ObjectProperty<double[]> roundTrip = new SimpleObjectProperty<>();
   private final IntegerProperty current = new SimpleIntegerProperty(0);
   private final JobState job = new JobState();
+  /** The text of the current run when it was the last text traced: read verbatim, not normalized. */
+  private String runText;
   private final StringProperty caption = new SimpleStringProperty("no run yet: trace a text here, or generate one");
 
   public LayersViewModel(AppViewModel app) {
@@ -51,9 +54,14 @@ public final class LayersViewModel {
     return caption;
   }
 
-  /** Traces a text that another view made the current one (a generation, say). */
-  public void traceText(String shown) {
-    text.set(shown);
+  /**
+   * Traces a text that another view made the current one (a generation, say), character for
+   * character: a model's own text is read as written, not normalized (a P > 1 model writes runs of
+   * spaces, a padded prompt starts with them), so the trace indexes the same characters as the run.
+   */
+  public void traceRun(String written) {
+    runText = written;
+    text.set(written);
     run();
   }
 
@@ -106,7 +114,7 @@ public final class LayersViewModel {
       job.errorProperty().set(rt.name() + " is the discrete baseline: it has no flow layers to step through");
       return;
     }
-    String input = text.get();
+    NormalizedText input = text.get().equals(runText) ? NormalizedText.verbatim(runText) : NormalizedText.of(text.get());
     long s = seed.get();
     job.start(app.worker(), cancelled -> {
       ForwardTrace t = rt.trace(input, s);

@@ -78,7 +78,7 @@ final class Workspace {
   private void follow(GenerationResult r) {
     ModelRuntime rt = app.runtime();
     if (!replaying && r != null && rt != null && !rt.isBaseline() && !layers.runningProperty().get()) {
-      layers.traceText(r.text());
+      layers.traceRun(r.text());
     }
   }
 

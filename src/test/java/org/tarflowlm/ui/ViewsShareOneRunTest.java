@@ -116,4 +116,19 @@ class ViewsShareOneRunTest extends ApplicationTest {
         .lookup((javafx.scene.Node n) -> n instanceof org.jfree.chart.fx.ChartViewer).query();
     assertEquals(40 + 1, chart.getChart().getXYPlot().getDataset().getSeriesCount(), "a path per character and the codebook");
   }
+
+  @Test
+  void flowLayersTraceTheGeneratedTextExactlyAsWritten() throws Exception {
+    open("mixd-p4");
+    interact(() -> {
+      ws.generate.promptProperty().set("hello"); // padded to "   hello": a run of spaces normalizing would collapse
+      ws.generate.lengthProperty().set(8);
+    });
+    clickOn("#generate");
+    waitFor(() -> !ws.generate.runningProperty().get() && ws.generate.resultProperty().get() != null
+        && !ws.layers.runningProperty().get() && ws.layers.traceProperty().get() != null);
+    String written = ws.generate.resultProperty().get().text();
+    assertTrue(written.startsWith("   hello"), written);
+    assertEquals(written, ws.layers.traceProperty().get().scored(), "the characters every view indexes the selection by");
+  }
 }
