@@ -89,7 +89,6 @@ public final class TrajectoryViewModel {
     boolean codebook = withCodebook.get() && rt != null && !rt.isBaseline() && rt.name().equals(t.model());
     app.worker().submit(c -> codebook ? rt.geometry(t, true) : LatentGeometry.of(states(t), null), g -> {
       if (ticket == requests) {
-        selected.set(-1);
         fit.set(new Fit(t, g));
       }
     }, () -> { }, msg -> {

@@ -44,6 +44,9 @@ final class Workspace {
     // One selected position: a character selected anywhere is the highlighted path in Trajectories
     // and the position (its patch) in Mixture components.
     trajectory.selectedProperty().bindBidirectional(selection.characterProperty());
+    // A selection indexes the characters of the run's text: it ends when that text changes, not when
+    // a view finishes drawing the text (a selection made while Flow layers traced was cleared).
+    layers.textProperty().addListener((o, a, t) -> selection.characterProperty().set(-1));
     selection.characterProperty().addListener((o, a, c) -> {
       int p = patchSize();
       if (c.intValue() >= 0 && c.intValue() / p != mixture.positionProperty().get()) {

@@ -131,4 +131,23 @@ class ViewsShareOneRunTest extends ApplicationTest {
     assertTrue(written.startsWith("   hello"), written);
     assertEquals(written, ws.layers.traceProperty().get().scored(), "the characters every view indexes the selection by");
   }
+
+  @Test
+  void aCharacterSelectedRightAfterAGenerateIsSelectedInFlowLayers() throws Exception {
+    open("mixd-p1");
+    interact(() -> ws.generate.lengthProperty().set(20));
+    generate(1);
+    // Selected as soon as the next run is published, before Flow layers and Trajectories have drawn it.
+    interact(() -> ws.generate.resultProperty().addListener((o, a, r) -> {
+      if (r != null) {
+        Platform.runLater(() -> ws.selection.characterProperty().set(5));
+      }
+    }));
+    generate(2);
+    assertEquals(5, ws.selection.characterProperty().get());
+    assertEquals(5, ws.trajectory.selectedProperty().get());
+    clickOn("#tab-flow-layers");
+    int states = ws.layers.traceProperty().get().states().size();
+    assertEquals(states, lookup(".layers-view .selected").queryAll().size(), "marked in every layer's row");
+  }
 }
