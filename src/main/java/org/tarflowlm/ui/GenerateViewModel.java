@@ -49,7 +49,7 @@ public final class GenerateViewModel {
   private final IntegerProperty length = new SimpleIntegerProperty(120);
   private final DoubleProperty temperature = new SimpleDoubleProperty(1.0);
   private final LongProperty seed = new SimpleLongProperty(1);
-  private final JobState job = new JobState();
+  private final JobState job;
   private final DoubleProperty progress = new SimpleDoubleProperty(0);
   private final StringProperty streamed = new SimpleStringProperty("");
   private final StringProperty normalization = new SimpleStringProperty("");
@@ -60,6 +60,7 @@ public final class GenerateViewModel {
 
   public GenerateViewModel(AppViewModel app, Executor ui) {
     this.app = app;
+    this.job = new JobState(app);
     this.ui = ui;
     // Another model's text is not this model's: clear it, and say so, rather than shade it wrongly.
     app.runtimeProperty().addListener((o, a, rt) -> {
@@ -246,7 +247,7 @@ public final class GenerateViewModel {
       }
     };
     Path baseline = rt.isBaseline() ? null : app.sibling(BASELINE);
-    job.start(app.worker(), cancelled -> {
+    job.start(rt, cancelled -> {
       GenerationResult r;
       boolean[] fixed;
       if (infill != null) {

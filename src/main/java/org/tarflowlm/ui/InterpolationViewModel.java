@@ -20,10 +20,11 @@ public final class InterpolationViewModel {
   private String caption = "";
   /** The model the shown interpolation ran on. */
   private String model = "";
-  private final JobState job = new JobState();
+  private final JobState job;
 
   public InterpolationViewModel(AppViewModel app) {
     this.app = app;
+    this.job = new JobState(app);
     app.runtimeProperty().addListener((o, a, rt) -> {
       if (rt != null && result.get() != null && !rt.name().equals(model)) {
         result.set(null);
@@ -65,7 +66,7 @@ public final class InterpolationViewModel {
     String a = from.get();
     String b = to.get();
     int n = steps.get();
-    job.start(app.worker(), c -> rt.interpolate(a, b, n, 1, c), r -> {
+    job.start(rt, c -> rt.interpolate(a, b, n, 1, c), r -> {
       model = rt.name();
       caption = String.format("%s, from \"%s\" to \"%s\" in %d steps", model, a, b, n);
       result.set(r);

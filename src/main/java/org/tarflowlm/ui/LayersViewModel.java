@@ -24,13 +24,14 @@ public final class LayersViewModel {
   private final ObjectProperty<ForwardTrace> trace = new SimpleObjectProperty<>();
   private final ObjectProperty<double[]> roundTrip = new SimpleObjectProperty<>();
   private final IntegerProperty current = new SimpleIntegerProperty(0);
-  private final JobState job = new JobState();
+  private final JobState job;
   /** The text of the current run when it was the last text traced: read verbatim, not normalized. */
   private String runText;
   private final StringProperty caption = new SimpleStringProperty("no run yet: trace a text here, or generate one");
 
   public LayersViewModel(AppViewModel app) {
     this.app = app;
+    this.job = new JobState(app);
     trace.addListener((o, a, t) -> caption.set(t == null ? "no run yet: trace a text here, or generate one"
         : String.format("%s on \"%s\" (encoder seed %d)", t.model(), shorten(t.text().normalized()), t.seed())));
     // A trace belongs to the model that made it: a new model traces the same text again, or clears
@@ -116,7 +117,7 @@ public final class LayersViewModel {
     }
     NormalizedText input = text.get().equals(runText) ? NormalizedText.verbatim(runText) : NormalizedText.of(text.get());
     long s = seed.get();
-    job.start(app.worker(), cancelled -> {
+    job.start(rt, cancelled -> {
       ForwardTrace t = rt.trace(input, s);
       return new Result(t, rt.roundTripErrors(t));
     }, r -> {

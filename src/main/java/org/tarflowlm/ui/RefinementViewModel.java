@@ -40,12 +40,13 @@ public final class RefinementViewModel {
 
   /** One position written by a pass. */
   public record Write(int position, String chars) {}
-  private final JobState job = new JobState();
+  private final JobState job;
   private final javafx.beans.property.ObjectProperty<org.tarflowlm.runtime.GenerationResult> result =
       new javafx.beans.property.SimpleObjectProperty<>();
 
   public RefinementViewModel(AppViewModel app, Executor ui) {
     this.app = app;
+    this.job = new JobState(app);
     this.ui = ui;
     passes.addListener((javafx.collections.ListChangeListener<PassResult>) c -> rows.setAll(RefinementRows.of(noise, passes)));
     app.runtimeProperty().addListener((o, a, rt) -> {
@@ -202,7 +203,7 @@ public final class RefinementViewModel {
         });
       }
     };
-    job.start(app.worker(), cancelled -> rt.generate(req, listener, cancelled), r -> {
+    job.start(rt, cancelled -> rt.generate(req, listener, cancelled), r -> {
       model = rt.name();
       result.set(r);
     }, () -> { });

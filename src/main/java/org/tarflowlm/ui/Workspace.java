@@ -80,7 +80,7 @@ final class Workspace {
 
   private void follow(GenerationResult r) {
     ModelRuntime rt = app.runtime();
-    if (!replaying && r != null && rt != null && !rt.isBaseline() && !layers.runningProperty().get()) {
+    if (!replaying && r != null && rt != null && !rt.isBaseline()) {
       layers.traceRun(r.text());
     }
   }

@@ -84,6 +84,15 @@ class ViewsShareOneRunTest extends ApplicationTest {
         && drawn());
   }
 
+  /** Waits until the worker has run every job queued so far, and the jobs those queued. */
+  private void settle() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      java.util.concurrent.atomic.AtomicBoolean idle = new java.util.concurrent.atomic.AtomicBoolean();
+      interact(() -> app.worker().submit(c -> null, x -> idle.set(true), () -> { }, m -> { }));
+      waitFor(idle::get);
+    }
+  }
+
   /** Latent trajectories fitted the current trace. */
   private boolean drawn() {
     TrajectoryViewModel.Fit fit = ws.trajectory.fitProperty().get();
@@ -149,5 +158,19 @@ class ViewsShareOneRunTest extends ApplicationTest {
     clickOn("#tab-flow-layers");
     int states = ws.layers.traceProperty().get().states().size();
     assertEquals(states, lookup(".layers-view .selected").queryAll().size(), "marked in every layer's row");
+  }
+
+  @Test
+  void aGenerationCutShortByAModelSwitchNeverBecomesTheRun() throws Exception {
+    open("mixd-p1");
+    interact(() -> {
+      ws.generate.lengthProperty().set(150);
+      ws.generate.generate();
+      app.request(models.resolve("mixd-p2"));
+    });
+    waitFor(() -> app.runtime().name().equals("mixd-p2") && !app.loadingProperty().get());
+    settle();
+    assertEquals(null, ws.generate.resultProperty().get(), "no result from the model that was closed");
+    assertTrue(ws.layers.traceProperty().get() == null, "nor a trace of its text, on either model");
   }
 }
