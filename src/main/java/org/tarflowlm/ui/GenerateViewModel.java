@@ -251,15 +251,7 @@ public final class GenerateViewModel {
       GenerationResult r;
       boolean[] fixed;
       if (infill != null) {
-        InfillResult f = rt.infill(infill, req.temperature(), req.seed(), req.maxIterations(), listener, cancelled);
-        StringBuilder blanks = new StringBuilder();
-        for (int i = 0; i < f.text().length(); i++) {
-          if (!infill.fixed()[i]) {
-            blanks.append(f.text().charAt(i));
-          }
-        }
-        r = new GenerationResult(req, "", f.text(), blanks.toString(), f.passes(), f.iterations(), f.converged(),
-            f.sequentialSteps(), f.seconds());
+        r = infill(rt, infill, req, listener, cancelled);
         fixed = infill.fixed();
       } else {
         r = rt.generate(req, listener, cancelled);
@@ -285,6 +277,23 @@ public final class GenerateViewModel {
           : String.format("%.3f bits/char under %s%s  |  %d characters in %.2f s (%.0f char/s), %d sequential steps",
               bpc, rt.name(), baselineNote, g.continuation().length(), g.seconds(), g.charsPerSecond(), g.sequentialSteps()));
     }, () -> summary.set("stopped"));
+  }
+
+  /**
+   * Fills a template as a generation: its blanks, written, are the continuation. Generate and
+   * Refinement both run a template this way, so both write the same text for it.
+   */
+  static GenerationResult infill(ModelRuntime rt, Template template, GenerationRequest req, GenerationListener listener,
+      java.util.function.BooleanSupplier cancelled) {
+    InfillResult f = rt.infill(template, req.temperature(), req.seed(), req.maxIterations(), listener, cancelled);
+    StringBuilder blanks = new StringBuilder();
+    for (int i = 0; i < f.text().length(); i++) {
+      if (!template.fixed()[i]) {
+        blanks.append(f.text().charAt(i));
+      }
+    }
+    return new GenerationResult(req, "", f.text(), blanks.toString(), f.passes(), f.iterations(), f.converged(),
+        f.sequentialSteps(), f.seconds());
   }
 
   /** The model and the settings of the generation shown; empty before the first. */

@@ -163,8 +163,16 @@ public final class RefinementViewModel {
       return;
     }
     GenerationRequest req;
+    Template template = null;
     try {
-      req = new GenerationRequest(prompt.get(), length.get(), temperature.get(), seed.get(), true, 8);
+      // A template with blanks (_) is infill, as in Generate: read as a prompt, its blanks were dropped.
+      if (prompt.get().indexOf(Template.BLANK) >= 0) {
+        template = Template.parse(prompt.get());
+        rt.checkTemplate(template);
+        req = new GenerationRequest(template.typed(), template.blanks(), temperature.get(), seed.get(), true, 8);
+      } else {
+        req = new GenerationRequest(prompt.get(), length.get(), temperature.get(), seed.get(), true, 8);
+      }
     } catch (IllegalArgumentException e) {
       job.errorProperty().set(e.getMessage());
       return;
@@ -203,7 +211,9 @@ public final class RefinementViewModel {
         });
       }
     };
-    job.start(rt, cancelled -> rt.generate(req, listener, cancelled), r -> {
+    Template infill = template;
+    job.start(rt, cancelled -> infill != null ? GenerateViewModel.infill(rt, infill, req, listener, cancelled)
+        : rt.generate(req, listener, cancelled), r -> {
       model = rt.name();
       result.set(r);
     }, () -> { });
@@ -231,7 +241,9 @@ public final class RefinementViewModel {
     this.model = model;
     GenerationRequest req = g.request();
     prompt.set(req.prompt());
-    length.set(req.length());
+    if (req.prompt().indexOf(Template.BLANK) < 0) {
+      length.set(req.length()); // a template's length is its own
+    }
     seed.set(req.seed());
     temperature.set(req.temperature());
     frames.clear();

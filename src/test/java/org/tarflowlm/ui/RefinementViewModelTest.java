@@ -71,4 +71,30 @@ class RefinementViewModelTest {
     assertTrue(replay.isFixed(3));
     assertFalse(replay.isFixed(4));
   }
+
+  @Test
+  void aTemplateIsRefinedAsInfillAndWritesWhatGenerateWrites(@TempDir Path models) throws Exception {
+    TinyModels.flow(models, "mixd-p1", 1);
+    AppViewModel app = new AppViewModel(worker, models, "cpu");
+    app.scanModels();
+    app.request(models.resolve("mixd-p1"));
+    ui.runUntil(() -> app.runtime() != null);
+    String template = "the ____ of the union is strong";
+    GenerateViewModel generate = new GenerateViewModel(app, ui);
+    generate.promptProperty().set(template);
+    generate.seedProperty().set(4);
+    generate.generate();
+    ui.runUntil(() -> !generate.runningProperty().get() && generate.resultProperty().get() != null);
+    RefinementViewModel vm = new RefinementViewModel(app, ui);
+    vm.promptProperty().set(template);
+    vm.seedProperty().set(4);
+    vm.run();
+    ui.runUntil(() -> !vm.runningProperty().get() && vm.resultProperty().get() != null);
+    String refined = vm.resultProperty().get().text();
+    assertEquals(template.length(), refined.length(), "the blanks filled in place, nothing appended: " + refined);
+    assertEquals("the ", refined.substring(0, 4));
+    assertEquals(" of the union is strong", refined.substring(8));
+    assertEquals(generate.resultProperty().get().text(), refined);
+    assertTrue(vm.isFixed(0) && !vm.isFixed(4) && vm.isFixed(8), "the template's own characters are the fixed ones");
+  }
 }
