@@ -81,6 +81,13 @@ final class JobState {
     return rt == null ? "another model" : rt.name();
   }
 
+  /** Stops the running job and drops whatever it would still deliver: what the view shows now replaces it. */
+  void abandon() {
+    stop();
+    handle = null;
+    running.set(false);
+  }
+
   /** Asks the running job to stop. */
   void stop() {
     if (handle != null) {

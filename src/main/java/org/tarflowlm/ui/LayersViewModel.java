@@ -131,6 +131,19 @@ public final class LayersViewModel {
     job.stop();
   }
 
+  /** Shows a saved trace as recorded; a trace still running would have replaced it. */
+  public void replay(ForwardTrace saved, double[] savedRoundTrip) {
+    job.abandon();
+    job.errorProperty().set("");
+    roundTrip.set(savedRoundTrip);
+    trace.set(saved);
+    current.set(0);
+    if (saved != null) {
+      runText = saved.text().original();
+      text.set(runText);
+    }
+  }
+
   /** One layer towards the noise (forward, text -> noise). */
   public void forward() {
     if (current.get() < states() - 1) {

@@ -105,7 +105,7 @@ final class Workspace {
   /** Opens a run file and shows it in every view, exactly as recorded. */
   void open(Path file) throws IOException {
     RunRecord run = RunFiles.load(file);
-    replaying = true; // a replayed generation shows its saved trace, not a new one
+    replaying = true; // a replayed generation shows its saved trace, not a new one of the open model
     try {
       if (run.generate() != null) {
         generate.restore(run.generate(), run.model());
@@ -116,12 +116,7 @@ final class Workspace {
     if (run.refinement() != null) {
       refinement.restore(run.refinement(), run.model());
     }
-    layers.roundTripProperty().set(run.roundTrip());
-    layers.traceProperty().set(run.trace());
-    layers.currentProperty().set(0);
-    if (run.trace() != null) {
-      layers.textProperty().set(run.trace().text().original());
-    }
+    layers.replay(run.trace(), run.roundTrip());
     app.statusProperty().set("replaying " + file.getFileName() + " (model " + run.model() + ")");
   }
 }

@@ -173,4 +173,39 @@ class ViewsShareOneRunTest extends ApplicationTest {
     assertEquals(null, ws.generate.resultProperty().get(), "no result from the model that was closed");
     assertTrue(ws.layers.traceProperty().get() == null, "nor a trace of its text, on either model");
   }
+
+  @Test
+  void aReplayedRunOfAnotherModelIsLabelledWithItsModelInEveryView() throws Exception {
+    open("mixd-p1");
+    interact(() -> ws.generate.lengthProperty().set(20));
+    generate(1);
+    interact(() -> ws.refinement.run());
+    waitFor(() -> !ws.refinement.runningProperty().get() && ws.refinement.resultProperty().get() != null
+        && !ws.layers.runningProperty().get());
+    Path run = models.resolve("ghost-run.json");
+    interact(() -> {
+      try {
+        ws.save(run);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    Files.writeString(run, Files.readString(run).replace("mixd-p1", "ghost")); // a model not installed here
+    interact(() -> {
+      // A trace of the open model still running when the run opens must not replace the replay.
+      ws.layers.textProperty().set("a text traced on the open model");
+      ws.layers.run();
+      try {
+        ws.open(run);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    settle();
+    assertEquals("ghost", ws.layers.traceProperty().get().model(), "the saved trace, not one of the open model");
+    assertTrue(ws.layers.captionProperty().get().startsWith("ghost on "), ws.layers.captionProperty().get());
+    assertTrue(ws.generate.caption().startsWith("ghost, "), ws.generate.caption());
+    assertTrue(ws.refinement.caption().startsWith("ghost, "), ws.refinement.caption());
+    assertTrue(app.statusProperty().get().contains("ghost"), app.statusProperty().get());
+  }
 }
