@@ -63,15 +63,25 @@ public final class GenerateViewModel {
     this.job = new JobState(app);
     this.ui = ui;
     // Another model's text is not this model's: clear it, and say so, rather than shade it wrongly.
+    // Nothing of the other model survives: not a stopped run's partial text, nor the note of an
+    // earlier switch (it named a model that is no longer open).
     app.runtimeProperty().addListener((o, a, rt) -> {
-      if (rt != null && result.get() != null && !rt.name().equals(model)) {
-        String was = model;
+      if (rt == null) {
+        return;
+      }
+      boolean cleared = result.get() != null && !rt.name().equals(model);
+      String was = model;
+      if (cleared || !streamed.get().isEmpty() || summary.get().equals(switchNote)) {
         result.set(null);
         cells.clear();
         streamed.set("");
         progress.set(0);
-        summary.set(String.format("%s is open now: Generate to write with it (the text %s wrote was cleared)", rt.name(),
-            was.isEmpty() ? "the other model" : was));
+        summary.set("");
+      }
+      if (cleared) {
+        switchNote = String.format("%s is open now: Generate to write with it (the text %s wrote was cleared)",
+            rt.name(), was.isEmpty() ? "the other model" : was);
+        summary.set(switchNote);
       }
     });
     prompt.addListener((obs, old, now) -> {
@@ -154,6 +164,8 @@ public final class GenerateViewModel {
 
   /** The model the shown generation ran on. */
   private String model = "";
+  /** The summary that said a model switch cleared the text, while it is shown. */
+  private String switchNote = "";
 
   public ObservableList<CharCell> cells() {
     return cells;

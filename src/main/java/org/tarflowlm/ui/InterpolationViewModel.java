@@ -20,15 +20,21 @@ public final class InterpolationViewModel {
   private String caption = "";
   /** The model the shown interpolation ran on. */
   private String model = "";
+  /** The message that said a model switch cleared the path. */
+  private String switchNote = "";
   private final JobState job;
 
   public InterpolationViewModel(AppViewModel app) {
     this.app = app;
     this.job = new JobState(app);
     app.runtimeProperty().addListener((o, a, rt) -> {
+      if (rt != null && !switchNote.isEmpty() && job.errorProperty().get().equals(switchNote)) {
+        job.errorProperty().set(""); // it named a model that is no longer open
+      }
       if (rt != null && result.get() != null && !rt.name().equals(model)) {
         result.set(null);
-        job.errorProperty().set(rt.name() + " is open now: Interpolate to see its path (the other model's was cleared)");
+        switchNote = rt.name() + " is open now: Interpolate to see its path (the " + model + " path was cleared)";
+        job.errorProperty().set(switchNote);
       }
     });
   }

@@ -32,6 +32,8 @@ public final class RefinementViewModel {
   private String noise = "";
   /** The model the shown generation ran on. */
   private String model = "";
+  /** The message that said a model switch cleared the passes. */
+  private String switchNote = "";
   private Template layout;
   private final IntegerProperty shown = new SimpleIntegerProperty(-1);
   private final IntegerProperty step = new SimpleIntegerProperty(-1);
@@ -50,7 +52,10 @@ public final class RefinementViewModel {
     this.ui = ui;
     passes.addListener((javafx.collections.ListChangeListener<PassResult>) c -> rows.setAll(RefinementRows.of(noise, passes)));
     app.runtimeProperty().addListener((o, a, rt) -> {
-      if (rt != null && result.get() != null && !rt.name().equals(model)) {
+      if (rt != null && !switchNote.isEmpty() && job.errorProperty().get().equals(switchNote)) {
+        job.errorProperty().set(""); // it named a model that is no longer open
+      }
+      if (rt != null && (result.get() != null || !passes.isEmpty()) && !rt.name().equals(model)) {
         String was = model;
         result.set(null);
         noise = "";
@@ -59,8 +64,9 @@ public final class RefinementViewModel {
         passes.clear();
         shown.set(-1);
         step.set(-1);
-        job.errorProperty().set(String.format("%s is open now: Generate to refine with it (the passes %s wrote were "
-            + "cleared)", rt.name(), was.isEmpty() ? "the other model" : was));
+        switchNote = String.format("%s is open now: Generate to refine with it (the passes %s wrote were cleared)",
+            rt.name(), was.isEmpty() ? "the other model" : was);
+        job.errorProperty().set(switchNote);
       }
     });
   }

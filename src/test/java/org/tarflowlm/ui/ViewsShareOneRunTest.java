@@ -208,4 +208,33 @@ class ViewsShareOneRunTest extends ApplicationTest {
     assertTrue(ws.refinement.caption().startsWith("ghost, "), ws.refinement.caption());
     assertTrue(app.statusProperty().get().contains("ghost"), app.statusProperty().get());
   }
+
+  @Test
+  void nothingOfTheOldModelSurvivesASwitch() throws Exception {
+    open("mixd-p1");
+    interact(() -> {
+      ws.generate.lengthProperty().set(16);
+      ws.interpolation.stepsProperty().set(2);
+    });
+    generate(1);
+    interact(() -> ws.refinement.run());
+    waitFor(() -> !ws.refinement.runningProperty().get() && ws.refinement.resultProperty().get() != null);
+    interact(() -> ws.interpolation.run());
+    waitFor(() -> !ws.interpolation.runningProperty().get() && ws.interpolation.resultProperty().get() != null);
+    clickOn("#tab-mixture-components");
+    waitFor(() -> ws.mixture.summaryProperty().get().startsWith("x = "));
+    // What a switch to the baseline does to the run: it has no flow layers, so nothing is traced.
+    interact(() -> ws.layers.traceProperty().set(null));
+    assertEquals("", ws.mixture.summaryProperty().get(), "no figures of a run that is gone");
+    assertEquals("", ws.mixture.hLabelProperty().get());
+    assertEquals("", ws.mixture.layerLabelProperty().get());
+    assertTrue(ws.trajectory.fitProperty().get() == null, "no paths of a run that is gone");
+    open("mixd-p2");
+    assertTrue(ws.refinement.errorProperty().get().startsWith("mixd-p2 is open now"), ws.refinement.errorProperty().get());
+    open("mixd-p4");
+    for (String shown : List.of(ws.generate.summaryProperty().get(), ws.refinement.errorProperty().get(),
+        ws.interpolation.errorProperty().get())) {
+      assertTrue(!shown.contains("mixd-p2 is open now"), "a note about a model no longer open: " + shown);
+    }
+  }
 }
