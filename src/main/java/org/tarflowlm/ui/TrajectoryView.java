@@ -77,7 +77,7 @@ final class TrajectoryView extends BorderPane implements Exportable {
     position.setEditable(true);
     position.setPrefWidth(90);
     position.valueProperty().addListener((o, a, b) -> vm.selectedProperty().set(b));
-    NumberFields.guard(position, vm.selectedProperty()::set);
+    NumberFields.Check positionCheck = NumberFields.guard(position, "position", vm.selectedProperty()::set);
     vm.selectedProperty().addListener((o, a, b) -> position.getValueFactory().setValue(b.intValue()));
     CheckBox codebook = new CheckBox("fit on the codebook too");
     codebook.selectedProperty().bindBidirectional(vm.withCodebookProperty());
@@ -86,7 +86,7 @@ final class TrajectoryView extends BorderPane implements Exportable {
     hint.getStyleClass().add("note");
     hint.setWrapText(true);
     javafx.scene.layout.FlowPane controls = new javafx.scene.layout.FlowPane(10, 6, new Label("Highlight position"),
-        position, codebook, explained);
+        position, positionCheck.problem(), codebook, explained);
     controls.setAlignment(Pos.CENTER_LEFT);
     Label caption = new Label();
     caption.setId("trajectory-caption");
