@@ -237,4 +237,26 @@ class ViewsShareOneRunTest extends ApplicationTest {
       assertTrue(!shown.contains("mixd-p2 is open now"), "a note about a model no longer open: " + shown);
     }
   }
+
+  @Test
+  void aFailedExportLeavesNoFileAndSaysWhyInWords() throws Exception {
+    open("mixd-p1");
+    trace("abc");
+    Path folder = Files.createDirectory(models.resolve("exports"));
+    interact(() -> view.saveTo(folder.resolve("layers.csv"), view::exportCsv));
+    assertEquals("saved " + folder.resolve("layers.csv"), app.statusProperty().get());
+    assertEquals(List.of(folder.resolve("layers.csv")), listed(folder), "nothing beside it (no temporary file)");
+    Path notAFolder = Files.writeString(folder.resolve("not-a-folder"), "a file");
+    interact(() -> view.saveTo(notAFolder.resolve("layers.png"), view::exportPng));
+    assertEquals("could not save layers.png: " + notAFolder + " is a file, not a folder", app.statusProperty().get());
+    interact(() -> view.saveTo(notAFolder.resolve("layers.csv"), view::exportCsv));
+    assertEquals("could not save layers.csv: " + notAFolder + " is a file, not a folder", app.statusProperty().get());
+    assertEquals(List.of(folder.resolve("layers.csv"), notAFolder), listed(folder));
+  }
+
+  private static List<Path> listed(Path folder) throws java.io.IOException {
+    try (var files = Files.list(folder)) {
+      return files.sorted().toList();
+    }
+  }
 }
