@@ -151,7 +151,7 @@ public final class GenerateViewModel {
   private static String infillNote(String typed) {
     try {
       Template t = Template.parse(typed);
-      return "infill: the model writes the " + t.blanks() + " blank(s) marked _ and reads \"" + t.typed()
+      return "infill: the model writes the " + count(t.blanks(), "blank") + " marked _ and reads \"" + t.typed()
           + "\" on both sides of them";
     } catch (IllegalArgumentException e) {
       return e.getMessage();
@@ -173,6 +173,11 @@ public final class GenerateViewModel {
 
   public ObjectProperty<GenerationResult> resultProperty() {
     return result;
+  }
+
+  /** "1 blank", "2 blanks". */
+  static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 
   /** A fresh random seed. */
@@ -284,8 +289,9 @@ public final class GenerateViewModel {
       String baselineNote = Double.isNaN(scored.baselineBpc()) ? "" : String.format("  |  %.3f under %s", scored.baselineBpc(), BASELINE);
       GenerationResult g = scored.result();
       summary.set(infill != null
-          ? String.format("%.3f bits/char under %s%s  |  %d blanks written in %.2f s, %d iteration(s)%s", bpc, rt.name(),
-              baselineNote, g.continuation().length(), g.seconds(), g.iterations(), g.converged() ? "" : " (not settled)")
+          ? String.format("%.3f bits/char under %s%s  |  %s written in %.2f s, %s%s", bpc, rt.name(), baselineNote,
+              count(g.continuation().length(), "blank"), g.seconds(), count(g.iterations(), "iteration"),
+              g.converged() ? "" : " (not settled)")
           : String.format("%.3f bits/char under %s%s  |  %d characters in %.2f s (%.0f char/s), %d sequential steps",
               bpc, rt.name(), baselineNote, g.continuation().length(), g.seconds(), g.charsPerSecond(), g.sequentialSteps()));
     }, () -> summary.set("stopped"));
