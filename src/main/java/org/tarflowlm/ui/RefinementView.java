@@ -224,9 +224,8 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
       line.setUserData(i);
       lines.getChildren().add(line);
       if (!row.folded()) {
-        String column = i < 0 ? "u" : String.valueOf(i + 1);
-        changes.addValue(row.changed(), "changed since the row above", column);
-        changes.addValue(row.toFinal(), "still differ from the final text", column);
+        changes.addValue(row.changed(), "changed since the row above", row.column());
+        changes.addValue(row.toFinal(), "still differ from the final text", row.column());
       }
     }
     timeline.setMax(Math.max(0, vm.passes().size() - 1));
