@@ -20,7 +20,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
-import org.tarflowlm.io.AtomicFiles;
+import org.tarflowlm.runtime.Exports;
 
 /** The window: model picker, device indicator, one tab per view, and a status line. */
 final class MainView extends BorderPane {
@@ -185,7 +185,7 @@ final class MainView extends BorderPane {
     if (!javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(img, null), "png", png)) {
       throw new java.io.IOException("this Java has no PNG encoder");
     }
-    AtomicFiles.write(file, png.toByteArray());
+    Exports.write(file, png.toByteArray());
   }
 
   /** Saves the selected view's numbers as CSV. */
@@ -196,7 +196,7 @@ final class MainView extends BorderPane {
     }
     // The first line says what the numbers are of; pandas reads the rest with comment='#'.
     String caption = current().map(Exportable::caption).orElse("");
-    AtomicFiles.writeString(file, "# " + caption.replace('\n', ' ') + "\n" + csv);
+    Exports.writeString(file, "# " + caption.replace('\n', ' ') + "\n" + csv);
   }
 
   private static Tab tab(String name, javafx.scene.Node content) {
