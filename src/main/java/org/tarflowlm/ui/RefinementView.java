@@ -32,7 +32,7 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
   private final VBox lines = new VBox(4);
   private final Slider timeline = new Slider(0, 0, 0);
   private final DefaultCategoryDataset changes = new DefaultCategoryDataset();
-  private final Timeline player = new Timeline(new KeyFrame(Duration.millis(700), e -> step()));
+  private final Timeline player = new Timeline(new KeyFrame(Duration.millis(40), e -> step()));
 
   private final PositionCells cells;
 
@@ -86,12 +86,13 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
     play.setOnAction(e -> {
       if (player.getStatus() == javafx.animation.Animation.Status.RUNNING) {
         player.stop();
-        play.setText("\u25b6 Play");
       } else {
+        vm.rewindIfAtEnd();
         player.play();
-        play.setText("\u275a\u275a Pause");
       }
     });
+    player.statusProperty().addListener((o, a, now) -> play.setText(
+        now == javafx.animation.Animation.Status.RUNNING ? "\u275a\u275a Pause" : "\u25b6 Play"));
     timeline.setId("refine-timeline");
     timeline.setMajorTickUnit(1);
     timeline.setMinorTickCount(0);
@@ -175,7 +176,7 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
   }
 
   private void step() {
-    if (!vm.advance()) {
+    if (!vm.playFrame()) {
       player.stop();
     }
   }

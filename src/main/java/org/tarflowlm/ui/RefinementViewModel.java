@@ -260,12 +260,31 @@ public final class RefinementViewModel {
     step.set(-1);
   }
 
-  /** Moves the timeline to the next pass, wrapping to the first; returns false when there are none. */
-  public boolean advance() {
-    if (passes.isEmpty()) {
+  /**
+   * One frame of Play: the next position the shown pass writes (the position slider moves with it),
+   * then that pass complete, then the next pass from its first position. Returns false at the end of
+   * the last pass, where Play stops: it used to wrap around and loop forever, a pass at a time.
+   */
+  public boolean playFrame() {
+    int pass = shown.get();
+    int k = step.get();
+    if (pass >= 0 && k >= 0) {
+      step.set(k + 1 < steps(pass) ? k + 1 : -1);
+      return true;
+    }
+    if (pass + 1 >= passes.size()) {
       return false;
     }
-    shown.set((shown.get() + 1) % passes.size());
+    shown.set(pass + 1);
+    step.set(steps(pass + 1) > 0 ? 0 : -1);
     return true;
+  }
+
+  /** Where Play starts again once it has reached the end: the first pass, at its first position. */
+  public void rewindIfAtEnd() {
+    if (!passes.isEmpty() && shown.get() == passes.size() - 1 && step.get() < 0) {
+      shown.set(0);
+      step.set(steps(0) > 0 ? 0 : -1);
+    }
   }
 }
