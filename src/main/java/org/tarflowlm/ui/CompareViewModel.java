@@ -36,10 +36,11 @@ public final class CompareViewModel {
   private final DoubleProperty temperature = new SimpleDoubleProperty(1.0);
   private final LongProperty seed = new SimpleLongProperty(1);
   private final DoubleProperty timeline = new SimpleDoubleProperty(1.0);
-  private final JobState job = new JobState();
+  private final JobState job;
 
   public CompareViewModel(AppViewModel app) {
     this.app = app;
+    this.job = new JobState(app);
   }
 
   public ObservableList<Path> chosen() {
@@ -118,7 +119,7 @@ public final class CompareViewModel {
     List<Path> models = List.copyOf(chosen);
     String text = scoredText.get();
     rows.clear();
-    job.start(app.worker(), cancelled -> {
+    job.start(null, cancelled -> {
       List<CompareRow> out = new ArrayList<>();
       for (Path m : models) {
         ModelRuntime rt = app.other(m);

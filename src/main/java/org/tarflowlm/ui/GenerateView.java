@@ -2,7 +2,6 @@ package org.tarflowlm.ui;
 
 import java.util.Locale;
 import javafx.beans.binding.Bindings;
-import javafx.beans.property.BooleanProperty;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -46,21 +45,22 @@ final class GenerateView extends BorderPane implements Exportable, RunsFromKeybo
     length.setEditable(true);
     length.setPrefWidth(90);
     length.valueProperty().addListener((o, a, b) -> vm.lengthProperty().set(b));
-    BooleanProperty lengthValid = NumberFields.guard(length, vm.lengthProperty()::set);
+    NumberFields.Check lengthCheck = NumberFields.guard(length, "length", vm.lengthProperty()::set);
 
     Spinner<Double> temperature = new Spinner<>(0.05, 3.0, vm.temperatureProperty().get(), 0.05);
     temperature.setId("temperature");
     temperature.setEditable(true);
     temperature.setPrefWidth(80);
     temperature.valueProperty().addListener((o, a, b) -> vm.temperatureProperty().set(b));
-    BooleanProperty temperatureValid = NumberFields.guardDecimal(temperature, vm.temperatureProperty()::set);
+    NumberFields.Check temperatureCheck =
+        NumberFields.guardDecimal(temperature, "temperature", vm.temperatureProperty()::set);
 
     TextField seed = new TextField();
     seed.setId("seed");
     seed.setPrefColumnCount(7);
     seed.setText(Long.toString(vm.seedProperty().get()));
     vm.seedProperty().addListener((o, a, b) -> seed.setText(Long.toString(b.longValue())));
-    BooleanProperty seedValid = NumberFields.guardLong(seed, vm.seedProperty()::set);
+    NumberFields.Check seedCheck = NumberFields.guardLong(seed, "seed", vm.seedProperty()::set);
     Button newSeed = new Button("New seed");
     newSeed.setOnAction(e -> vm.newSeed());
 
@@ -68,8 +68,8 @@ final class GenerateView extends BorderPane implements Exportable, RunsFromKeybo
     this.runButton = generate;
     generate.setId("generate");
     generate.setDefaultButton(true);
-    generate.disableProperty().bind(vm.runningProperty().or(lengthValid.not()).or(temperatureValid.not())
-        .or(seedValid.not()));
+    generate.disableProperty().bind(vm.runningProperty().or(lengthCheck.valid().not())
+        .or(temperatureCheck.valid().not()).or(seedCheck.valid().not()));
     generate.setOnAction(e -> vm.generate());
     Button stop = new Button("Stop");
     stop.setId("stop");
@@ -83,7 +83,8 @@ final class GenerateView extends BorderPane implements Exportable, RunsFromKeybo
     // A flow pane wraps onto a second row in a narrow window instead of cutting the labels short.
     prompt.setPrefColumnCount(30);
     FlowPane controls = new FlowPane(8, 6, new Label("Prompt"), prompt, new Label("Length"), length,
-        new Label("Temperature"), temperature, new Label("Seed"), seed, newSeed, generate, stop, progress);
+        lengthCheck.problem(), new Label("Temperature"), temperature, temperatureCheck.problem(), new Label("Seed"), seed,
+        seedCheck.problem(), newSeed, generate, stop, progress);
     controls.setAlignment(Pos.CENTER_LEFT);
 
     Label normalization = new Label();

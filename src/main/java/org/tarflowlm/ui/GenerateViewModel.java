@@ -49,7 +49,7 @@ public final class GenerateViewModel {
   private final IntegerProperty length = new SimpleIntegerProperty(120);
   private final DoubleProperty temperature = new SimpleDoubleProperty(1.0);
   private final LongProperty seed = new SimpleLongProperty(1);
-  private final JobState job = new JobState();
+  private final JobState job;
   private final DoubleProperty progress = new SimpleDoubleProperty(0);
   private final StringProperty streamed = new SimpleStringProperty("");
   private final StringProperty normalization = new SimpleStringProperty("");
@@ -60,17 +60,28 @@ public final class GenerateViewModel {
 
   public GenerateViewModel(AppViewModel app, Executor ui) {
     this.app = app;
+    this.job = new JobState(app);
     this.ui = ui;
     // Another model's text is not this model's: clear it, and say so, rather than shade it wrongly.
+    // Nothing of the other model survives: not a stopped run's partial text, nor the note of an
+    // earlier switch (it named a model that is no longer open).
     app.runtimeProperty().addListener((o, a, rt) -> {
-      if (rt != null && result.get() != null && !rt.name().equals(model)) {
-        String was = model;
+      if (rt == null) {
+        return;
+      }
+      boolean cleared = result.get() != null && !rt.name().equals(model);
+      String was = model;
+      if (cleared || !streamed.get().isEmpty() || summary.get().equals(switchNote)) {
         result.set(null);
         cells.clear();
         streamed.set("");
         progress.set(0);
-        summary.set(String.format("%s is open now: Generate to write with it (the text %s wrote was cleared)", rt.name(),
-            was.isEmpty() ? "the other model" : was));
+        summary.set("");
+      }
+      if (cleared) {
+        switchNote = String.format("%s is open now: Generate to write with it (the text %s wrote was cleared)",
+            rt.name(), was.isEmpty() ? "the other model" : was);
+        summary.set(switchNote);
       }
     });
     prompt.addListener((obs, old, now) -> {
@@ -140,7 +151,7 @@ public final class GenerateViewModel {
   private static String infillNote(String typed) {
     try {
       Template t = Template.parse(typed);
-      return "infill: the model writes the " + t.blanks() + " blank(s) marked _ and reads \"" + t.typed()
+      return "infill: the model writes the " + count(t.blanks(), "blank") + " marked _ and reads \"" + t.typed()
           + "\" on both sides of them";
     } catch (IllegalArgumentException e) {
       return e.getMessage();
@@ -153,6 +164,8 @@ public final class GenerateViewModel {
 
   /** The model the shown generation ran on. */
   private String model = "";
+  /** The summary that said a model switch cleared the text, while it is shown. */
+  private String switchNote = "";
 
   public ObservableList<CharCell> cells() {
     return cells;
@@ -160,6 +173,11 @@ public final class GenerateViewModel {
 
   public ObjectProperty<GenerationResult> resultProperty() {
     return result;
+  }
+
+  /** "1 blank", "2 blanks". */
+  static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 
   /** A fresh random seed. */
@@ -246,19 +264,11 @@ public final class GenerateViewModel {
       }
     };
     Path baseline = rt.isBaseline() ? null : app.sibling(BASELINE);
-    job.start(app.worker(), cancelled -> {
+    job.start(rt, cancelled -> {
       GenerationResult r;
       boolean[] fixed;
       if (infill != null) {
-        InfillResult f = rt.infill(infill, req.temperature(), req.seed(), req.maxIterations(), listener, cancelled);
-        StringBuilder blanks = new StringBuilder();
-        for (int i = 0; i < f.text().length(); i++) {
-          if (!infill.fixed()[i]) {
-            blanks.append(f.text().charAt(i));
-          }
-        }
-        r = new GenerationResult(req, "", f.text(), blanks.toString(), f.passes(), f.iterations(), f.converged(),
-            f.sequentialSteps(), f.seconds());
+        r = infill(rt, infill, req, listener, cancelled);
         fixed = infill.fixed();
       } else {
         r = rt.generate(req, listener, cancelled);
@@ -279,11 +289,29 @@ public final class GenerateViewModel {
       String baselineNote = Double.isNaN(scored.baselineBpc()) ? "" : String.format("  |  %.3f under %s", scored.baselineBpc(), BASELINE);
       GenerationResult g = scored.result();
       summary.set(infill != null
-          ? String.format("%.3f bits/char under %s%s  |  %d blanks written in %.2f s, %d iteration(s)%s", bpc, rt.name(),
-              baselineNote, g.continuation().length(), g.seconds(), g.iterations(), g.converged() ? "" : " (not settled)")
+          ? String.format("%.3f bits/char under %s%s  |  %s written in %.2f s, %s%s", bpc, rt.name(), baselineNote,
+              count(g.continuation().length(), "blank"), g.seconds(), count(g.iterations(), "iteration"),
+              g.converged() ? "" : " (not settled)")
           : String.format("%.3f bits/char under %s%s  |  %d characters in %.2f s (%.0f char/s), %d sequential steps",
               bpc, rt.name(), baselineNote, g.continuation().length(), g.seconds(), g.charsPerSecond(), g.sequentialSteps()));
     }, () -> summary.set("stopped"));
+  }
+
+  /**
+   * Fills a template as a generation: its blanks, written, are the continuation. Generate and
+   * Refinement both run a template this way, so both write the same text for it.
+   */
+  static GenerationResult infill(ModelRuntime rt, Template template, GenerationRequest req, GenerationListener listener,
+      java.util.function.BooleanSupplier cancelled) {
+    InfillResult f = rt.infill(template, req.temperature(), req.seed(), req.maxIterations(), listener, cancelled);
+    StringBuilder blanks = new StringBuilder();
+    for (int i = 0; i < f.text().length(); i++) {
+      if (!template.fixed()[i]) {
+        blanks.append(f.text().charAt(i));
+      }
+    }
+    return new GenerationResult(req, "", f.text(), blanks.toString(), f.passes(), f.iterations(), f.converged(),
+        f.sequentialSteps(), f.seconds());
   }
 
   /** The model and the settings of the generation shown; empty before the first. */

@@ -35,17 +35,18 @@ final class InterpolationView extends BorderPane implements Exportable, RunsFrom
     steps.setPrefWidth(80);
     steps.setEditable(true);
     steps.valueProperty().addListener((o, a, b) -> vm.stepsProperty().set(b));
-    javafx.beans.property.BooleanProperty stepsValid = NumberFields.guard(steps, vm.stepsProperty()::set);
+    NumberFields.Check stepsCheck = NumberFields.guard(steps, "steps", vm.stepsProperty()::set);
     Button run = new Button("Interpolate");
     this.runButton = run;
     run.setId("interp-run");
-    run.disableProperty().bind(vm.runningProperty().or(stepsValid.not()));
+    run.disableProperty().bind(vm.runningProperty().or(stepsCheck.valid().not()));
     run.setOnAction(e -> vm.run());
     Button stop = new Button("Stop");
     stop.disableProperty().bind(vm.runningProperty().not());
     stop.setOnAction(e -> vm.stop());
     RunButtons.keepFocus(run, stop, vm.runningProperty());
-    HBox controls = new HBox(8, new Label("From"), from, new Label("to"), to, new Label("Steps"), steps, run, stop);
+    HBox controls = new HBox(8, new Label("From"), from, new Label("to"), to, new Label("Steps"), steps, stepsCheck.problem(), run,
+        stop);
     controls.setAlignment(Pos.CENTER_LEFT);
     Label error = new Label();
     error.getStyleClass().add("error");

@@ -20,14 +20,21 @@ public final class InterpolationViewModel {
   private String caption = "";
   /** The model the shown interpolation ran on. */
   private String model = "";
-  private final JobState job = new JobState();
+  /** The message that said a model switch cleared the path. */
+  private String switchNote = "";
+  private final JobState job;
 
   public InterpolationViewModel(AppViewModel app) {
     this.app = app;
+    this.job = new JobState(app);
     app.runtimeProperty().addListener((o, a, rt) -> {
+      if (rt != null && !switchNote.isEmpty() && job.errorProperty().get().equals(switchNote)) {
+        job.errorProperty().set(""); // it named a model that is no longer open
+      }
       if (rt != null && result.get() != null && !rt.name().equals(model)) {
         result.set(null);
-        job.errorProperty().set(rt.name() + " is open now: Interpolate to see its path (the other model's was cleared)");
+        switchNote = rt.name() + " is open now: Interpolate to see its path (the " + model + " path was cleared)";
+        job.errorProperty().set(switchNote);
       }
     });
   }
@@ -65,7 +72,7 @@ public final class InterpolationViewModel {
     String a = from.get();
     String b = to.get();
     int n = steps.get();
-    job.start(app.worker(), c -> rt.interpolate(a, b, n, 1, c), r -> {
+    job.start(rt, c -> rt.interpolate(a, b, n, 1, c), r -> {
       model = rt.name();
       caption = String.format("%s, from \"%s\" to \"%s\" in %d steps", model, a, b, n);
       result.set(r);

@@ -11,6 +11,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import org.tarflowlm.runtime.ForwardTrace;
 import org.tarflowlm.runtime.ModelRuntime;
+import org.tarflowlm.runtime.NormalizedText;
 
 /**
  * The layer stepper: a text's forward trace from z (state 0) to u (state L), the state the user has
@@ -23,11 +24,14 @@ public final class LayersViewModel {
   private final ObjectProperty<ForwardTrace> trace = new SimpleObjectProperty<>();
   private final ObjectProperty<double[]> roundTrip = new SimpleObjectProperty<>();
   private final IntegerProperty current = new SimpleIntegerProperty(0);
-  private final JobState job = new JobState();
+  private final JobState job;
+  /** The text of the current run when it was the last text traced: read verbatim, not normalized. */
+  private String runText;
   private final StringProperty caption = new SimpleStringProperty("no run yet: trace a text here, or generate one");
 
   public LayersViewModel(AppViewModel app) {
     this.app = app;
+    this.job = new JobState(app);
     trace.addListener((o, a, t) -> caption.set(t == null ? "no run yet: trace a text here, or generate one"
         : String.format("%s on \"%s\" (encoder seed %d)", t.model(), shorten(t.text().normalized()), t.seed())));
     // A trace belongs to the model that made it: a new model traces the same text again, or clears
@@ -51,9 +55,14 @@ public final class LayersViewModel {
     return caption;
   }
 
-  /** Traces a text that another view made the current one (a generation, say). */
-  public void traceText(String shown) {
-    text.set(shown);
+  /**
+   * Traces a text that another view made the current one (a generation, say), character for
+   * character: a model's own text is read as written, not normalized (a P > 1 model writes runs of
+   * spaces, a padded prompt starts with them), so the trace indexes the same characters as the run.
+   */
+  public void traceRun(String written) {
+    runText = written;
+    text.set(written);
     run();
   }
 
@@ -106,9 +115,9 @@ public final class LayersViewModel {
       job.errorProperty().set(rt.name() + " is the discrete baseline: it has no flow layers to step through");
       return;
     }
-    String input = text.get();
+    NormalizedText input = text.get().equals(runText) ? NormalizedText.verbatim(runText) : NormalizedText.of(text.get());
     long s = seed.get();
-    job.start(app.worker(), cancelled -> {
+    job.start(rt, cancelled -> {
       ForwardTrace t = rt.trace(input, s);
       return new Result(t, rt.roundTripErrors(t));
     }, r -> {
@@ -120,6 +129,19 @@ public final class LayersViewModel {
 
   public void stop() {
     job.stop();
+  }
+
+  /** Shows a saved trace as recorded; a trace still running would have replaced it. */
+  public void replay(ForwardTrace saved, double[] savedRoundTrip) {
+    job.abandon();
+    job.errorProperty().set("");
+    roundTrip.set(savedRoundTrip);
+    trace.set(saved);
+    current.set(0);
+    if (saved != null) {
+      runText = saved.text().original();
+      text.set(runText);
+    }
   }
 
   /** One layer towards the noise (forward, text -> noise). */

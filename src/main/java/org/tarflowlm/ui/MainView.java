@@ -20,6 +20,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
+import org.tarflowlm.runtime.Exports;
 
 /** The window: model picker, device indicator, one tab per view, and a status line. */
 final class MainView extends BorderPane {
@@ -147,11 +148,16 @@ final class MainView extends BorderPane {
     chooser.setInitialFileName(current().map(Exportable::exportName).orElse("run") + "." + extension);
     File f = chooser.showSaveDialog(getScene().getWindow());
     if (f != null) {
-      attempt(() -> {
-        action.run(f.toPath());
-        ws.app.statusProperty().set("saved " + f);
-      }, "could not save " + f.getName());
+      saveTo(f.toPath(), action);
     }
+  }
+
+  /** Saves to a file and says so in the status line, or says in words what failed. */
+  void saveTo(Path file, FileAction action) {
+    attempt(() -> {
+      action.run(file);
+      ws.app.statusProperty().set("saved " + file);
+    }, "could not save " + file.getFileName());
   }
 
   private void attempt(Attempt a, String what) {
@@ -159,7 +165,7 @@ final class MainView extends BorderPane {
       a.run();
     } catch (Exception e) {
       java.util.logging.Logger.getLogger(MainView.class.getName()).log(java.util.logging.Level.WARNING, what, e);
-      ws.app.statusProperty().set(what + ": " + ModelWorker.message(e));
+      ws.app.statusProperty().set(what + ": " + FileErrors.inWords(e));
     }
   }
 
@@ -168,11 +174,18 @@ final class MainView extends BorderPane {
     return t != null && t.getContent() instanceof Exportable ex ? java.util.Optional.of(ex) : java.util.Optional.empty();
   }
 
-  /** Saves a PNG of the selected view. */
+  /**
+   * Saves a PNG of the selected view: encoded in memory, then written beside the target and moved
+   * into place, so a failed write leaves no empty or partial file.
+   */
   void exportPng(Path file) throws java.io.IOException {
     Tab t = tabs.getSelectionModel().getSelectedItem();
     javafx.scene.image.WritableImage img = t.getContent().snapshot(null, null);
-    javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(img, null), "png", file.toFile());
+    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    if (!javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(img, null), "png", png)) {
+      throw new java.io.IOException("this Java has no PNG encoder");
+    }
+    Exports.write(file, png.toByteArray());
   }
 
   /** Saves the selected view's numbers as CSV. */
@@ -183,7 +196,7 @@ final class MainView extends BorderPane {
     }
     // The first line says what the numbers are of; pandas reads the rest with comment='#'.
     String caption = current().map(Exportable::caption).orElse("");
-    java.nio.file.Files.writeString(file, "# " + caption.replace('\n', ' ') + "\n" + csv);
+    Exports.writeString(file, "# " + caption.replace('\n', ' ') + "\n" + csv);
   }
 
   private static Tab tab(String name, javafx.scene.Node content) {

@@ -206,6 +206,10 @@ public final class MixtureViewModel {
     positionLabels.clear();
     if (t == null) {
       slice.set(null);
+      summary.set(""); // the figures of the run that is gone (the model's switched away, say)
+      hLabel.set("");
+      layerLabel.set("");
+      error.set("");
       return;
     }
     List<String> labels = new ArrayList<>();

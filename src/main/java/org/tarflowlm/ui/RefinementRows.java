@@ -22,8 +22,11 @@ final class RefinementRows {
    * @param folded whether it stands for a whole iteration that repeated the one before
    * @param changed characters that differ from the row above (0 for the noise; all of them for a first row)
    * @param toFinal characters that still differ from the final text
+   * @param column its name on the changes chart, in the head's words: "u", "after layer 2", and with
+   *     more than one iteration "it 2, after layer 2" (the chart's "1, 2" read against the heads' layers)
    */
-  record Row(int pass, String head, String text, String previous, boolean folded, int changed, int toFinal) {}
+  record Row(int pass, String head, String text, String previous, boolean folded, int changed, int toFinal,
+      String column) {}
 
   static List<Row> of(String noise, List<PassResult> passes) {
     List<Row> rows = new ArrayList<>();
@@ -34,9 +37,10 @@ final class RefinementRows {
     String previous = null;
     if (noise != null && !noise.isEmpty()) {
       rows.add(new Row(-1, "start: the noise u, read as it stands", noise, null, false, 0,
-          PassResult.differences(noise, last)));
+          PassResult.differences(noise, last), "u"));
       previous = noise;
     }
+    int iterations = passes.isEmpty() ? 0 : passes.get(passes.size() - 1).iteration() + 1;
     int i = 0;
     while (i < passes.size()) {
       int it = passes.get(i).iteration();
@@ -47,13 +51,14 @@ final class RefinementRows {
       if (repeats(passes, i, end)) {
         rows.add(new Row(end - 1, String.format("iteration %d reproduced iteration %d pass for pass (%d %s, folded)",
             it + 1, it, end - i, end - i == 1 ? "pass" : "passes"), "", previous, true, 0,
-            PassResult.differences(passes.get(end - 1).text(), last)));
+            PassResult.differences(passes.get(end - 1).text(), last), "it " + (it + 1) + ", folded"));
       } else {
         for (int j = i; j < end; j++) {
           PassResult p = passes.get(j);
           rows.add(new Row(j, String.format("iteration %d, after layer %d", it + 1, p.layer()), p.text(), previous,
               false, PassResult.differences(previous == null ? "" : previous, p.text()),
-              PassResult.differences(p.text(), last)));
+              PassResult.differences(p.text(), last),
+              (iterations > 1 ? "it " + (it + 1) + ", " : "") + "after layer " + p.layer()));
           previous = p.text();
         }
       }

@@ -32,7 +32,7 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
   private final VBox lines = new VBox(4);
   private final Slider timeline = new Slider(0, 0, 0);
   private final DefaultCategoryDataset changes = new DefaultCategoryDataset();
-  private final Timeline player = new Timeline(new KeyFrame(Duration.millis(700), e -> step()));
+  private final Timeline player = new Timeline(new KeyFrame(Duration.millis(40), e -> step()));
 
   private final PositionCells cells;
 
@@ -51,7 +51,7 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
     length.setPrefWidth(90);
     length.valueProperty().addListener((o, a, b) -> vm.lengthProperty().set(b));
     vm.lengthProperty().addListener((o, a, b) -> length.getValueFactory().setValue(b.intValue()));
-    javafx.beans.property.BooleanProperty lengthValid = NumberFields.guard(length, vm.lengthProperty()::set);
+    NumberFields.Check lengthCheck = NumberFields.guard(length, "length", vm.lengthProperty()::set);
     javafx.scene.control.Spinner<Double> temperature =
         new javafx.scene.control.Spinner<>(0.05, 3.0, vm.temperatureProperty().get(), 0.05);
     temperature.setId("refine-temperature");
@@ -59,8 +59,8 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
     temperature.setPrefWidth(80);
     temperature.valueProperty().addListener((o, a, b) -> vm.temperatureProperty().set(b));
     vm.temperatureProperty().addListener((o, a, b) -> temperature.getValueFactory().setValue(b.doubleValue()));
-    javafx.beans.property.BooleanProperty temperatureValid =
-        NumberFields.guardDecimal(temperature, vm.temperatureProperty()::set);
+    NumberFields.Check temperatureCheck =
+        NumberFields.guardDecimal(temperature, "temperature", vm.temperatureProperty()::set);
     TextField seed = new TextField(Long.toString(vm.seedProperty().get()));
     seed.setId("refine-seed");
     seed.setPrefColumnCount(7);
@@ -69,11 +69,12 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
         seed.setText(Long.toString(b.longValue()));
       }
     });
-    javafx.beans.property.BooleanProperty seedValid = NumberFields.guardLong(seed, vm.seedProperty()::set);
+    NumberFields.Check seedCheck = NumberFields.guardLong(seed, "seed", vm.seedProperty()::set);
     Button run = new Button("Generate");
     this.runButton = run;
     run.setId("refine-run");
-    run.disableProperty().bind(vm.runningProperty().or(lengthValid.not()).or(temperatureValid.not()).or(seedValid.not()));
+    run.disableProperty().bind(vm.runningProperty().or(lengthCheck.valid().not()).or(temperatureCheck.valid().not())
+        .or(seedCheck.valid().not()));
     run.setOnAction(e -> vm.run());
     Button stop = new Button("Stop");
     stop.disableProperty().bind(vm.runningProperty().not());
@@ -85,12 +86,13 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
     play.setOnAction(e -> {
       if (player.getStatus() == javafx.animation.Animation.Status.RUNNING) {
         player.stop();
-        play.setText("\u25b6 Play");
       } else {
+        vm.rewindIfAtEnd();
         player.play();
-        play.setText("\u275a\u275a Pause");
       }
     });
+    player.statusProperty().addListener((o, a, now) -> play.setText(
+        now == javafx.animation.Animation.Status.RUNNING ? "\u275a\u275a Pause" : "\u25b6 Play"));
     timeline.setId("refine-timeline");
     timeline.setMajorTickUnit(1);
     timeline.setMinorTickCount(0);
@@ -119,7 +121,8 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
     });
     prompt.setPrefColumnCount(30);
     javafx.scene.layout.FlowPane settings = new javafx.scene.layout.FlowPane(8, 6, new Label("Prompt"), prompt,
-        new Label("Length"), length, new Label("Temperature"), temperature, new Label("Seed"), seed, run, stop);
+        new Label("Length"), length, lengthCheck.problem(), new Label("Temperature"), temperature,
+        temperatureCheck.problem(), new Label("Seed"), seed, seedCheck.problem(), run, stop);
     settings.setAlignment(Pos.CENTER_LEFT);
     javafx.scene.layout.FlowPane player = new javafx.scene.layout.FlowPane(8, 6, play, new Label("Pass"), timeline,
         new Label("Position in pass"), within);
@@ -173,7 +176,7 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
   }
 
   private void step() {
-    if (!vm.advance()) {
+    if (!vm.playFrame()) {
       player.stop();
     }
   }
@@ -222,9 +225,8 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
       line.setUserData(i);
       lines.getChildren().add(line);
       if (!row.folded()) {
-        String column = i < 0 ? "u" : String.valueOf(i + 1);
-        changes.addValue(row.changed(), "changed since the row above", column);
-        changes.addValue(row.toFinal(), "still differ from the final text", column);
+        changes.addValue(row.changed(), "changed since the row above", row.column());
+        changes.addValue(row.toFinal(), "still differ from the final text", row.column());
       }
     }
     timeline.setMax(Math.max(0, vm.passes().size() - 1));

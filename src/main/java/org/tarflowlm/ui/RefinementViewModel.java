@@ -32,6 +32,8 @@ public final class RefinementViewModel {
   private String noise = "";
   /** The model the shown generation ran on. */
   private String model = "";
+  /** The message that said a model switch cleared the passes. */
+  private String switchNote = "";
   private Template layout;
   private final IntegerProperty shown = new SimpleIntegerProperty(-1);
   private final IntegerProperty step = new SimpleIntegerProperty(-1);
@@ -40,16 +42,20 @@ public final class RefinementViewModel {
 
   /** One position written by a pass. */
   public record Write(int position, String chars) {}
-  private final JobState job = new JobState();
+  private final JobState job;
   private final javafx.beans.property.ObjectProperty<org.tarflowlm.runtime.GenerationResult> result =
       new javafx.beans.property.SimpleObjectProperty<>();
 
   public RefinementViewModel(AppViewModel app, Executor ui) {
     this.app = app;
+    this.job = new JobState(app);
     this.ui = ui;
     passes.addListener((javafx.collections.ListChangeListener<PassResult>) c -> rows.setAll(RefinementRows.of(noise, passes)));
     app.runtimeProperty().addListener((o, a, rt) -> {
-      if (rt != null && result.get() != null && !rt.name().equals(model)) {
+      if (rt != null && !switchNote.isEmpty() && job.errorProperty().get().equals(switchNote)) {
+        job.errorProperty().set(""); // it named a model that is no longer open
+      }
+      if (rt != null && (result.get() != null || !passes.isEmpty()) && !rt.name().equals(model)) {
         String was = model;
         result.set(null);
         noise = "";
@@ -58,8 +64,9 @@ public final class RefinementViewModel {
         passes.clear();
         shown.set(-1);
         step.set(-1);
-        job.errorProperty().set(String.format("%s is open now: Generate to refine with it (the passes %s wrote were "
-            + "cleared)", rt.name(), was.isEmpty() ? "the other model" : was));
+        switchNote = String.format("%s is open now: Generate to refine with it (the passes %s wrote were cleared)",
+            rt.name(), was.isEmpty() ? "the other model" : was);
+        job.errorProperty().set(switchNote);
       }
     });
   }
@@ -162,8 +169,16 @@ public final class RefinementViewModel {
       return;
     }
     GenerationRequest req;
+    Template template = null;
     try {
-      req = new GenerationRequest(prompt.get(), length.get(), temperature.get(), seed.get(), true, 8);
+      // A template with blanks (_) is infill, as in Generate: read as a prompt, its blanks were dropped.
+      if (prompt.get().indexOf(Template.BLANK) >= 0) {
+        template = Template.parse(prompt.get());
+        rt.checkTemplate(template);
+        req = new GenerationRequest(template.typed(), template.blanks(), temperature.get(), seed.get(), true, 8);
+      } else {
+        req = new GenerationRequest(prompt.get(), length.get(), temperature.get(), seed.get(), true, 8);
+      }
     } catch (IllegalArgumentException e) {
       job.errorProperty().set(e.getMessage());
       return;
@@ -202,7 +217,9 @@ public final class RefinementViewModel {
         });
       }
     };
-    job.start(app.worker(), cancelled -> rt.generate(req, listener, cancelled), r -> {
+    Template infill = template;
+    job.start(rt, cancelled -> infill != null ? GenerateViewModel.infill(rt, infill, req, listener, cancelled)
+        : rt.generate(req, listener, cancelled), r -> {
       model = rt.name();
       result.set(r);
     }, () -> { });
@@ -230,7 +247,9 @@ public final class RefinementViewModel {
     this.model = model;
     GenerationRequest req = g.request();
     prompt.set(req.prompt());
-    length.set(req.length());
+    if (req.prompt().indexOf(Template.BLANK) < 0) {
+      length.set(req.length()); // a template's length is its own
+    }
     seed.set(req.seed());
     temperature.set(req.temperature());
     frames.clear();
@@ -241,12 +260,31 @@ public final class RefinementViewModel {
     step.set(-1);
   }
 
-  /** Moves the timeline to the next pass, wrapping to the first; returns false when there are none. */
-  public boolean advance() {
-    if (passes.isEmpty()) {
+  /**
+   * One frame of Play: the next position the shown pass writes (the position slider moves with it),
+   * then that pass complete, then the next pass from its first position. Returns false at the end of
+   * the last pass, where Play stops: it used to wrap around and loop forever, a pass at a time.
+   */
+  public boolean playFrame() {
+    int pass = shown.get();
+    int k = step.get();
+    if (pass >= 0 && k >= 0) {
+      step.set(k + 1 < steps(pass) ? k + 1 : -1);
+      return true;
+    }
+    if (pass + 1 >= passes.size()) {
       return false;
     }
-    shown.set((shown.get() + 1) % passes.size());
+    shown.set(pass + 1);
+    step.set(steps(pass + 1) > 0 ? 0 : -1);
     return true;
+  }
+
+  /** Where Play starts again once it has reached the end: the first pass, at its first position. */
+  public void rewindIfAtEnd() {
+    if (!passes.isEmpty() && shown.get() == passes.size() - 1 && step.get() < 0) {
+      shown.set(0);
+      step.set(steps(0) > 0 ? 0 : -1);
+    }
   }
 }

@@ -46,7 +46,7 @@ final class Screenshots {
           shoot("layers.png", () -> {
             select("tab-latent-trajectories");
             ws.layers.currentProperty().set(ws.layers.states() - 1);
-            whenIdle(ws.trajectory.geometryProperty().isNull(), () -> {
+            whenIdle(ws.trajectory.fitProperty().isNull(), () -> {
               ws.trajectory.selectedProperty().set(4);
               shoot("trajectories.png", () -> {
               select("tab-mixture-components");

@@ -77,7 +77,7 @@ final class TrajectoryView extends BorderPane implements Exportable {
     position.setEditable(true);
     position.setPrefWidth(90);
     position.valueProperty().addListener((o, a, b) -> vm.selectedProperty().set(b));
-    NumberFields.guard(position, vm.selectedProperty()::set);
+    NumberFields.Check positionCheck = NumberFields.guard(position, "position", vm.selectedProperty()::set);
     vm.selectedProperty().addListener((o, a, b) -> position.getValueFactory().setValue(b.intValue()));
     CheckBox codebook = new CheckBox("fit on the codebook too");
     codebook.selectedProperty().bindBidirectional(vm.withCodebookProperty());
@@ -86,7 +86,7 @@ final class TrajectoryView extends BorderPane implements Exportable {
     hint.getStyleClass().add("note");
     hint.setWrapText(true);
     javafx.scene.layout.FlowPane controls = new javafx.scene.layout.FlowPane(10, 6, new Label("Highlight position"),
-        position, codebook, explained);
+        position, positionCheck.problem(), codebook, explained);
     controls.setAlignment(Pos.CENTER_LEFT);
     Label caption = new Label();
     caption.setId("trajectory-caption");
@@ -120,7 +120,7 @@ final class TrajectoryView extends BorderPane implements Exportable {
     side.setPadding(new Insets(10));
     side.setPrefWidth(520);
     setRight(side);
-    vm.geometryProperty().addListener((o, a, g) -> redraw());
+    vm.fitProperty().addListener((o, a, f) -> redraw());
     vm.selectedProperty().addListener((o, a, b) -> redraw());
     vm.layerProperty().addListener((o, a, b) -> redraw());
   }
@@ -137,10 +137,11 @@ final class TrajectoryView extends BorderPane implements Exportable {
 
   @Override
   public String csv() {
-    LatentGeometry g = vm.geometryProperty().get();
-    if (g == null) {
+    TrajectoryViewModel.Fit fit = vm.fitProperty().get();
+    if (fit == null) {
       return "";
     }
+    LatentGeometry g = fit.geometry();
     StringBuilder sb = new StringBuilder("state,position,pc1,pc2,state_mean_norm,state_mean_cosine,state_participation,state_centroid_movement\n");
     for (int s = 0; s < g.paths().length; s++) {
       LatentGeometry.Measures m = g.measures().get(s);
@@ -161,16 +162,29 @@ final class TrajectoryView extends BorderPane implements Exportable {
   }
 
   private void redraw() {
-    LatentGeometry g = vm.geometryProperty().get();
-    ForwardTrace t = vm.traceProperty().get();
     XYPlot plot = viewer.getChart().getXYPlot();
+    // Every change below would repaint at once, the new renderer over the old dataset: its tooltips
+    // then indexed the old run with the new run's lengths and threw, leaving the chart half drawn.
+    plot.setNotify(false);
+    try {
+      draw(plot, vm.fitProperty().get());
+    } finally {
+      plot.setNotify(true);
+    }
+  }
+
+  private void draw(XYPlot plot, TrajectoryViewModel.Fit fit) {
     plot.clearAnnotations();
     XYSeriesCollection data = new XYSeriesCollection();
     table.getItems().clear();
-    if (g == null || t == null) {
+    if (fit == null) {
+      explained.setText("");
+      paths = 0;
       plot.setDataset(data);
       return;
     }
+    LatentGeometry g = fit.geometry();
+    ForwardTrace t = fit.trace();
     explained.setText(String.format("the plane keeps %.0f%% of the variance", 100 * g.explained()));
     int upTo = Math.min(vm.layerProperty().get(), g.paths().length - 1);
     int selected = vm.selectedProperty().get();

@@ -3,6 +3,7 @@ package org.tarflowlm.ui;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
@@ -19,10 +20,17 @@ import org.tarflowlm.runtime.ModelRuntime;
 public final class TrajectoryViewModel {
   private final AppViewModel app;
   private final LayersViewModel layers;
-  private final ObjectProperty<LatentGeometry> geometry = new SimpleObjectProperty<>();
+  private final ObjectProperty<Fit> fit = new SimpleObjectProperty<>();
   private final IntegerProperty selected = new SimpleIntegerProperty(-1);
   private final BooleanProperty withCodebook = new SimpleBooleanProperty(true);
   private final StringProperty error = new SimpleStringProperty("");
+  private long requests;
+
+  /**
+   * A projection and the trace it was fitted on, kept together: a view that drew a new trace with
+   * the previous trace's projection indexed one by the other's lengths.
+   */
+  public record Fit(ForwardTrace trace, LatentGeometry geometry) {}
 
   /** The model and the text of the trace this view draws. */
   public javafx.beans.property.ReadOnlyStringProperty captionProperty() {
@@ -36,8 +44,9 @@ public final class TrajectoryViewModel {
     withCodebook.addListener((o, a, b) -> refresh());
   }
 
-  public ObjectProperty<LatentGeometry> geometryProperty() {
-    return geometry;
+  /** The projection drawn, with its trace; null before a trace and while a new one is being fitted. */
+  public ReadOnlyObjectProperty<Fit> fitProperty() {
+    return fit;
   }
 
   /** The position whose path is highlighted (-1: none). */
@@ -54,10 +63,6 @@ public final class TrajectoryViewModel {
     return layers.currentProperty();
   }
 
-  public ObjectProperty<ForwardTrace> traceProperty() {
-    return layers.traceProperty();
-  }
-
   public StringProperty errorProperty() {
     return error;
   }
@@ -70,19 +75,26 @@ public final class TrajectoryViewModel {
     return out;
   }
 
-  /** Refits the projection for the current trace in the background. */
+  /** Refits the projection for the current trace in the background; only the latest fit is shown. */
   public void refresh() {
+    long ticket = ++requests;
     ForwardTrace t = layers.traceProperty().get();
     ModelRuntime rt = app.runtime();
+    fit.set(null);
+    error.set("");
     if (t == null) {
-      geometry.set(null);
       return;
     }
     // A replayed run of another model is drawn without a codebook it does not have.
     boolean codebook = withCodebook.get() && rt != null && !rt.isBaseline() && rt.name().equals(t.model());
     app.worker().submit(c -> codebook ? rt.geometry(t, true) : LatentGeometry.of(states(t), null), g -> {
-      selected.set(-1);
-      geometry.set(g);
-    }, () -> { }, error::set);
+      if (ticket == requests) {
+        fit.set(new Fit(t, g));
+      }
+    }, () -> { }, msg -> {
+      if (ticket == requests) {
+        error.set(msg);
+      }
+    });
   }
 }

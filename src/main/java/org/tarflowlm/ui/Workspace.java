@@ -44,6 +44,9 @@ final class Workspace {
     // One selected position: a character selected anywhere is the highlighted path in Trajectories
     // and the position (its patch) in Mixture components.
     trajectory.selectedProperty().bindBidirectional(selection.characterProperty());
+    // A selection indexes the characters of the run's text: it ends when that text changes, not when
+    // a view finishes drawing the text (a selection made while Flow layers traced was cleared).
+    layers.textProperty().addListener((o, a, t) -> selection.characterProperty().set(-1));
     selection.characterProperty().addListener((o, a, c) -> {
       int p = patchSize();
       if (c.intValue() >= 0 && c.intValue() / p != mixture.positionProperty().get()) {
@@ -77,8 +80,8 @@ final class Workspace {
 
   private void follow(GenerationResult r) {
     ModelRuntime rt = app.runtime();
-    if (!replaying && r != null && rt != null && !rt.isBaseline() && !layers.runningProperty().get()) {
-      layers.traceText(r.text());
+    if (!replaying && r != null && rt != null && !rt.isBaseline()) {
+      layers.traceRun(r.text());
     }
   }
 
@@ -102,7 +105,7 @@ final class Workspace {
   /** Opens a run file and shows it in every view, exactly as recorded. */
   void open(Path file) throws IOException {
     RunRecord run = RunFiles.load(file);
-    replaying = true; // a replayed generation shows its saved trace, not a new one
+    replaying = true; // a replayed generation shows its saved trace, not a new one of the open model
     try {
       if (run.generate() != null) {
         generate.restore(run.generate(), run.model());
@@ -113,12 +116,7 @@ final class Workspace {
     if (run.refinement() != null) {
       refinement.restore(run.refinement(), run.model());
     }
-    layers.roundTripProperty().set(run.roundTrip());
-    layers.traceProperty().set(run.trace());
-    layers.currentProperty().set(0);
-    if (run.trace() != null) {
-      layers.textProperty().set(run.trace().text().original());
-    }
+    layers.replay(run.trace(), run.roundTrip());
     app.statusProperty().set("replaying " + file.getFileName() + " (model " + run.model() + ")");
   }
 }

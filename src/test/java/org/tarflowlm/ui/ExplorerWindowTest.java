@@ -125,7 +125,7 @@ class ExplorerWindowTest extends ApplicationTest {
         && !layers.runningProperty().get());
     WaitForAsyncUtils.waitForFxEvents();
     String generated = ws.generate.resultProperty().get().text();
-    assertEquals(generated.strip().replaceAll(" +", " "), layers.traceProperty().get().text().normalized().strip());
+    assertEquals(generated, layers.traceProperty().get().scored(), "the text as written, not normalized");
     clickOn("#tab-mixture-components");
     assertTrue(lookup("#mixture-caption").queryAs(Label.class).getText().startsWith("mixd-p1 on \""),
         lookup("#mixture-caption").queryAs(Label.class).getText());
@@ -140,7 +140,7 @@ class ExplorerWindowTest extends ApplicationTest {
     clickOn("#prompt");
     press(KeyCode.CONTROL, KeyCode.ENTER).release(KeyCode.ENTER, KeyCode.CONTROL);
     waitFor(() -> ws.generate.resultProperty().get() != null && layers.traceProperty().get() != null
-        && !layers.runningProperty().get() && ws.trajectory.geometryProperty().get() != null);
+        && !layers.runningProperty().get() && ws.trajectory.fitProperty().get() != null);
     WaitForAsyncUtils.waitForFxEvents();
     List<Node> cells = List.copyOf(from(lookup("#scored").<Node>query()).lookup(".cell").queryAll());
     assertEquals(24, cells.size(), "Ctrl+Enter in the prompt field generated");

@@ -74,7 +74,7 @@ class GenerateViewModelTest {
     AppViewModel app = app(models);
     GenerateViewModel vm = new GenerateViewModel(app, ui);
     vm.promptProperty().set("The ___ sat on the mat");
-    assertTrue(vm.normalizationProperty().get().startsWith("infill: the model writes the 3 blank(s)"),
+    assertTrue(vm.normalizationProperty().get().startsWith("infill: the model writes the 3 blanks"),
         vm.normalizationProperty().get());
     vm.generate();
     ui.runUntil(() -> !vm.runningProperty().get());
@@ -146,5 +146,18 @@ class GenerateViewModelTest {
     ui.runUntil(() -> !app.loadingProperty().get() && app.statusProperty().get().startsWith("could not open"));
     assertTrue(app.statusProperty().get().contains("model.safetensors"), app.statusProperty().get());
     assertEquals(models.resolve("mixd-p1"), app.runtime().folder(), "the open model stays usable");
+  }
+
+  @Test
+  void oneBlankIsCountedInTheSingular(@TempDir Path models) throws Exception {
+    TinyModels.flow(models, "mixd-p1", 1);
+    AppViewModel app = app(models);
+    GenerateViewModel vm = new GenerateViewModel(app, ui);
+    vm.promptProperty().set("a_c");
+    assertTrue(vm.normalizationProperty().get().startsWith("infill: the model writes the 1 blank marked _"),
+        vm.normalizationProperty().get());
+    vm.generate();
+    ui.runUntil(() -> !vm.runningProperty().get());
+    assertTrue(vm.summaryProperty().get().contains("|  1 blank written in "), vm.summaryProperty().get());
   }
 }

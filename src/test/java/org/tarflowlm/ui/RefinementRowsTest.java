@@ -57,4 +57,14 @@ class RefinementRowsTest {
   void noPassesAndNoNoiseGiveNoRows() {
     assertTrue(RefinementRows.of("", List.of()).isEmpty());
   }
+
+  @Test
+  void theChartNamesEveryPassAsItsRowDoes() {
+    List<RefinementRows.Row> rows = RefinementRows.of("xqzv", List.of(pass(0, 2, "xbzv"), pass(0, 1, "abcd")));
+    assertEquals(List.of("u", "after layer 2", "after layer 1"), rows.stream().map(RefinementRows.Row::column).toList());
+    List<RefinementRows.Row> iterated = RefinementRows.of("", List.of(pass(0, 2, "ab"), pass(0, 1, "cd"), pass(1, 2, "ef"),
+        pass(1, 1, "gh")));
+    assertEquals(List.of("it 1, after layer 2", "it 1, after layer 1", "it 2, after layer 2", "it 2, after layer 1"),
+        iterated.stream().map(RefinementRows.Row::column).toList());
+  }
 }

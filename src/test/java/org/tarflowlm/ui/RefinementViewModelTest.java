@@ -2,7 +2,6 @@ package org.tarflowlm.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -41,8 +40,6 @@ class RefinementViewModelTest {
     String half = vm.textDuring(1, 5);
     assertEquals(vm.passes().get(1).text().substring(0, 10), half.substring(0, 10), "the left half is written first");
     assertEquals(vm.passes().get(0).text().substring(10), half.substring(10), "the right half still shows pass 1");
-    assertTrue(vm.advance());
-    assertNotEquals(-1, vm.shownProperty().get());
     assertEquals(3, vm.rows().size(), "the starting noise, then a row per pass");
     assertEquals(-1, vm.rows().get(0).pass());
     assertEquals(20, vm.rows().get(0).text().length());
@@ -70,5 +67,60 @@ class RefinementViewModelTest {
     assertEquals(vm.rows(), replay.rows(), "a saved run shows the same rows, the noise included");
     assertTrue(replay.isFixed(3));
     assertFalse(replay.isFixed(4));
+  }
+
+  @Test
+  void aTemplateIsRefinedAsInfillAndWritesWhatGenerateWrites(@TempDir Path models) throws Exception {
+    TinyModels.flow(models, "mixd-p1", 1);
+    AppViewModel app = new AppViewModel(worker, models, "cpu");
+    app.scanModels();
+    app.request(models.resolve("mixd-p1"));
+    ui.runUntil(() -> app.runtime() != null);
+    String template = "the ____ of the union is strong";
+    GenerateViewModel generate = new GenerateViewModel(app, ui);
+    generate.promptProperty().set(template);
+    generate.seedProperty().set(4);
+    generate.generate();
+    ui.runUntil(() -> !generate.runningProperty().get() && generate.resultProperty().get() != null);
+    RefinementViewModel vm = new RefinementViewModel(app, ui);
+    vm.promptProperty().set(template);
+    vm.seedProperty().set(4);
+    vm.run();
+    ui.runUntil(() -> !vm.runningProperty().get() && vm.resultProperty().get() != null);
+    String refined = vm.resultProperty().get().text();
+    assertEquals(template.length(), refined.length(), "the blanks filled in place, nothing appended: " + refined);
+    assertEquals("the ", refined.substring(0, 4));
+    assertEquals(" of the union is strong", refined.substring(8));
+    assertEquals(generate.resultProperty().get().text(), refined);
+    assertTrue(vm.isFixed(0) && !vm.isFixed(4) && vm.isFixed(8), "the template's own characters are the fixed ones");
+  }
+
+  @Test
+  void playWalksEveryPositionOfEveryPassOnceAndStops(@TempDir Path models) throws Exception {
+    TinyModels.flow(models, "mixd-p1", 2);
+    AppViewModel app = new AppViewModel(worker, models, "cpu");
+    app.scanModels();
+    app.request(models.resolve("mixd-p1"));
+    ui.runUntil(() -> app.runtime() != null);
+    RefinementViewModel vm = new RefinementViewModel(app, ui);
+    vm.lengthProperty().set(20);
+    vm.run();
+    ui.runUntil(() -> !vm.runningProperty().get() && vm.resultProperty().get() != null);
+    vm.rewindIfAtEnd();
+    java.util.List<String> frames = new java.util.ArrayList<>();
+    frames.add(vm.shownProperty().get() + ":" + vm.stepProperty().get());
+    int guard = 0;
+    while (vm.playFrame() && guard++ < 1000) {
+      frames.add(vm.shownProperty().get() + ":" + vm.stepProperty().get());
+    }
+    java.util.List<String> expected = new java.util.ArrayList<>();
+    for (int pass = 0; pass < 2; pass++) {
+      for (int k = 0; k < 10; k++) {
+        expected.add(pass + ":" + k); // the position slider moves through the pass
+      }
+      expected.add(pass + ":-1"); // then the pass is shown complete
+    }
+    assertEquals(expected, frames, "every position once, then it stops rather than looping");
+    assertFalse(vm.playFrame(), "it stays stopped at the end");
   }
 }
