@@ -16,15 +16,19 @@ public final class AffineCoupling implements Coupling {
   }
 
   @Override
-  public CouplingResult forward(NDArray x, NDArray ctx, boolean full) {
+  public CouplingResult forward(NDArray x, NDArray ctx) {
     NDArray p = Nd.linear(ctx, headW, headB); // [B, N, 2c]
     NDArray shift = p.get("..., :{}", channels); // b, [B, N, c]
     NDArray logScale = p.get("..., {}:", channels); // a, [B, N, c]
     NDArray h = x.sub(shift).mul(logScale.neg().exp()); // h = (x - b) exp(-a)
     NDArray logDet = logScale.neg(); // log|dh/dx| = -a
     NDArray logDensity = Nd.standardNormalLogPdf(h).add(logDet).sum(new int[] {-1}); // [B, N]
-    return new CouplingResult(h, logDet, logDensity,
-        full ? Map.of("shift", shift, "logScale", logScale) : Map.of());
+    return new CouplingResult(h, logDet, logDensity, Map.of("shift", shift, "logScale", logScale));
+  }
+
+  @Override
+  public NDArray logDensity(NDArray x, NDArray ctx) {
+    return forward(x, ctx).logDensity();
   }
 
   @Override
@@ -32,15 +36,15 @@ public final class AffineCoupling implements Coupling {
     return Nd.linear(ctx, headW, headB);
   }
 
+  /** p = [b, a] per position. */
   @Override
-  public void prepareInverse() {}
-
-  @Override
-  public double[] inverse(double[] p, double[] h) {
-    double[] x = new double[channels];
-    for (int i = 0; i < channels; i++) {
-      x[i] = h[i] * Math.exp(p[channels + i]) + p[i]; // x = h exp(a) + b
-    }
-    return x;
+  public InverseMap inverseMap() {
+    return (p, h) -> {
+      double[] x = new double[channels];
+      for (int i = 0; i < channels; i++) {
+        x[i] = h[i] * Math.exp(p[channels + i]) + p[i]; // x = h exp(a) + b
+      }
+      return x;
+    };
   }
 }

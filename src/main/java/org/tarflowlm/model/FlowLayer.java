@@ -69,12 +69,18 @@ public final class FlowLayer {
   }
 
   /** Forward map of every position: x [B, N, c] in sequence order; results in sequence order. */
-  public CouplingResult forward(NDArray x, boolean full) {
+  public CouplingResult forward(NDArray x) {
     NDArray xf = toFlowOrder(x);
-    CouplingResult r = coupling.forward(xf, body.forward(features(xf)), full);
+    CouplingResult r = coupling.forward(xf, body.forward(features(xf)));
     Map<String, NDArray> params = new LinkedHashMap<>();
     r.params().forEach((name, p) -> params.put(name, toFlowOrder(p)));
     return new CouplingResult(toFlowOrder(r.h()), toFlowOrder(r.logDet()), toFlowOrder(r.logDensity()), params);
+  }
+
+  /** The layer's density of its input, log p_layer(x) per position: x [B, N, c] -> [B, N], sequence order. */
+  public NDArray logDensity(NDArray x) {
+    NDArray xf = toFlowOrder(x);
+    return toFlowOrder(coupling.logDensity(xf, body.forward(features(xf))));
   }
 
   /** An inverse pass over n positions of a batch of B, to drive one position at a time. */

@@ -22,6 +22,7 @@ public final class InversePass implements AutoCloseable {
   private final boolean useCache;
   private final NDManager scope;
   private final CausalTransformer.Cache cache;
+  private final InverseMap map;
   private final double[][][] written; // [B][N][c], sequence order
   private final List<double[][]> pending = new ArrayList<>(); // inputs not yet in the cache, flow order
   private int t; // flow steps done
@@ -34,7 +35,7 @@ public final class InversePass implements AutoCloseable {
     this.scope = manager.newSubManager();
     this.cache = layer.body().newCache(scope);
     this.written = new double[batch][n][];
-    layer.coupling().prepareInverse();
+    this.map = layer.coupling().inverseMap();
   }
 
   /** Whether a position is left to invert or keep. */
@@ -64,7 +65,7 @@ public final class InversePass implements AutoCloseable {
       double[][] x = new double[batch][];
       for (int b = 0; b < batch; b++) {
         System.arraycopy(sp, b * k, row, 0, k);
-        x[b] = layer.coupling().inverse(row, h[b]);
+        x[b] = map.inverse(row, h[b]);
       }
       return advance(x);
     }

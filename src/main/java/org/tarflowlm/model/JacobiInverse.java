@@ -82,7 +82,7 @@ public final class JacobiInverse {
     }
     int n = h.length;
     int c = h[0].length;
-    layer.coupling().prepareInverse();
+    InverseMap map = layer.coupling().inverseMap();
     double[][] x = new double[n][];
     for (int i = 0; i < n; i++) {
       x[i] = isFixed(fixed, i) ? fixedX[i].clone() : h[i].clone(); // x^(0) = h: most layers are near the identity
@@ -102,7 +102,7 @@ public final class JacobiInverse {
           if (isFixed(fixed, i)) {
             continue;
           }
-          next[i] = layer.coupling().inverse(params[s], h[i]); // x_t = f^-1(h_t; ctx(x^(k)_<t))
+          next[i] = map.inverse(params[s], h[i]); // x_t = f^-1(h_t; ctx(x^(k)_<t))
           double move = 0;
           for (int j = 0; j < c; j++) {
             move = Math.max(move, Math.abs(next[i][j] - x[i][j]));

@@ -26,9 +26,6 @@ public final class Mix1Coupling implements Coupling {
   private final NDArray bo; // [c*3K]: logits 0, means spread over [-0.5, 0.5], log-scales 0
   private final NDArray maskX; // [3c, H]
   private final NDArray maskO; // [H, c*3K]
-  private double[][] hostWx; // masked, [3c][H]
-  private double[][] hostWo; // masked, [H][c*3K]
-  private double[] hostBo;
 
   Mix1Coupling(Params params, String prefix, int width, int channels, int components) {
     this.channels = channels;
@@ -46,16 +43,19 @@ public final class Mix1Coupling implements Coupling {
       }
     }
     bo = params.put(prefix + "made.bo", bias, (long) channels * 3 * k);
+    int[] degree = new int[hidden];
+    for (int j = 0; j < hidden; j++) {
+      degree[j] = j % channels; // hidden unit j has degree m_j = j mod c
+    }
     float[] mx = params.allocate(3L * channels, hidden);
     float[] mo = params.allocate(hidden, (long) channels * 3 * k);
-    for (int j = 0; j < hidden; j++) {
-      int degree = j % channels;
-      for (int i = 0; i < channels; i++) {
+    for (int i = 0; i < channels; i++) {
+      for (int j = 0; j < hidden; j++) {
         for (int f = 0; f < 3; f++) {
-          mx[(3 * i + f) * hidden + j] = i < degree ? 1f : 0f; // hidden j sees channels < m_j
+          mx[(3 * i + f) * hidden + j] = i < degree[j] ? 1f : 0f; // hidden j sees channels < m_j
         }
         for (int o = 0; o < 3 * k; o++) {
-          mo[j * channels * 3 * k + i * 3 * k + o] = degree <= i ? 1f : 0f; // output i sees m_j <= i
+          mo[j * channels * 3 * k + i * 3 * k + o] = degree[j] <= i ? 1f : 0f; // output i sees m_j <= i
         }
       }
     }
@@ -70,8 +70,18 @@ public final class Mix1Coupling implements Coupling {
     return f.reshape(s.get(0), s.get(1), 3 * s.get(2));
   }
 
-  @Override
-  public CouplingResult forward(NDArray x, NDArray ctx, boolean full) {
+  /**
+   * Every channel's mixture from the context and the channels before it.
+   *
+   * @param logPi log pi_k, [B, N, c, K]
+   * @param means m_k, [B, N, c, K]
+   * @param logScales log s_k, soft-clamped, [B, N, c, K]
+   * @param std (x - m_k) / s_k, [B, N, c, K]
+   * @param logPdf log p_mix(x_i) per channel, [B, N, c]
+   */
+  private record Mixtures(NDArray logPi, NDArray means, NDArray logScales, NDArray std, NDArray logPdf) {}
+
+  private Mixtures mixtures(NDArray x, NDArray ctx) {
     NDManager scope = x.getManager();
     long b = x.getShape().get(0);
     long n = x.getShape().get(1);
@@ -83,16 +93,24 @@ public final class Mix1Coupling implements Coupling {
     NDArray logScales = out.get("..., 2, :").div(LOG_SCALE_BOUND).tanh().mul(LOG_SCALE_BOUND);
     NDArray std = Nd.f64(x).expandDims(-1).sub(means).mul(logScales.neg().exp()); // (x - m_k) / s_k
     NDArray logPdf = Nd.logSumExp(logPi.add(Nd.standardNormalLogPdf(std)).sub(logScales), -1); // log p_mix(x_i), [B, N, c]
-    NDArray logDensity = logPdf.sum(new int[] {-1}); // [B, N], float64: a cast would cut the gradient
-    if (!full) {
-      return new CouplingResult(null, null, logDensity, Map.of());
-    }
-    NDArray[] phi = Normal.cdfBothSides(std); // Phi(+-(x - m_k) / s_k), each from its own tail
-    NDArray pi = logPi.exp();
+    return new Mixtures(logPi, means, logScales, std, logPdf);
+  }
+
+  /** [B, N], float64: a cast would cut the gradient. */
+  @Override
+  public NDArray logDensity(NDArray x, NDArray ctx) {
+    return mixtures(x, ctx).logPdf().sum(new int[] {-1});
+  }
+
+  @Override
+  public CouplingResult forward(NDArray x, NDArray ctx) {
+    Mixtures m = mixtures(x, ctx);
+    NDArray[] phi = Normal.cdfBothSides(m.std()); // Phi(+-(x - m_k) / s_k), each from its own tail
+    NDArray pi = m.logPi().exp();
     NDArray h = Normal.fromTails(pi.mul(phi[0]).sum(new int[] {-1}), pi.mul(phi[1]).sum(new int[] {-1})); // Phi^-1(F(x))
-    NDArray logDet = logPdf.sub(Nd.standardNormalLogPdf(h)); // log p_mix(x) - log N(h)
-    return new CouplingResult(Nd.as(h, x.getDataType()), Nd.as(logDet, x.getDataType()), logDensity,
-        Map.of("logits", logPi, "means", means, "scales", logScales.exp()));
+    NDArray logDet = m.logPdf().sub(Nd.standardNormalLogPdf(h)); // log p_mix(x) - log N(h)
+    return new CouplingResult(Nd.as(h, x.getDataType()), Nd.as(logDet, x.getDataType()),
+        m.logPdf().sum(new int[] {-1}), Map.of("logits", m.logPi(), "means", m.means(), "scales", m.logScales().exp()));
   }
 
   /** The context's share of the hidden pre-activation: ctx Wc + b1, [B, 1, H]. */
@@ -101,37 +119,39 @@ public final class Mix1Coupling implements Coupling {
     return Nd.linear(ctx, wc, b1);
   }
 
+  /**
+   * The inverse reads the MADE head on the host, in float64: a float64 model's inverse must not
+   * round its weights to float32.
+   */
   @Override
-  public void prepareInverse() {
+  public InverseMap inverseMap() {
     NDManager tmp = wx.getManager().newSubManager();
     try (tmp) {
-      // in float64: a float64 model's inverse must not round its weights to float32 on the host
-      hostWx = rows(Nd.hostDoubles(Nd.scoped(wx.mul(maskX), tmp)), 3 * channels, hidden);
-      hostWo = rows(Nd.hostDoubles(Nd.scoped(wo.mul(maskO), tmp)), hidden, channels * 3 * k);
-      hostBo = Nd.hostDoubles(bo);
+      HostHead head = new HostHead(
+          rows(Nd.hostDoubles(Nd.scoped(wx.mul(maskX), tmp)), 3 * channels, hidden),
+          rows(Nd.hostDoubles(Nd.scoped(wo.mul(maskO), tmp)), hidden, channels * 3 * k),
+          Nd.hostDoubles(bo));
+      return (contextPre, h) -> inverse(head, contextPre, h);
     }
   }
 
-  @Override
-  public double[] inverse(double[] contextPre, double[] h) {
-    if (hostWx == null) {
-      throw new IllegalStateException("call prepareInverse() before inverting a mix1 layer");
-    }
-    double[] pre = new double[hidden];
-    for (int j = 0; j < hidden; j++) {
-      pre[j] = contextPre[j];
-    }
+  /** The masked MADE weights on the host: wx [3c][H], wo [H][c*3K], bo [c*3K]. */
+  private record HostHead(double[][] wx, double[][] wo, double[] bo) {}
+
+  /** Channel by channel, as the MADE ordering allows: x_i = F_i^-1(Phi(h_i)), then x_i enters the hidden units. */
+  private double[] inverse(HostHead head, double[] contextPre, double[] h) {
+    double[] pre = contextPre.clone();
     double[] act = new double[hidden];
     double[] x = new double[channels];
     for (int i = 0; i < channels; i++) {
       for (int j = 0; j < hidden; j++) {
         act[j] = Normal.geluTanh(pre[j]);
       }
-      double xi = mixtureOf(act, i).fromGaussian(h[i]); // x_i = F^-1(Phi(h_i))
+      double xi = mixtureOf(head, act, i).fromGaussian(h[i]); // x_i = F^-1(Phi(h_i))
       x[i] = xi;
       double[] feat = {xi, Normal.elu(xi), Normal.elu(-xi)};
       for (int f = 0; f < 3; f++) {
-        double[] row = hostWx[3 * i + f];
+        double[] row = head.wx()[3 * i + f];
         for (int j = 0; j < hidden; j++) {
           pre[j] += feat[f] * row[j]; // channel i enters the hidden units that may see it
         }
@@ -141,13 +161,13 @@ public final class Mix1Coupling implements Coupling {
   }
 
   /** Channel i's mixture (pi, m, s) from the hidden activations: the host copy of the MADE head. */
-  private Mixture1D mixtureOf(double[] act, int i) {
+  private Mixture1D mixtureOf(HostHead head, double[] act, int i) {
     double[] raw = new double[3 * k];
     for (int o = 0; o < 3 * k; o++) {
       int col = i * 3 * k + o;
-      double v = hostBo[col];
+      double v = head.bo()[col];
       for (int j = 0; j < hidden; j++) {
-        v += act[j] * hostWo[j][col];
+        v += act[j] * head.wo()[j][col];
       }
       raw[o] = v;
     }

@@ -19,7 +19,6 @@ public final class MixdCoupling implements Coupling {
   private final int dim;
   private final NDArray headW; // [D, P*V], zero: uniform next-token weights at the start
   private final NDArray headB; // [P*V]
-  private HostCodebook host; // for the inverse, read by prepareInverse()
 
   MixdCoupling(Params params, String prefix, int width, Codebook codebook, int patch, int vocab, int dim) {
     this.codebook = codebook;
@@ -30,17 +29,27 @@ public final class MixdCoupling implements Coupling {
     this.headB = params.constant(prefix + "head.b", 0f, (long) patch * vocab);
   }
 
+  /** log pi per token of each position: ctx [B, N, D] -> [B, N, P, V]. */
+  private NDArray logWeights(NDArray ctx, long b, long n) {
+    return Nd.linear(ctx, headW, headB).reshape(b, n, patch, vocab).logSoftmax(-1);
+  }
+
   @Override
-  public CouplingResult forward(NDArray x, NDArray ctx, boolean full) {
+  public NDArray logDensity(NDArray x, NDArray ctx) {
     long b = x.getShape().get(0);
     long n = x.getShape().get(1);
-    NDArray logPi = Nd.linear(ctx, headW, headB).reshape(b, n, patch, vocab).logSoftmax(-1); // [B, N, P, V]
     NDArray xt = x.reshape(b, n, patch, dim); // [B, N, P, d]
-    if (!full) {
-      // log p_mix(x) = logsumexp_k (log pi_k + log N_k(x)), per token, summed over the patch
-      NDArray logMix = Nd.logSumExp(logPi.add(codebook.logDensities(xt)), -1); // [B, N, P]
-      return new CouplingResult(null, null, logMix.sum(new int[] {-1}), Map.of());
-    }
+    // log p_mix(x) = logsumexp_k (log pi_k + log N_k(x)), per token, summed over the patch
+    NDArray logMix = Nd.logSumExp(logWeights(ctx, b, n).add(codebook.logDensities(xt)), -1); // [B, N, P]
+    return logMix.sum(new int[] {-1});
+  }
+
+  @Override
+  public CouplingResult forward(NDArray x, NDArray ctx) {
+    long b = x.getShape().get(0);
+    long n = x.getShape().get(1);
+    NDArray logPi = logWeights(ctx, b, n); // [B, N, P, V]
+    NDArray xt = x.reshape(b, n, patch, dim); // [B, N, P, d]
     NDArray x64 = Nd.f64(xt).expandDims(-2); // [B, N, P, 1, d]
     NDArray one = x.getManager().ones(new Shape(1), DataType.FLOAT64); // first operand: results stay on the scope
     NDArray mu = one.mul(codebook.mu()); // [V, d], float64
@@ -69,16 +78,14 @@ public final class MixdCoupling implements Coupling {
     return Nd.linear(ctx, headW, headB);
   }
 
+  /** The step parameters are the logits of the patch's tokens, [P*V]; the codebook is copied to the host once. */
   @Override
-  public void prepareInverse() {
-    host = HostCodebook.of(codebook);
+  public InverseMap inverseMap() {
+    HostCodebook host = HostCodebook.of(codebook);
+    return (logits, h) -> inverse(host, logits, h);
   }
 
-  @Override
-  public double[] inverse(double[] logits, double[] h) {
-    if (host == null) {
-      throw new IllegalStateException("call prepareInverse() before inverting a mixd layer");
-    }
+  private double[] inverse(HostCodebook host, double[] logits, double[] h) {
     double[] x = new double[patch * dim];
     for (int p = 0; p < patch; p++) {
       double[] logAlpha = host.channelLogWeights(logits, p * vocab, x, p * dim, 0); // alpha^(1) = pi

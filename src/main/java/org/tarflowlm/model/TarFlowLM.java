@@ -96,18 +96,21 @@ public final class TarFlowLM implements LanguageModel {
     }
     NDArray x = toPositions(z);
     NDArray sum = null;
-    for (int l = 0; l < active; l++) {
-      boolean last = l == active - 1;
+    for (int l = 0; l < active - 1; l++) {
       if (l > 0) {
         x = mix.mix(x);
       }
-      // The last layer's log N(u) + log|det| is its own density of its input: no Phi^-1 needed.
-      CouplingResult r = layers.get(l).forward(x, !last);
-      NDArray term = last ? r.logDensity().sum(new int[] {1}) : r.logDet().sum(new int[] {1, 2});
+      CouplingResult r = layers.get(l).forward(x);
+      NDArray term = r.logDet().sum(new int[] {1, 2}); // log|det J_l|
       sum = sum == null ? term : sum.add(term);
       x = r.h();
     }
-    return sum;
+    if (active > 1) {
+      x = mix.mix(x);
+    }
+    // The last layer's log N(u) + log|det| is its own density of its input: no Phi^-1 needed.
+    NDArray last = layers.get(active - 1).logDensity(x).sum(new int[] {1});
+    return sum == null ? last : sum.add(last);
   }
 
   /** The whole forward run with every layer's output: z [B, T, d]. */
@@ -121,7 +124,7 @@ public final class TarFlowLM implements LanguageModel {
         x = mix.mix(x);
       }
       inputs.add(x);
-      CouplingResult r = layers.get(l).forward(x, true);
+      CouplingResult r = layers.get(l).forward(x);
       results.add(r);
       NDArray term = r.logDet().sum(new int[] {1, 2});
       logProb = logProb == null ? term : logProb.add(term);
@@ -129,6 +132,64 @@ public final class TarFlowLM implements LanguageModel {
     }
     NDArray base = Nd.standardNormalLogPdf(x); // log N(u), [B, N, c]
     return new FlowForward(inputs, results, base, logProb.add(base.sum(new int[] {1, 2})));
+  }
+
+  /**
+   * The whole inverse run u -> z with every layer's input, the mirror of {@link #forward}: from the
+   * last layer to the first, x_l = f_l^-1(h_l) and h_{l-1} = mix^-1(x_l).
+   *
+   * @param u the last layer's output, [N][c]
+   * @param fixed positions whose input is given in every layer (a prompt's, a template's); null for none
+   * @param fixedInputs those inputs, [L][N][c] in each layer's channel order (read only where fixed)
+   */
+  public FlowInverse inverse(double[][] u, boolean[] fixed, double[][][] fixedInputs, InverseSchedule schedule,
+      InverseListener listener, NDManager manager) {
+    double[][][] inputs = new double[layers.size()][][];
+    long steps = 0;
+    double[][] h = u;
+    for (int l = layers.size() - 1; l >= 0; l--) {
+      FlowLayer layer = layers.get(l);
+      double[][] given = fixed == null ? null : fixedInputs[l];
+      double[][] x;
+      if (schedule instanceof InverseSchedule.Jacobi j) {
+        int index = l;
+        JacobiInverse.Result r = JacobiInverse.invert(layer, h, fixed, given, j.tolerance(), j.maxSweeps(), j.window(),
+            sweep -> listener.onSweep(index, sweep), manager);
+        x = r.x();
+        steps += r.sweeps() + r.sequentialSteps();
+      } else {
+        boolean useCache = ((InverseSchedule.Sequential) schedule).useCache();
+        x = invertSequentially(layer, l, h, fixed, given, useCache, listener, manager);
+        steps += h.length;
+      }
+      inputs[l] = x;
+      listener.onLayer(l, x);
+      h = l > 0 ? unmix(x) : x; // h_{l-1} = mix^-1(x_l)
+    }
+    return new FlowInverse(List.of(inputs), steps);
+  }
+
+  /** One layer's inverse a position at a time, keeping the fixed positions' inputs: h [N][c] -> x [N][c]. */
+  private static double[][] invertSequentially(FlowLayer layer, int l, double[][] h, boolean[] fixed, double[][] given,
+      boolean useCache, InverseListener listener, NDManager manager) {
+    try (InversePass pass = layer.inversePass(1, h.length, useCache, manager)) {
+      while (pass.hasNext()) {
+        int step = pass.step();
+        int i = pass.nextIndex();
+        double[][] x = fixed != null && fixed[i] ? pass.keep(new double[][] {given[i]})
+            : pass.invert(new double[][] {h[i]}); // x_t = f^-1(h_t; ctx(x_<t))
+        listener.onPosition(l, step, i, x[0]);
+      }
+      return pass.written()[0];
+    }
+  }
+
+  private double[][] unmix(double[][] x) {
+    double[][] out = new double[x.length][];
+    for (int i = 0; i < x.length; i++) {
+      out[i] = mix.unmix(x[i]);
+    }
+    return out;
   }
 
   /**

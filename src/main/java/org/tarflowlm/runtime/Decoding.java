@@ -1,5 +1,7 @@
 package org.tarflowlm.runtime;
 
+import org.tarflowlm.model.InverseSchedule;
+
 /**
  * How generation inverts each layer: sequentially, one position per step with the key/value cache
  * (N transformer steps of one position), or by Jacobi sweeps, each one transformer call over every
@@ -35,6 +37,11 @@ public record Decoding(boolean jacobi, double tolerance, int maxSweeps, int wind
   /** The same sweeps over a window of {@code positions} from the first unsettled one. */
   public Decoding window(int positions) {
     return new Decoding(jacobi, tolerance, maxSweeps, positions);
+  }
+
+  /** The model's schedule for this decoding; {@code useCache} says how a sequential layer gets its contexts. */
+  public InverseSchedule schedule(boolean useCache) {
+    return jacobi ? new InverseSchedule.Jacobi(tolerance, maxSweeps, window) : new InverseSchedule.Sequential(useCache);
   }
 
   /** "sequential" or "jacobi", as the command line and the explorer name it. */

@@ -7,12 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
-import org.tarflowlm.model.ChannelMix;
 import org.tarflowlm.model.Direction;
 import org.tarflowlm.model.FlowForward;
+import org.tarflowlm.model.FlowInverse;
 import org.tarflowlm.model.FlowLayer;
 import org.tarflowlm.model.HostCodebook;
-import org.tarflowlm.model.InversePass;
+import org.tarflowlm.model.InverseListener;
+import org.tarflowlm.model.InverseSchedule;
 import org.tarflowlm.model.JacobiInverse;
 import org.tarflowlm.model.ModelConfig;
 import org.tarflowlm.model.Nd;
@@ -123,83 +124,77 @@ public final class FlowGenerator {
     }
     boolean exactInOne = !anyFixed || prefix && lowerLayersRunLeftToRight();
     Noise noise = new Noise(seed, RandomStream.Purpose.GENERATION);
-    double[][][] u = new double[1][n][c];
+    double[][] u = new double[n][c];
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < c; j++) {
-        u[0][i][j] = temperature * noise.next(); // u ~ N(0, tau^2 I)
+        u[i][j] = temperature * noise.next(); // u ~ N(0, tau^2 I)
       }
     }
-    double[][][] z = initialLatent(template, isFixed, n, c);
+    double[][] z = initialLatent(template, isFixed, n, c);
     List<PassResult> passes = new ArrayList<>();
-    String previousText = decodeState(u[0], layers - 1);
-    listener.onStart(template, previousText);
+    String noiseText = decodeState(u, layers - 1);
+    listener.onStart(template, noiseText);
     String written = null;
     int iterations = 0;
     boolean converged = false;
     long steps = 0;
+    InverseSchedule schedule = decoding.schedule(useCache);
     while (iterations < (exactInOne ? 1 : maxIterations)) {
-      double[][][][] fixedInputs = anyFixed ? layerInputs(z, d) : null;
-      double[][][] cur = u;
-      for (int l = layers - 1; l >= 0; l--) {
-        FlowLayer layer = model.layers().get(l);
-        double[][][] x;
-        if (decoding.jacobi()) {
-          JacobiInverse.Result r = invertByJacobi(layer, l, iterations, cur[0], isFixed,
-              anyFixed ? fixedInputs[l][0] : null, decoding, listener, cancelled);
-          x = new double[][][] {r.x()};
-          steps += r.sweeps() + r.sequentialSteps();
-        } else {
-          try (InversePass pass = layer.inversePass(1, n, useCache, manager)) {
-            while (pass.hasNext()) {
-              if (cancelled.getAsBoolean()) {
-                throw new CancellationException("generation stopped");
-              }
-              int step = pass.step();
-              int idx = pass.nextIndex();
-              double[][] xt = isFixed[idx] ? pass.keep(new double[][] {fixedInputs[l][0][idx]})
-                  : pass.invert(new double[][] {cur[0][idx]});
-              listener.onStep(iterations, l + 1, step, idx * p, decodePosition(xt[0], l));
-            }
-            x = pass.written();
-          }
-          steps += n;
-        }
-        String text = decodeState(x[0], l);
-        PassResult result = new PassResult(iterations, l + 1, text, tokenLatents(x[0], l),
-            PassResult.differences(previousText, text));
-        passes.add(result);
-        listener.onPass(result);
-        previousText = text;
-        cur = l > 0 ? unmixAll(x, model.channelMix()) : x;
-      }
-      z = cur;
+      FlowInverse inverse = model.inverse(u, anyFixed ? isFixed : null, anyFixed ? layerInputs(z, d) : null, schedule,
+          reporter(iterations, noiseText, passes, listener, cancelled), manager);
+      steps += inverse.steps();
+      z = inverse.z();
       iterations++;
-      String next = blanksOf(previousText, isFixed, p);
+      String next = blanksOf(passes.get(passes.size() - 1).text(), isFixed, p);
       if (exactInOne || next.equals(written)) {
         converged = true;
         break;
       }
       written = next;
     }
-    return new Written(decodeState(z[0], 0), passes, iterations, converged, steps);
+    return new Written(decodeState(z, 0), passes, iterations, converged, steps);
   }
 
   /**
-   * One pass by Jacobi sweeps, each reported with the text it reads as; the fixed positions keep
-   * their inputs. Cancelling takes effect after the sweep in flight.
+   * What one iteration's inverse tells the listener: every position in words, every Jacobi sweep,
+   * and every finished layer as a pass (kept in {@code passes}). It stops the inverse when
+   * cancelled, at the next position or after the sweep in flight.
    */
-  private JacobiInverse.Result invertByJacobi(FlowLayer layer, int l, int iteration, double[][] h, boolean[] isFixed,
-      double[][] fixedInputs, Decoding decoding, GenerationListener listener, BooleanSupplier cancelled) {
+  private InverseListener reporter(int iteration, String noiseText, List<PassResult> passes,
+      GenerationListener listener, BooleanSupplier cancelled) {
     int p = model.config().patchSize();
-    JacobiInverse.Listener onSweep = sweep -> {
-      listener.onSweep(new SweepResult(iteration, l + 1, sweep.sweep(), decodeState(sweep.x(), l),
-          sweep.frontier() * p, sweep.changed(), sweep.maxChange()));
-      if (cancelled.getAsBoolean()) {
-        throw new CancellationException("generation stopped");
+    return new InverseListener() {
+      private String previous = passes.isEmpty() ? noiseText : passes.get(passes.size() - 1).text();
+
+      @Override
+      public void onPosition(int layer, int step, int index, double[] x) {
+        listener.onStep(iteration, layer + 1, step, index * p, decodePosition(x, layer));
+        stopIfCancelled();
+      }
+
+      @Override
+      public void onSweep(int layer, JacobiInverse.Sweep sweep) {
+        listener.onSweep(new SweepResult(iteration, layer + 1, sweep.sweep(), decodeState(sweep.x(), layer),
+            sweep.frontier() * p, sweep.changed(), sweep.maxChange()));
+        stopIfCancelled();
+      }
+
+      @Override
+      public void onLayer(int layer, double[][] x) {
+        String text = decodeState(x, layer);
+        PassResult result = new PassResult(iteration, layer + 1, text, tokenLatents(x, layer),
+            PassResult.differences(previous, text));
+        passes.add(result);
+        listener.onPass(result);
+        previous = text;
+      }
+
+      private void stopIfCancelled() {
+        if (cancelled.getAsBoolean()) {
+          throw new CancellationException("generation stopped");
+        }
       }
     };
-    return JacobiInverse.invert(layer, h, fixedInputs == null ? null : isFixed, fixedInputs, decoding.tolerance(),
-        decoding.maxSweeps(), decoding.window(), onSweep, manager);
   }
 
   /** Whether every layer below the last runs left to right (the last one's direction never matters). */
@@ -228,61 +223,51 @@ public final class FlowGenerator {
    * Inverts every layer from a given noise u ([1][N][c], the last layer's output space) and
    * decodes the result: the text that u stands for.
    */
-  public String decodeNoise(double[][][] u, BooleanSupplier cancelled) {
-    double[][][] cur = u;
-    for (int l = model.layers().size() - 1; l >= 0; l--) {
-      if (cancelled.getAsBoolean()) {
-        throw new CancellationException("decoding stopped");
+  public String decodeNoise(double[][] u, BooleanSupplier cancelled) {
+    InverseListener stop = new InverseListener() {
+      @Override
+      public void onLayer(int layer, double[][] x) {
+        if (cancelled.getAsBoolean()) {
+          throw new CancellationException("decoding stopped");
+        }
       }
-      double[][][] x = model.layers().get(l).inverse(cur, true, manager);
-      cur = l > 0 ? unmixAll(x, model.channelMix()) : x;
-    }
-    return decodeState(cur[0], 0);
+    };
+    return decodeState(model.inverse(u, null, null, InverseSchedule.CACHED, stop, manager).z(), 0);
   }
 
-  /** z with the codebook means at the fixed positions and zeros at the blanks: [1][N][c]. */
-  private double[][][] initialLatent(Template template, boolean[] isFixed, int n, int c) {
-    double[][][] z = new double[1][n][c];
+  /** z with the codebook means at the fixed positions and zeros at the blanks: [N][c]. */
+  private double[][] initialLatent(Template template, boolean[] isFixed, int n, int c) {
+    double[][] z = new double[n][c];
     try (NDManager scope = manager.newSubManager()) {
       NDArray ids = scope.create(Vocabulary.encode(template.text()), new Shape(1, template.length()));
       NDArray means = model.toPositions(model.codebook().means(ids, scope)); // [1, N, c]
       double[][] rows = Host.doubleRows(means);
       for (int i = 0; i < n; i++) {
         if (isFixed[i]) {
-          z[0][i] = rows[i];
+          z[i] = rows[i];
         }
       }
     }
     return z;
   }
 
-  /** The input of every layer for the current z, from a forward run: [L][1][N][c]. */
-  private double[][][][] layerInputs(double[][][] z, int d) {
-    int n = z[0].length;
-    int c = z[0][0].length;
+  /** The input of every layer for the current z [N][c], from a forward run: [L][N][c]. */
+  private double[][][] layerInputs(double[][] z, int d) {
+    int n = z.length;
+    int c = z[0].length;
     double[] flat = new double[n * c];
     for (int i = 0; i < n; i++) {
-      System.arraycopy(z[0][i], 0, flat, i * c, c);
+      System.arraycopy(z[i], 0, flat, i * c, c);
     }
     try (NDManager scope = manager.newSubManager()) {
       NDArray zt = Nd.fromHost(scope, flat, new Shape(1, (long) n * c / d, d), model.params().dtype());
       FlowForward f = model.forward(zt);
-      double[][][][] out = new double[f.inputs().size()][][][];
+      double[][][] out = new double[f.inputs().size()][][];
       for (int l = 0; l < out.length; l++) {
-        out[l] = new double[][][] {Host.doubleRows(f.inputs().get(l))};
+        out[l] = Host.doubleRows(f.inputs().get(l));
       }
       return out;
     }
-  }
-
-  private static double[][][] unmixAll(double[][][] x, ChannelMix mix) {
-    double[][][] out = new double[x.length][x[0].length][];
-    for (int b = 0; b < x.length; b++) {
-      for (int i = 0; i < x[b].length; i++) {
-        out[b][i] = mix.unmix(x[b][i]);
-      }
-    }
-    return out;
   }
 
   /** One position of layer l's space back in token order (channel mixing undone). */

@@ -287,10 +287,10 @@ public final class ModelRuntime implements AutoCloseable {
     for (int s = 0; s <= steps; s++) {
       double alpha = s / (double) steps;
       alphas[s] = alpha;
-      double[][][] u = new double[1][ua.length][ua[0].length];
+      double[][] u = new double[ua.length][ua[0].length];
       for (int n = 0; n < ua.length; n++) {
         for (int c = 0; c < ua[n].length; c++) {
-          u[0][n][c] = (1 - alpha) * ua[n][c] + alpha * ub[n][c];
+          u[n][c] = (1 - alpha) * ua[n][c] + alpha * ub[n][c];
         }
       }
       texts.add(OneThread.run(() -> gen.decodeNoise(u, cancelled)).substring(0, len));

@@ -69,7 +69,7 @@ public record RoundTrip(List<Layer> layers) {
         double[][] logDet = Host.doubleRows(f.layers().get(l).logDet());
         double[][] back = OneThread.run(() -> layer.inverse(new double[][][] {h}, true, scope))[0]; // as sampling does
         double[][] again = Host.doubleRows(layer.forward(Nd.fromHost(scope, flatten(back),
-            new Shape(1, back.length, back[0].length), flow.params().dtype()), true).h());
+            new Shape(1, back.length, back[0].length), flow.params().dtype())).h());
         int n = x.length;
         double[] forward = new double[n];
         double[] backward = new double[n];

@@ -60,7 +60,7 @@ class CausalityTest {
       FlowLayer layer = model.layers().get(0);
       NDArray x = ModelFixtures.layerInput(model, coupling, m, 2, 41);
       double[][][] xs = host(x);
-      CouplingResult base = layer.forward(x, true);
+      CouplingResult base = layer.forward(x);
       double[][][] h0 = host(base.h());
       double[][][] d0 = host(base.logDet());
       int n = xs[0].length;
@@ -75,7 +75,7 @@ class CausalityTest {
             changed[r][j][c] += 0.37 * (c % 3 - 1) + 0.21; // a small, realistic move of every channel
           }
         }
-        CouplingResult r = layer.forward(ModelFixtures.device(m, changed, DataType.FLOAT32), true);
+        CouplingResult r = layer.forward(ModelFixtures.device(m, changed, DataType.FLOAT32));
         double[][][] h1 = host(r.h());
         double[][][] d1 = host(r.logDet());
         for (int t = 0; t < n; t++) {
@@ -105,7 +105,7 @@ class CausalityTest {
       FlowLayer layer = model.layers().get(0);
       NDArray x = ModelFixtures.layerInput(model, coupling, m, 1, 42);
       double[][][] xs = host(x);
-      CouplingResult base = layer.forward(x, true);
+      CouplingResult base = layer.forward(x);
       double[][][] h0 = host(base.h());
       double[][][] d0 = host(base.logDet());
       int n = xs[0].length;
@@ -117,7 +117,7 @@ class CausalityTest {
           changed[0][t] = xs[0][t].clone();
         }
         changed[0][j][i] += 0.3;
-        CouplingResult r = layer.forward(ModelFixtures.device(m, changed, DataType.FLOAT32), true);
+        CouplingResult r = layer.forward(ModelFixtures.device(m, changed, DataType.FLOAT32));
         double[][][] h1 = host(r.h());
         double[][][] d1 = host(r.logDet());
         for (int k = 0; k < i; k++) {
