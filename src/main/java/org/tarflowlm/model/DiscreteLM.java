@@ -3,6 +3,8 @@ package org.tarflowlm.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.function.Function;
 
 /**
  * The baseline a user would pick instead (design page, section 6): a discrete autoregressive
@@ -68,6 +70,17 @@ public final class DiscreteLM implements LanguageModel {
   public NDArray logProb(NDArray ids) {
     NDArray lp = logProbs(ids); // [B, T, V]
     return lp.gather(ids.expandDims(-1), -1).sum(new int[] {1, 2}); // sum_t log p(x_t | x_<t)
+  }
+
+  /** The exact log p(x): the baseline has no encoder to sample and no layers to leave out. */
+  @Override
+  public NDArray logLikelihood(NDArray ids, Function<Shape, NDArray> encoderNoise, int activeLayers) {
+    return logProb(ids);
+  }
+
+  @Override
+  public <R> R match(Function<TarFlowLM, R> flow, Function<DiscreteLM, R> baseline) {
+    return baseline.apply(this);
   }
 
   /** Next-token logits from a context: [B, 1, D] -> [B, 1, V]. */

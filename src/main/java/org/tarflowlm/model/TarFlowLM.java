@@ -3,8 +3,10 @@ package org.tarflowlm.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * TarFlowLM (design page, sections 2 and 3): a codebook VAE whose prior is a stack of
@@ -201,6 +203,17 @@ public final class TarFlowLM implements LanguageModel {
    */
   public NDArray elbo(NDArray ids, NDArray eps) {
     return elbo(ids, eps, layers.size());
+  }
+
+  @Override
+  public NDArray logLikelihood(NDArray ids, Function<Shape, NDArray> encoderNoise, int activeLayers) {
+    long[] s = ids.getShape().getShape();
+    return elbo(ids, encoderNoise.apply(new Shape(s[0], s[1], config.latentDim())), activeLayers);
+  }
+
+  @Override
+  public <R> R match(Function<TarFlowLM, R> flow, Function<DiscreteLM, R> baseline) {
+    return flow.apply(this);
   }
 
   /** The ELBO of the model made of the first {@code active} layers. */

@@ -6,12 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
-import org.tarflowlm.model.DiscreteLM;
 import org.tarflowlm.model.LanguageModel;
 import org.tarflowlm.model.ModelConfig;
 import org.tarflowlm.model.Nd;
 import org.tarflowlm.model.RandomStream;
-import org.tarflowlm.model.TarFlowLM;
 import org.tarflowlm.model.Vocabulary;
 
 /**
@@ -95,14 +93,8 @@ public final class Evaluator {
 
   /** ELBO (flow) or exact log-likelihood (baseline) in nats per window: ids [B, T] -> B values. */
   private double[] logLikelihood(NDArray ids, Noise noise, NDManager scope) {
-    NDArray ll;
-    if (model instanceof TarFlowLM flow) {
-      long[] s = ids.getShape().getShape();
-      ll = flow.elbo(ids, noise.normal(scope, flow.params().dtype(), s[0], s[1], flow.config().latentDim()), activeLayers);
-    } else {
-      ll = ((DiscreteLM) model).logProb(ids);
-    }
-    return Nd.hostDoubles(ll);
+    return Nd.hostDoubles(model.logLikelihood(ids,
+        shape -> noise.normal(scope, model.params().dtype(), shape.getShape()), activeLayers));
   }
 
   private static NDArray ids(NDManager scope, List<int[]> group) {

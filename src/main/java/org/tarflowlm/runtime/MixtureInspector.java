@@ -47,11 +47,8 @@ public final class MixtureInspector {
    * serialized on it). Call from a worker, not the UI thread.
    */
   public static MixtureInspector of(ModelRuntime runtime) {
-    if (!(runtime.model() instanceof TarFlowLM flow)) {
-      throw new IllegalArgumentException(runtime.name() + " is the discrete baseline: it has no flow layers to inspect");
-    }
     synchronized (runtime) {
-      return of(flow);
+      return of(runtime.flow("inspecting mixtures"));
     }
   }
 

@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 import org.tarflowlm.io.ModelFolder;
 import org.tarflowlm.model.DiscreteLM;
-import org.tarflowlm.model.FlowForward;
-import org.tarflowlm.model.FlowLayer;
 import org.tarflowlm.model.LanguageModel;
 import org.tarflowlm.model.ModelConfig;
 import org.tarflowlm.model.TarFlowLM;
@@ -138,25 +136,25 @@ public final class ModelRuntime implements AutoCloseable {
    */
   public synchronized TextBits bitsPerChar(NormalizedText norm, int samples, long seed) {
     Tracer.padded(norm.normalized(), model.config()); // the same checks as a trace
-    if (model instanceof TarFlowLM flow) {
+    return model.match(flow -> {
       ForwardTrace trace = new Tracer(flow, manager, name()).trace(norm, seed);
       double iw = samples > 1
           ? new Evaluator(model, manager).evaluate(norm.normalized(), samples, seed, 1, () -> false).iwBitsPerChar()
           : Double.NaN;
       float[] per = java.util.Arrays.copyOf(trace.totalBits(), norm.normalized().length());
       return new TextBits(norm, trace.bitsPerChar(), iw, samples, per);
-    }
-    float[] per = discreteBits(norm.normalized());
-    double sum = 0;
-    for (float b : per) {
-      sum += b;
-    }
-    return new TextBits(norm, sum / per.length, Double.NaN, 1, per);
+    }, lm -> {
+      float[] per = discreteBits(lm, norm.normalized());
+      double sum = 0;
+      for (float b : per) {
+        sum += b;
+      }
+      return new TextBits(norm, sum / per.length, Double.NaN, 1, per);
+    });
   }
 
   /** -log2 p(x_t | x_<t) per character under the baseline. */
-  private float[] discreteBits(String normalized) {
-    DiscreteLM lm = (DiscreteLM) model;
+  private float[] discreteBits(DiscreteLM lm, String normalized) {
     try (NDManager scope = manager.newSubManager()) {
       NDArray ids = scope.create(Vocabulary.encode(normalized), new Shape(1, normalized.length()));
       float[][] logp = Host.rows(lm.logProbs(ids));
@@ -181,10 +179,9 @@ public final class ModelRuntime implements AutoCloseable {
   /** Generates text; the listener hears every position and every pass. */
   public synchronized GenerationResult generate(GenerationRequest request, GenerationListener listener,
       BooleanSupplier cancelled) {
-    if (model instanceof TarFlowLM flow) {
-      return OneThread.run(() -> new FlowGenerator(flow, manager).generate(request, listener, cancelled));
-    }
-    return OneThread.run(() -> new DiscreteGenerator((DiscreteLM) model, manager).generate(request, listener, cancelled));
+    return OneThread.run(() -> model.match(
+        flow -> new FlowGenerator(flow, manager).generate(request, listener, cancelled),
+        lm -> new DiscreteGenerator(lm, manager).generate(request, listener, cancelled)));
   }
 
   /**
@@ -197,13 +194,11 @@ public final class ModelRuntime implements AutoCloseable {
     int length = Math.max(1, Math.min(120, model.config().seqLen() - 8));
     GenerationRequest prompted = new GenerationRequest("the ", length, 1.0, 0, true, 2);
     for (int i = 0; i < 3 && !cancelled.getAsBoolean(); i++) {
-      GenerationResult g = generate(prompted, GenerationListener.NONE, cancelled);
-      if (model instanceof TarFlowLM) {
-        trace(NormalizedText.verbatim(g.text()), 1);
-        infill(Template.parse("the ____ of"), 1.0, 0, 2, GenerationListener.NONE, cancelled);
-      } else {
-        bitsPerChar(NormalizedText.verbatim(g.text()), 1, 1);
-      }
+      NormalizedText text = NormalizedText.verbatim(generate(prompted, GenerationListener.NONE, cancelled).text());
+      model.match(flow -> {
+        trace(text, 1);
+        return infill(Template.parse("the ____ of"), 1.0, 0, 2, GenerationListener.NONE, cancelled);
+      }, lm -> bitsPerChar(text, 1, 1));
     }
   }
 
@@ -265,37 +260,7 @@ public final class ModelRuntime implements AutoCloseable {
    * other in {@code steps} steps, each decoded by inverting the whole flow.
    */
   public synchronized Interpolation interpolate(String a, String b, int steps, long seed, BooleanSupplier cancelled) {
-    if (steps < 1) {
-      throw new IllegalArgumentException("steps must be at least 1, got " + steps);
-    }
-    TarFlowLM flow = flow("interpolation");
-    String na = NormalizedText.of(a).normalized();
-    String nb = NormalizedText.of(b).normalized();
-    int len = Math.max(na.length(), nb.length());
-    String pa = na + " ".repeat(len - na.length());
-    String pb = nb + " ".repeat(len - nb.length());
-    Tracer tracer = new Tracer(flow, manager, name());
-    String padA = Tracer.padded(pa, flow.config());
-    String padB = Tracer.padded(pb, flow.config());
-    ForwardTrace ta = tracer.trace(NormalizedText.of(a), padA, seed);
-    ForwardTrace tb = tracer.trace(NormalizedText.of(b), padB, seed);
-    float[][] ua = ta.states().get(ta.states().size() - 1).output();
-    float[][] ub = tb.states().get(tb.states().size() - 1).output();
-    FlowGenerator gen = new FlowGenerator(flow, manager);
-    double[] alphas = new double[steps + 1];
-    java.util.List<String> texts = new java.util.ArrayList<>();
-    for (int s = 0; s <= steps; s++) {
-      double alpha = s / (double) steps;
-      alphas[s] = alpha;
-      double[][] u = new double[ua.length][ua[0].length];
-      for (int n = 0; n < ua.length; n++) {
-        for (int c = 0; c < ua[n].length; c++) {
-          u[n][c] = (1 - alpha) * ua[n][c] + alpha * ub[n][c];
-        }
-      }
-      texts.add(OneThread.run(() -> gen.decodeNoise(u, cancelled)).substring(0, len));
-    }
-    return new Interpolation(ta.scored().substring(0, len), tb.scored().substring(0, len), alphas, texts);
+    return Interpolation.between(flow("interpolation"), manager, name(), a, b, steps, seed, cancelled);
   }
 
   /** The model's config as JSON, for run files. */
@@ -324,11 +289,11 @@ public final class ModelRuntime implements AutoCloseable {
     return LatentGeometry.of(states, withCodebook ? codebookMeans() : null);
   }
 
-  private TarFlowLM flow(String what) {
-    if (model instanceof TarFlowLM flow) {
-      return flow;
-    }
-    throw new IllegalArgumentException(name() + " is the discrete baseline: it has no flow layers for " + what);
+  /** The flow model, or an error in words for a baseline, which has no flow layers for {@code what}. */
+  TarFlowLM flow(String what) {
+    return model.match(flow -> flow, lm -> {
+      throw new IllegalArgumentException(name() + " is the discrete baseline: it has no flow layers for " + what);
+    });
   }
 
 

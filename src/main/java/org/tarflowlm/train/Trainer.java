@@ -19,10 +19,8 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.tarflowlm.io.ConfigJson;
 import org.tarflowlm.io.ModelFolder;
-import org.tarflowlm.model.DiscreteLM;
 import org.tarflowlm.model.LanguageModel;
 import org.tarflowlm.model.RandomStream;
-import org.tarflowlm.model.TarFlowLM;
 import org.tarflowlm.model.Vocabulary;
 import org.tarflowlm.runtime.EvalResult;
 import org.tarflowlm.runtime.Evaluator;
@@ -244,9 +242,8 @@ public final class Trainer {
   private NDArray loss(NDArray ids, Noise noise, NDManager scope) {
     long b = ids.getShape().get(0);
     long t = ids.getShape().get(1);
-    NDArray ll = model instanceof TarFlowLM flow
-        ? flow.elbo(ids, noise.normal(scope, flow.params().dtype(), b, t, flow.config().latentDim()), activeLayers())
-        : ((DiscreteLM) model).logProb(ids);
+    NDArray ll = model.logLikelihood(ids, shape -> noise.normal(scope, model.params().dtype(), shape.getShape()),
+        activeLayers());
     NDArray loss = ll.sum().neg().div(b * t);
     return lossFault.poisons(state.step) ? loss.mul(Double.NaN) : loss;
   }
