@@ -417,6 +417,15 @@ def setup_distributed(device_choice):
     return device, rank, world
 
 
+def checkpoint_on_rank0(run, device, world):
+    """Whether rank 0's run folder holds a checkpoint, on every rank: a restarted job continues from it (rank 0
+    alone reads the run folder), or starts afresh where the failed attempt died before writing its first one."""
+    found = torch.tensor([float(os.path.exists(os.path.join(run, CHECKPOINT)))], device=device)
+    if world > 1:
+        dist.broadcast(found, 0)
+    return bool(found > 0)
+
+
 def command_line(run, world):
     """The command that trains this run (with --resume, continues it), naming the run folder as it was given."""
     local = int(os.environ.get("LOCAL_WORLD_SIZE", world))
@@ -434,13 +443,22 @@ def main(args):
     config_file = os.path.join(run, TRAIN_CONFIG) if args.resume else args.config
     if config_file is None:
         raise ValueError("give --config FILE, or --resume with an existing --run folder")
-    if not args.resume and os.path.exists(os.path.join(run, CHECKPOINT)):
+    # torchrun --max-restarts starts every worker again with the same command after one of them failed
+    restarted = int(os.environ.get("TORCHELASTIC_RESTART_COUNT", "0")) > 0
+    if not args.resume and not restarted and os.path.exists(os.path.join(run, CHECKPOINT)):
         raise ValueError(f"{run} already holds a run; use --resume or another --run folder")
     tc = cfgmod.read_train_config(config_file)
     if args.batch:
         tc.batch = args.batch
     texts = corpus.load(args.splits)
     device, rank, world = setup_distributed(args.device)
+    resume = args.resume or (restarted and checkpoint_on_rank0(run, device, world))
+    if (rank == 0 and world > 1 and os.environ.get("TORCHELASTIC_MAX_RESTARTS", "0") != "0"
+            and os.environ.get("TORCHELASTIC_USE_AGENT_STORE") == "True"):
+        # pytorch issue 135712, still so in torch 2.13: the store outlives an attempt, and a restarted rank can read
+        # a dead rank's address from it and fail to connect, or hang
+        print("tarflowlm train: warning: torchrun --max-restarts with its shared store can fail to restart; run torchrun "
+              "with TORCH_DISABLE_SHARE_RDZV_TCP_STORE=1", file=sys.stderr)
     stop = {"flag": False}
 
     def on_signal(*_):
@@ -455,7 +473,7 @@ def main(args):
     else:
         signal.signal(signal.SIGTERM, on_signal)
     try:
-        trainer = Trainer(tc, run, texts, device, rank, world, amp=args.amp == "bf16", resume=args.resume,
+        trainer = Trainer(tc, run, texts, device, rank, world, amp=args.amp == "bf16", resume=resume,
                           command=command_line(run, world))
         n = sum(p.numel() for p in trainer.params.values())
         trainer.log(f"training {tc.model.type} ({n:,} parameters, {str(trainer.dtype).replace('torch.', '')}"
