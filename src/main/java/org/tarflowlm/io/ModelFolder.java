@@ -25,6 +25,8 @@ public final class ModelFolder {
   public static final String CONFIG = "config.json";
   public static final String WEIGHTS = "model.safetensors";
   public static final String CARD = "card.md";
+  /** The format this code writes and reads (docs/FORMAT.md); a file of another major version is refused. */
+  public static final String FORMAT = "tarflowlm/1";
 
   private ModelFolder() {}
 
@@ -81,9 +83,23 @@ public final class ModelFolder {
     return file;
   }
 
+  /**
+   * Refuses a weights file whose {@code format} names another major version: its names, shapes or
+   * formulas may differ, and read as this version it would give wrong numbers without an error. A
+   * file without the key (another tool's) is read and checked by its names and shapes alone.
+   */
+  private static void checkFormat(Path file) throws IOException {
+    String format = Safetensors.readMetadata(file).get("format");
+    if (format != null && !format.equals(FORMAT) && !format.startsWith(FORMAT + ".")) {
+      throw new ModelFormatException(file, "is in format " + format + ", and this version of TarFlowLM Explorer reads "
+          + FORMAT + " only (docs/FORMAT.md)");
+    }
+  }
+
   /** Loads a safetensors file into a model whose shapes it must match exactly. */
   public static void loadWeights(LanguageModel model, Path file) throws IOException {
     requireWeights(file);
+    checkFormat(file);
     Map<String, long[]> expected = new LinkedHashMap<>();
     model.params().all().forEach((name, a) -> expected.put(name, a.getShape().getShape()));
     Map<String, Safetensors.Tensor> tensors = Safetensors.read(file, expected);
@@ -112,7 +128,7 @@ public final class ModelFolder {
   public static void save(LanguageModel model, Path dir) throws IOException {
     Files.createDirectories(dir);
     ConfigJson.write(dir.resolve(CONFIG), model.config());
-    saveWeights(model, dir.resolve(WEIGHTS), Map.of("format", "tarflowlm/1", "type", model.config().type()));
+    saveWeights(model, dir.resolve(WEIGHTS), Map.of("format", FORMAT, "type", model.config().type()));
   }
 
   private static void requireFolder(Path dir) throws IOException {

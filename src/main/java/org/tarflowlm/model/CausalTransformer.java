@@ -97,13 +97,28 @@ public final class CausalTransformer {
    */
   private record StepWeights(NDArray qkv, NDArray proj, NDArray fc, NDArray out) {}
 
-  /** Keys and values of the positions written so far, one pair per block, and the weights a step reads. */
+  /**
+   * Keys and values of the positions written so far, one pair per block, and the weights a step
+   * reads. A sampling step computes the same numbers as {@link #forward} at one slot; at width 64
+   * it is bound by per-call overhead, so the cache holds what lets it make fewer engine calls. The
+   * speed tricks, all here and in {@link #cachedAttention}:
+   * <ol>
+   *   <li>x W + b = torch::linear(x, W^T, b): one call instead of a product and a sum, from W^T views
+   *       made once ({@link StepWeights}).
+   *   <li>Keys are kept transposed, K^T [B, H, hd, t], so q K^T multiplies contiguous arrays.
+   *   <li>One new slot: [B, 1, 3D] already has the memory order of [B, 3H, 1, hd], so q, k and v come
+   *       from one reshape and one split, and k's transpose [B, H, hd, 1] is a reshape.
+   *   <li>q / sqrt(hd) multiplies by a 0-d array made once (mul(Number) makes a new array per call).
+   *   <li>The baseline's one-hot input: e_k W_in + b_in = W_in[k] + b_in, a row of a table made once
+   *       ({@link #stepToken}).
+   * </ol>
+   */
   public final class Cache implements AutoCloseable {
     private final NDManager manager;
     private final NDArray[] keysT = new NDArray[blocks.length]; // each [B, H, D/H, t]
     private final NDArray[] values = new NDArray[blocks.length]; // each [B, H, t, D/H]
     private final NDArray inT; // [D, channels]
-    private final NDArray scale; // 1 / sqrt(D/H), kept: mul(Number) makes a new array each call, 4x the product's cost
+    private final NDArray scale; // 1 / sqrt(D/H) (trick 4: mul(Number) cost 4x the product)
     private final StepWeights[] weights = new StepWeights[blocks.length];
     // [channels, 1, 1, D]: in(one-hot k) = W_in[k] + b_in, a copy made on first use; a cache lives
     // for one generation, over which the parameters do not change

@@ -63,4 +63,19 @@ class ModelFolderTest {
       assertEquals(model.params().all().keySet(), back.params().all().keySet());
     }
   }
+
+  /** A folder of another major version would read as this one with wrong numbers: it is refused in words. */
+  @Test
+  void aWeightsFileOfAnotherMajorFormatVersionIsRefused(@TempDir Path dir) throws Exception {
+    folder(dir, 32, 1, new byte[0]);
+    try (NDManager m = NDManager.newBaseManager()) {
+      LanguageModel model = ModelFolder.create(ModelFolder.readConfig(dir), m);
+      Path weights = dir.resolve(ModelFolder.WEIGHTS);
+      ModelFolder.saveWeights(model, weights, java.util.Map.of("format", "tarflowlm/1.1", "type", "tarflowlm"));
+      ModelFolder.load(dir, m);
+      ModelFolder.saveWeights(model, weights, java.util.Map.of("format", "tarflowlm/2", "type", "tarflowlm"));
+      ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFolder.load(dir, m));
+      assertTrue(e.getMessage().contains("tarflowlm/2") && e.getMessage().contains("reads tarflowlm/1 only"), e.getMessage());
+    }
+  }
 }
