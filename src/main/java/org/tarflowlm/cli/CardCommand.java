@@ -8,6 +8,7 @@ import org.tarflowlm.corpus.CorpusSplits;
 import org.tarflowlm.io.AtomicFiles;
 import org.tarflowlm.io.ConfigJson;
 import org.tarflowlm.io.ModelFolder;
+import org.tarflowlm.io.Safetensors;
 import org.tarflowlm.runtime.ModelCard;
 import org.tarflowlm.runtime.ModelRuntime;
 import org.tarflowlm.runtime.RunFacts;
@@ -62,7 +63,7 @@ final class CardCommand implements Callable<Integer> {
     TrainState state = TrainState.read(run);
     RunFacts facts = new RunFacts(run.getFileName().toString(), ConfigJson.GSON.toJson(tc),
         tc.schedule() == Schedule.JOINT, tc.totalSteps(), tc.batch(), tc.evalChars(), state.step(), state.seconds(),
-        state.stageBest(), TrainingCurves.read(run.resolve(Trainer.CURVES)).points().size());
+        state.stageBest(), TrainingCurves.read(run.resolve(Trainer.CURVES)).points().size(), trainedBy(run));
     CorpusSplits data = Corpus.load(splits);
     String md;
     try (ModelRuntime rt = ModelRuntime.open(model, device)) {
@@ -72,5 +73,11 @@ final class CardCommand implements Callable<Integer> {
     AtomicFiles.writeString(model.resolve(ModelFolder.CARD), md);
     System.out.print(md);
     return 0;
+  }
+
+  /** The command its checkpoint records (the Python trainer writes one), or empty. */
+  private static String trainedBy(Path run) throws java.io.IOException {
+    Path checkpoint = run.resolve(Trainer.CHECKPOINT);
+    return Files.exists(checkpoint) ? Safetensors.readMetadata(checkpoint).getOrDefault("command", "") : "";
   }
 }

@@ -87,8 +87,12 @@ public record ModelCard(int samples, int validationSamples) {
     md.append("\n## Training\n\n");
     // The card names the run it measured and the config the run folder keeps, so a model trained
     // under another run name (a joint run installed as mixd-p4) still points at its own config and curves.
-    md.append("Command: `bin/tarflowlm train --config runs/").append(run.name()).append("/train.json --run runs/")
-        .append(run.name()).append("`; after a stop, the same command with `--resume` continues from the last checkpoint.\n\n");
+    // A run the Python twin trained says its own command, with the run folder as it was given.
+    String command = run.command().isEmpty()
+        ? "bin/tarflowlm train --config runs/" + run.name() + "/train.json --run runs/" + run.name()
+        : run.command();
+    md.append("Command: `").append(command)
+        .append("`; after a stop, the same command with `--resume` continues from the last checkpoint.\n\n");
     md.append("```json\n").append(run.configJson()).append("\n```\n\n");
     md.append(String.format(Locale.ROOT, "- steps done: %,d of %,d (%,d characters seen), wall time %.0f min on this 2-core CPU%n",
         run.step(), run.totalSteps(), (long) run.step() * run.batch() * cfg.seqLen(), run.seconds() / 60));

@@ -16,10 +16,13 @@ import java.util.List;
  * @param seconds wall time spent training, over all sessions
  * @param stageBest best validation bpc at the end of each finished stage
  * @param evaluations rows of the run's curves.csv
+ * @param command the command line that trained the run, as its checkpoint records it (the Python
+ *     trainer's), or empty for the Java trainer's, which the card writes itself
  */
 public record RunFacts(String name, String configJson, boolean joint, int totalSteps, int batch, int evalChars,
-    int step, double seconds, List<Double> stageBest, int evaluations) {
+    int step, double seconds, List<Double> stageBest, int evaluations, String command) {
   public RunFacts {
     stageBest = List.copyOf(stageBest);
+    command = command == null ? "" : command;
   }
 }

@@ -14,7 +14,7 @@ import org.tarflowlm.model.ModelConfig;
 class ModelCardTest {
   private static final String TEXT = "the quick brown fox jumps over the lazy dog and the dog sleeps in the sun ".repeat(3);
   private static final RunFacts RUN = new RunFacts("tiny-joint", "{\n  \"schedule\": \"joint\"\n}", true, 2000, 2, 64,
-      1200, 120, List.of(3.1, 2.9), 7);
+      1200, 120, List.of(3.1, 2.9), 7, "");
 
   @Test
   void aFlowsCardSaysHowItWasTrainedAndWhatItMeasures() {
@@ -78,6 +78,21 @@ class ModelCardTest {
       assertTrue(md.contains("| split | characters | bpc | eval char/s |\n|---|---|---|---|\n"), md);
       assertTrue(!md.contains("What each layer adds") && !md.contains("Refinement"), md);
       assertEquals(3, md.lines().filter(l -> l.startsWith("- seed ")).count(), md);
+    }
+  }
+
+  /** A run the Python twin trained is quoted with its own command, the run folder as it was given. */
+  @Test
+  void aPythonTrainedRunsCardQuotesItsOwnCommand() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      ModelConfig flow = RuntimeFixtures.config(1, 32, Direction.RIGHT_TO_LEFT);
+      ModelConfig config = new ModelConfig(ModelConfig.AR_BASELINE, 27, 5, 1, 32, flow.layers(), 5);
+      ModelRuntime rt = ModelRuntime.of(new DiscreteLM(config, m), m, "ar");
+      String python = "python -m tarflowlm train --config /data/exp/r1/train.json --run /data/exp/r1";
+      RunFacts run = new RunFacts("r1", RUN.configJson(), true, 2000, 2, 64, 1200, 120, List.of(3.1), 7, python);
+      String md = new ModelCard(1, 1).markdown(rt, "ar", run, TEXT, TEXT);
+      assertTrue(md.contains("Command: `" + python + "`; after a stop"), md);
+      assertTrue(!md.contains("bin/tarflowlm train"), md);
     }
   }
 }
