@@ -6,7 +6,7 @@ import torch
 
 from . import config as cfgmod
 from . import safetensors
-from .model import create, named_weights
+from .model import create
 from .safetensors import ModelFormatError
 
 CONFIG, WEIGHTS, CARD = "config.json", "model.safetensors", "card.md"
@@ -22,19 +22,19 @@ def read_config(folder):
 
 
 def load_weights(model, path):
+    """The file's tensors into the model by load_state_dict: state_dict() names are the file's (model.py)."""
     if not os.path.isfile(path):
         raise ModelFormatError(path, "file not found (a model folder needs its weights)")
-    params = named_weights(model)
-    tensors = safetensors.read(path, {n: list(p.shape) for n, p in params.items()})
-    with torch.no_grad():
-        for n, t in tensors.items():
-            params[n].copy_(t)
+    model.load_state_dict(safetensors.read(path, {n: list(t.shape) for n, t in model.state_dict().items()}))
 
 
-def load(folder, device="cpu", dtype=torch.float32):
-    """The model a folder describes, with its weights, on a device."""
+def load(folder, device="cpu", dtype=torch.float32, expect=None):
+    """The model a folder describes, with its weights, on a device, in eval mode; expect: the class the caller
+    asked for (TarFlowLM.from_pretrained of a baseline's folder is refused, not answered with a DiscreteLM)."""
     mc = read_config(folder)
     model = create(mc, dtype)
+    if expect is not None and not isinstance(model, expect):
+        raise ModelFormatError(folder, f"holds a {mc.type} model, not a {expect.__name__} (tarflowlm.load reads either)")
     load_weights(model, os.path.join(folder, WEIGHTS))
     return model.to(device).eval()
 
@@ -44,5 +44,5 @@ def save(model, folder):
     os.makedirs(folder, exist_ok=True)
     safetensors.atomic_write(os.path.join(folder, CONFIG), [cfgmod.dumps(model.config.to_dict()).encode("utf-8")])
     # a model folder holds float32 weights whatever the training precision (FORMAT section 2), as Java writes them
-    safetensors.write(os.path.join(folder, WEIGHTS), {n: p.detach().float() for n, p in named_weights(model).items()},
+    safetensors.write(os.path.join(folder, WEIGHTS), {n: t.detach().float() for n, t in model.state_dict().items()},
                       {"format": "tarflowlm/1", "type": model.config.type})

@@ -6,6 +6,8 @@ Every parameter is named as in model.safetensors (`layer0.block1.qkv.w`); matric
 The math follows the Java runtime line by line, so that the parity tests can hold both to 1e-4.
 """
 import math
+import os
+import re
 
 import torch
 import torch.nn as nn
@@ -120,16 +122,20 @@ def channel_order(c):
     return list(range(0, c, 2)) + list(range(1, c, 2))
 
 
-class ChannelMix:
+class ChannelMix(nn.Module):
+    """The permutation as buffers, so that they move with the model; not persistent: the file has no such tensor."""
+
     def __init__(self, c):
-        self.order = torch.tensor(channel_order(c))
-        self.inverse_order = torch.argsort(self.order)
+        super().__init__()
+        order = torch.tensor(channel_order(c))
+        self.register_buffer("order", order, persistent=False)  # [c]
+        self.register_buffer("inverse_order", torch.argsort(order), persistent=False)  # [c]
 
     def mix(self, x):
-        return x[..., self.order.to(x.device)]
+        return x[..., self.order]
 
     def unmix(self, x):
-        return x[..., self.inverse_order.to(x.device)]
+        return x[..., self.inverse_order]
 
 
 # ----------------------------------------------------------------------------------- the transformer body
@@ -190,20 +196,17 @@ class Block(nn.Module):
 
 
 class CausalTransformer(nn.Module):
-    """Slot t holds the start vector (t = 0) or in(x_{t-1}), plus pos[t]: output t sees x[:, < t] only."""
+    """Slot t holds the start vector (t = 0) or in(x_{t-1}), plus pos[t]: output t sees x[:, < t] only.
+    The file's `in` is `input` here (`in` is a Python keyword, which torch.export's generated code cannot name)."""
 
     def __init__(self, features, positions, depth, width, heads):
         super().__init__()
         self.width, self.positions, self.depth = width, positions, depth
-        self.add_module("in", Linear(features, width, 1 / math.sqrt(features)))
+        self.input = Linear(features, width, 1 / math.sqrt(features))
         self.sos = nn.Parameter(torch.randn(width) * 0.02)  # [D]
         self.pos = nn.Parameter(torch.randn(positions, width) * 0.02)  # [N, D]
-        for i in range(depth):
-            self.add_module(f"block{i}", Block(width, heads, depth))
+        self.blocks = nn.ModuleList(Block(width, heads, depth) for _ in range(depth))
         self.lnf = LayerNorm(width)
-
-    def blocks(self):
-        return [getattr(self, f"block{i}") for i in range(self.depth)]
 
     def _check(self, n):
         if n > self.positions:
@@ -213,9 +216,9 @@ class CausalTransformer(nn.Module):
         B, N, _ = x.shape
         self._check(N)
         start = self.sos.expand(B, 1, self.width).to(x.dtype)  # [B, 1, D]
-        h = torch.cat([start, getattr(self, "in")(x[:, :-1])], 1) if N > 1 else start  # [B, N, D]
+        h = torch.cat([start, self.input(x[:, :-1])], 1) if N > 1 else start  # [B, N, D]
         h = h + self.pos[:N]
-        for blk in self.blocks():
+        for blk in self.blocks:
             h = blk(h)
         return self.lnf(h)
 
@@ -226,9 +229,9 @@ class CausalTransformer(nn.Module):
         """Context of slot t = cache length from the input of position t - 1, prev [B, 1, F] -> [B, 1, D]."""
         t = cache["length"]
         self._check(t + 1)
-        h = self.sos.expand(batch, 1, self.width) if t == 0 else getattr(self, "in")(prev)
+        h = self.sos.expand(batch, 1, self.width) if t == 0 else self.input(prev)
         h = h + self.pos[t:t + 1]
-        for blk, kv in zip(self.blocks(), cache["kv"]):
+        for blk, kv in zip(self.blocks, cache["kv"]):
             h = blk(h, kv)
         cache["length"] = t + 1
         return self.lnf(h)
@@ -471,8 +474,31 @@ class FlowLayer(nn.Module):
 
 # ----------------------------------------------------------------------------------- the models
 
-class TextGeneration:
-    """generate_text, shared by both models: the prompt layout around their id-level generate."""
+class Pretrained:
+    """What both models share: model folders (from_pretrained, save_pretrained), state_dict() under the weight file's
+    names, and generate_text, the prompt layout around their id-level generate."""
+
+    def use_file_names(self):
+        """state_dict() names tensors as the weight file does, and load_state_dict() takes those names: the file's
+        tensors load with model.load_state_dict(tensors). Called at the end of a model's __init__."""
+        self.register_state_dict_post_hook(to_file_names)
+        self.register_load_state_dict_pre_hook(from_file_names)
+
+    @classmethod
+    def from_pretrained(cls, folder, device="cpu", dtype=torch.float32):
+        """The model of a model folder (docs/FORMAT.md), its weights checked against its config, in eval mode."""
+        from . import folder as folders
+        return folders.load(folder, device, dtype, expect=cls)
+
+    def save_pretrained(self, folder):
+        """Writes the model folder: config.json, model.safetensors (float32, as FORMAT section 2 says) and, where the
+        folder has none, a card.md naming the layout (a trained run's measured card is `bin/tarflowlm card`'s)."""
+        from . import folder as folders
+        folders.save(self, folder)
+        card = os.path.join(folder, folders.CARD)
+        if not os.path.exists(card):
+            from .safetensors import atomic_write
+            atomic_write(card, [layout_card(self, os.path.basename(os.path.normpath(folder))).encode("utf-8")])
 
     def generate_text(self, prompt, max_new_chars, temperature=1.0, generator=None, **options):
         """The prompt and max_new_chars characters after it, as one string; returns (text, iterations).
@@ -497,19 +523,25 @@ class TextGeneration:
         return decode(ids), iterations
 
 
-class TarFlowLM(TextGeneration, nn.Module):
+class TarFlowLM(Pretrained, nn.Module):
     def __init__(self, mc):
         super().__init__()
         if mc.is_baseline:
             raise ValueError("an ar-baseline config describes a DiscreteLM, not a TarFlowLM")
         self.config = mc
         self.codebook = Codebook(mc.vocabSize, mc.latentDim)
-        for l, lc in enumerate(mc.layers):
-            self.add_module(f"layer{l}", FlowLayer(lc, mc, self.codebook))
+        self.layers = nn.ModuleList(FlowLayer(lc, mc, self.codebook) for lc in mc.layers)
         self.channel_mix = ChannelMix(mc.channels)
+        self.use_file_names()
 
-    def layers(self):
-        return [getattr(self, f"layer{l}") for l in range(len(self.config.layers))]
+    def forward(self, ids, eps=None, active=None, generator=None):
+        """The loss in bits per character, -ELBO / (B T ln 2), of ids [B, T]: what training minimizes and, with
+        eval's noise, what eval reports for a window. eps [B, T, d] is the encoder noise, drawn from generator (torch's
+        default generator when None) where not given; active: train only the first `active` layers' prior."""
+        B, T = ids.shape
+        if eps is None:
+            eps = torch.randn(B, T, self.config.latentDim, generator=generator, dtype=self.codebook.mu.dtype)
+        return -self.elbo(ids, eps.to(ids.device), active).sum() / (B * T * math.log(2))
 
     def to_positions(self, z):  # [B, T, d] -> [B, T/P, P*d], token-major
         B, T, _ = z.shape
@@ -526,7 +558,7 @@ class TarFlowLM(TextGeneration, nn.Module):
         active = active or len(self.config.layers)
         x = self.to_positions(z)
         total = 0
-        for l, layer in enumerate(self.layers()[:active]):
+        for l, layer in enumerate(self.layers[:active]):
             if l > 0:
                 x = self.channel_mix.mix(x)
             if l == active - 1:
@@ -542,7 +574,7 @@ class TarFlowLM(TextGeneration, nn.Module):
         x = self.to_positions(z)
         inputs, outputs, log_dets, params = [], [], [], []
         log_p = 0
-        for l, layer in enumerate(self.layers()):
+        for l, layer in enumerate(self.layers):
             if l > 0:
                 x = self.channel_mix.mix(x)
             inputs.append(x)
@@ -574,7 +606,7 @@ class TarFlowLM(TextGeneration, nn.Module):
         on_pass(l, x) hears each layer's inverse in its own channel space."""
         cur = u.double()
         for l in reversed(range(len(self.config.layers))):
-            x = self.layers()[l].inverse(cur, None if fixed is None else fixed[l], is_fixed)
+            x = self.layers[l].inverse(cur, None if fixed is None else fixed[l], is_fixed)
             if on_pass:
                 on_pass(l, x)
             cur = self.channel_mix.unmix(x) if l > 0 else x
@@ -615,7 +647,7 @@ class TarFlowLM(TextGeneration, nn.Module):
         return self.codebook.decoder_log_probs(zt)[0].argmax(-1).tolist()[:len(prompt_ids) + length], iterations
 
 
-class DiscreteLM(TextGeneration, nn.Module):
+class DiscreteLM(Pretrained, nn.Module):
     """The baseline: the same body with one-hot characters through `body.in.w` and V logits as its head."""
 
     def __init__(self, mc):
@@ -626,6 +658,13 @@ class DiscreteLM(TextGeneration, nn.Module):
         lc = mc.layers[0]
         self.body = CausalTransformer(mc.vocabSize, mc.seqLen, mc.total_depth, lc.width, lc.heads)
         self.head = Linear(lc.width, mc.vocabSize, 0)
+        self.use_file_names()
+
+    def forward(self, ids, eps=None, active=None, generator=None):
+        """The loss in bits per character, -log p(ids) / (B T ln 2), exact; eps, active and generator are the flow's
+        arguments, unused here, so that one training loop calls both models alike."""
+        B, T = ids.shape
+        return -self.log_prob(ids).sum() / (B * T * math.log(2))
 
     def log_probs(self, ids):  # log p(x_t | x_<t): [B, T] -> [B, T, V]
         x = F.one_hot(ids, self.config.vocabSize).to(self.head.w.dtype)
@@ -656,13 +695,50 @@ class DiscreteLM(TextGeneration, nn.Module):
         return ids, 1
 
 
-def weight_name(torch_name):
-    """The weight file's name of a parameter: the body's and coupling's parameters sit under the layer's prefix."""
-    return torch_name.replace(".body.", ".").replace(".coupling.", ".")
+def weight_name(module_name):
+    """The weight file's name of a parameter (FORMAT section 4): a layer's body and coupling sit under its prefix,
+    layers.0.body.blocks.1.qkv.w is layer0.block1.qkv.w, layers.0.coupling.head.w is layer0.head.w, and a body's
+    input is `in` (layers.0.body.input.w is layer0.in.w; the baseline's body.input.w is body.in.w)."""
+    name = re.sub(r"^layers\.(\d+)\.(body|coupling)\.", r"layer\1.", module_name)
+    name = re.sub(r"(^|\.)blocks\.(\d+)\.", r"\1block\2.", name)
+    return re.sub(r"(^|\.)input\.", r"\1in.", name)
 
 
 def named_weights(model):
+    """The parameters under the weight file's names (no buffer is in the file)."""
     return {weight_name(n): p for n, p in model.named_parameters()}
+
+
+def to_file_names(module, state_dict, prefix, local_metadata):
+    """state_dict's post-hook: the module's entries (those under prefix, where it sits in a larger module) renamed."""
+    renamed = [(prefix + weight_name(k[len(prefix):]) if k.startswith(prefix) else k, v) for k, v in state_dict.items()]
+    state_dict.clear()
+    state_dict.update(renamed)
+
+
+def from_file_names(module, state_dict, prefix, *_):
+    """load_state_dict's pre-hook: the weight file's names under prefix back to the module's."""
+    names = {weight_name(n): n for n, _ in module.named_parameters()}
+    for key in [k for k in state_dict if k.startswith(prefix) and k[len(prefix):] in names]:
+        state_dict[prefix + names[key[len(prefix):]]] = state_dict.pop(key)
+
+
+def layout_card(model, name):
+    """A card.md for a folder that has none: what the model is, not what it measures."""
+    mc = model.config
+    n = sum(p.numel() for p in model.parameters())
+    if mc.is_baseline:
+        lc = mc.layers[0]
+        layout = [f"- the discrete baseline: {mc.total_depth} blocks, width {lc.width}, {lc.heads} heads"]
+    else:
+        layout = [f"- layer {l + 1}: {lc.coupling}, {'left to right' if lc.direction == 'ltr' else 'right to left'}, "
+                  f"{lc.depth} block(s), width {lc.width}, {lc.heads} heads"
+                  + (f", K = {lc.components}" if lc.coupling == "mix1" else "")
+                  + (", reads p(k | z)" if lc.input == "posterior" else "") for l, lc in enumerate(mc.layers)]
+    head = (f"# {name}\n\n{mc.type}, {n:,} parameters, context {mc.seqLen} characters"
+            + ("" if mc.is_baseline else f", d = {mc.latentDim}, P = {mc.patchSize}") + ":\n\n")
+    return (head + "\n".join(layout) + "\n\nWritten by the PyTorch twin's save_pretrained, which measures nothing; "
+            "`bin/tarflowlm card --run RUN --model FOLDER` writes a trained run's measured card.\n")
 
 
 def create(mc, dtype=torch.float32, seed=None):

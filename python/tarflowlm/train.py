@@ -22,26 +22,13 @@ import torch.distributed as dist
 from . import config as cfgmod
 from . import corpus, folder, safetensors
 from .evaluate import log_likelihoods, stream, summarize
-from .model import TarFlowLM, create, named_weights
+from .model import create, named_weights
 
 TRAIN_CONFIG, CHECKPOINT, CURVES, BEST = "train.json", "checkpoint.safetensors", "curves.csv", "best"
 CURVES_HEADER = "step,stage,stage_step,lr,train_bpc,val_bpc,chars_per_s,seconds\n"
 PROGRESS_EVERY = 25
 MAX_BAD_STEPS = 3
 BETAS, ADAM_EPS = (0.9, 0.99), 1e-8
-
-
-class Objective(torch.nn.Module):
-    """-ELBO (flow) or -log p (baseline) in nats per character: the module DDP wraps."""
-
-    def __init__(self, model):
-        super().__init__()
-        self.model = model
-
-    def forward(self, ids, eps, active):
-        B, T = ids.shape
-        ll = self.model.elbo(ids, eps, active) if isinstance(self.model, TarFlowLM) else self.model.log_prob(ids)
-        return -ll.sum() / (B * T)
 
 
 def fresh_state():
@@ -117,13 +104,14 @@ class Trainer:
             p.grad = None
 
     def objective(self):
-        """The loss module of the current stage; under DDP rebuilt per stage, since DDP fixes its parameters."""
+        """The module whose forward is the loss: the model itself; under DDP its wrapper, rebuilt per stage, since
+        DDP fixes its parameters."""
         if self.world == 1:
-            return Objective(self.model)
+            return self.model
         if self.ddp_stage != self.state["stage"]:
             from torch.nn.parallel import DistributedDataParallel as DDP
             ids = [self.device.index] if self.device.type == "cuda" else None
-            self.ddp = DDP(Objective(self.model), device_ids=ids)  # the only buffers, the MADE masks, agree anyway
+            self.ddp = DDP(self.model, device_ids=ids)  # the buffers (masks, channel order) agree on every rank anyway
             self.ddp_stage = self.state["stage"]
         return self.ddp
 
@@ -153,14 +141,16 @@ class Trainer:
         ids, eps = self.batch(self.state["step"])
         obj = self.objective()
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.amp):
-            loss = obj(ids, eps, self.active_layers())
+            loss = obj(ids, eps, self.active_layers())  # bits per character
         if poisoned:
             loss = loss * float("nan")
-        loss.backward()  # DDP averages the gradients over the ranks: the global mean
+        # the gradient of nats per character, as the Java trainer's: clipNorm and Adam's eps are in its units.
+        # DDP averages the gradients over the ranks: the global mean
+        (loss * math.log(2)).backward()
         trainable = [p for p in self.params.values() if p.requires_grad and p.grad is not None]
         norm = torch.sqrt(sum((p.grad.double().square().sum() for p in trainable), torch.zeros((), dtype=torch.float64,
                                                                                               device=self.device)))
-        # [loss, non-finite] summed over the ranks: every rank sees the same mean loss and takes the same
+        # [loss (bits per character), non-finite] summed over the ranks: every rank sees the same mean loss and takes the same
         # branch below (a skip, or a rollback with its collectives) even if only one rank's |g| overflowed
         value = torch.stack([loss.detach().double(), (~torch.isfinite(norm)).double()])
         if self.world > 1:
@@ -229,11 +219,11 @@ class Trainer:
                     window_steps += 1
                 st["seconds"] = seconds_at_start + time.monotonic() - session_start
                 if st["stageStep"] % PROGRESS_EVERY == 0 and window_steps:
-                    self.log(self.progress_line(window_loss / window_steps / math.log(2),
+                    self.log(self.progress_line(window_loss / window_steps,
                                                 window_steps * chars_per_step / (time.monotonic() - window_start)))
                 if st["stageStep"] % tc.evalEvery == 0 or st["stageStep"] >= budget:
                     cps = window_steps * chars_per_step / (time.monotonic() - window_start)
-                    train_bpc = window_loss / max(1, window_steps) / math.log(2)
+                    train_bpc = window_loss / max(1, window_steps)
                     stage_over = self.record(self.validate(), train_bpc, cps, budget)
                     window_start, window_steps, window_loss = time.monotonic(), 0, 0.0
                 stage_over = stage_over or st["stageStep"] >= budget

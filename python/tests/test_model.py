@@ -51,7 +51,7 @@ class ModelTest(unittest.TestCase):
         for c, P, d, i in CASES:
             with self.subTest(coupling=c, P=P, direction=d, input=i):
                 m = perturbed(config(c, P, d, i, T=4))
-                layer = m.layers()[0]
+                layer = m.layers[0]
                 x = m.to_positions(sample(m, T=4, B=1))
                 jac = torch.autograd.functional.jacobian(lambda v: layer(v)[0], x).reshape(x.numel(), x.numel())
                 with torch.no_grad():
@@ -62,7 +62,7 @@ class ModelTest(unittest.TestCase):
         for c, P, d, i in CASES:
             with self.subTest(coupling=c, P=P, direction=d, input=i):
                 m = perturbed(config(c, P, d, i))
-                layer = m.layers()[0]
+                layer = m.layers[0]
                 x = m.to_positions(sample(m, B=1))
                 j = 2
                 y = x.clone()
@@ -75,8 +75,8 @@ class ModelTest(unittest.TestCase):
 
     def test_cached_step_equals_the_whole_sequence(self):
         m = perturbed(config("mixd", 2, "ltr", "posterior"))
-        body = m.layers()[0].body
-        x = m.layers()[0].features(m.to_positions(sample(m, B=1)))
+        body = m.layers[0].body
+        x = m.layers[0].features(m.to_positions(sample(m, B=1)))
         with torch.no_grad():
             whole = body(x)
             cache = body.new_cache()

@@ -63,7 +63,7 @@ class ParityTest(unittest.TestCase):
         with torch.no_grad():
             tr = model.forward_trace(z)
         lat_err = ld_err = 0.0
-        for l in range(len(model.layers())):
+        for l in range(len(model.layers)):
             s = states[l + 1]
             latents = model.to_tokens(tr["outputs"][l], l)[0]
             log_det = model.to_tokens(tr["log_dets"][l], l)[0].sum(-1)  # per character
@@ -78,13 +78,13 @@ class ParityTest(unittest.TestCase):
 
         # Inverses: every layer from Java's own output of it (float32, as the JSON holds it). Where that rounding
         # is amplified (Mix-d, sharp codebook Gaussians), Java's own inverse misses x too: Python's must come as close.
-        self.assertEqual(len(java_round_trips), len(model.layers()))
+        self.assertEqual(len(java_round_trips), len(model.layers))
         inv_err, rt64 = [], 0.0
-        for l, layer in enumerate(model.layers()):
+        for l, layer in enumerate(model.layers):
             s = states[l + 1]
             h = torch.tensor(s["output"], dtype=torch.float64)[None]
             x = torch.tensor(s["input"], dtype=torch.float64)[None]
-            x_back = model64.layers()[l].inverse(h)
+            x_back = model64.layers[l].inverse(h)
             err = (x_back - x).abs().max().item()
             inv_err.append(err)
             # Java measures its own round trip from full-precision (float64) latents, where it is ~1e-9; the
@@ -92,15 +92,15 @@ class ParityTest(unittest.TestCase):
             # alone moves x by up to ~3e-4. So: Python's float64 inverse of that h must be its preimage (the
             # float64 forward of x_back gives h back), and x_back stays within what the rounding can explain.
             with torch.no_grad():
-                h_again = model64.layers()[l](x_back.to(torch.float64))[0]
+                h_again = model64.layers[l](x_back.to(torch.float64))[0]
             self.assertLessEqual((h_again - h).abs().max().item(), 1e-6, f"layer {l + 1}: inverse(h) is not h's preimage")
             self.assertLessEqual(err, max(TOL, 10 * java_round_trips[l], 1e-3),
                                  f"layer {l + 1}: inverse error {err:.2e}, Java's own {java_round_trips[l]:.2e}")
             if label == "short":  # (the algorithm alone: one text is enough, and CI has 2 cores)
                 # without the float32 rounding of h (Python's float64 forward of the same x), the inverse is exact
                 with torch.no_grad():
-                    h64 = model64.layers()[l](x)[0]
-                rt64 = max(rt64, (model64.layers()[l].inverse(h64) - x).abs().max().item())
+                    h64 = model64.layers[l](x)[0]
+                rt64 = max(rt64, (model64.layers[l].inverse(h64) - x).abs().max().item())
         self.assertLessEqual(rt64, TOL, "float64 round trip")
 
         # The whole stack from u gives back the text.
