@@ -182,7 +182,9 @@ def main(argv=None):
     t.add_argument("--device", default="auto", choices=["auto", "cpu", "gpu"])
     t.add_argument("--amp", default="bf16", choices=["bf16", "none"],
                    help="bf16 autocast of the transformers on CUDA for float32 configs (default: bf16)")
-    t.add_argument("--threads", type=at_least(0), default=0, help="torch threads per rank (0: torch's default)")
+    t.add_argument("--threads", type=at_least(0), default=0,
+                   help="torch threads per rank (0: the cores shared by this machine's ranks)")
+    t.add_argument("--compile", action="store_true", help="torch.compile the transformer bodies (needs filelock)")
     t.add_argument("--batch", type=at_least(0), default=0, help="override the config's per-rank batch")
     t.add_argument("--max-steps", type=at_least(0), default=None, help="stop (with a checkpoint) after this many steps")
     t.add_argument("--max-seconds", type=positive_seconds, default=None,
@@ -196,7 +198,9 @@ def main(argv=None):
     b.add_argument("--batch", type=at_least(0), default=0, help="override the config's batch (the global batch of a rank pair)")
     b.add_argument("--java", default=os.environ.get("TARFLOWLM_JAVA", "bin/tarflowlm"),
                    help="the Java command line (default: $TARFLOWLM_JAVA or bin/tarflowlm); 'none' skips it")
-    b.add_argument("--ranks", default="1,2", help="torchrun rank counts to time")
+    b.add_argument("--ranks", default="1,2", help="torchrun rank counts to time ('' for none)")
+    b.add_argument("--compile", action="store_true",
+                   help="also the Python trainer with torch.compile, beside the eager one (needs filelock)")
     b.add_argument("--repeat", type=at_least(1), default=1, help="rounds over all trainers; the median is reported")
     b.add_argument("--device", default="auto", choices=["auto", "cpu", "gpu"], help="the Python trainers' device")
     b.add_argument("--json", action="store_true")

@@ -1,7 +1,8 @@
-"""Training speed side by side: the Java trainer, the Python trainer, and torchrun with 1 and 2 ranks,
-on one training config. Every trainer runs the config for `steps` steps (progress lines every 25);
+"""Training speed side by side: the Java trainer, the Python trainer (eager, and with --compile its transformer
+bodies under torch.compile), and torchrun with 1 and 2 ranks, on one training config. Every trainer runs the config for `steps` steps (progress lines every 25);
 the figure is the speed over steps 26..steps, read off the cumulative char/s of the progress lines at
-step 25 and at the last step, so that start-up, the first steps and validation are left out alike."""
+step 25 and at the last step, so that start-up, the first steps (torch.compile's compilation among them) and
+validation are left out alike."""
 import json
 import os
 import re
@@ -57,7 +58,7 @@ def main(a):
         tc.batch = a.batch
     steps = max(50, (a.steps + 24) // 25 * 25 + 25)
     ranks = [int(r) for r in a.ranks.split(",") if r]
-    if tc.batch % max(ranks) != 0:
+    if tc.batch % max(ranks, default=1) != 0:
         raise ValueError(f"batch {tc.batch} does not split over {max(ranks)} ranks")
     T = tc.model.seqLen
     rows = []
@@ -78,6 +79,8 @@ def main(a):
             trainers.append(("Java trainer (one JVM)", 1, lambda: run(
                 shlex.split(a.java) + ["train", "--config", cfg_file, "--run", fresh(tmp), "--splits", splits], env)))
         trainers.append(("Python trainer (one process)", 1, lambda: run(py + ["--run", fresh(tmp)], env)))
+        if a.compile:
+            trainers.append(("Python, torch.compile", 1, lambda: run(py + ["--run", fresh(tmp), "--compile"], env)))
         for n in ranks:
             threads = str(max(1, (os.cpu_count() or 1) // n))
             # torchrun sets OMP_NUM_THREADS=1 when it is unset, and a worker that starts so stays slow

@@ -22,7 +22,7 @@ import torch.distributed as dist
 from . import config as cfgmod
 from . import corpus, folder, safetensors
 from .evaluate import log_likelihoods, stream, summarize
-from .model import create, named_weights
+from .model import CausalTransformer, create, named_weights
 
 TRAIN_CONFIG, CHECKPOINT, CURVES, BEST = "train.json", "checkpoint.safetensors", "curves.csv", "best"
 CURVES_HEADER = "step,stage,stage_step,lr,train_bpc,val_bpc,chars_per_s,seconds\n"
@@ -38,7 +38,8 @@ def fresh_state():
 
 
 class Trainer:
-    def __init__(self, tc, run, texts, device, rank=0, world=1, amp=True, resume=False, log=print, command=None):
+    def __init__(self, tc, run, texts, device, rank=0, world=1, amp=True, resume=False, log=print, command=None,
+                 compile=False):
         if len(texts["train"]) <= tc.model.seqLen:
             raise ValueError(f"the training text has {len(texts['train'])} characters, fewer than one sequence of "
                              f"{tc.model.seqLen}")
@@ -53,6 +54,8 @@ class Trainer:
         self.dtype = torch.float64 if tc.float64 else torch.float32
         self.amp = amp and device.type == "cuda" and self.dtype == torch.float32
         self.model = create(tc.model, self.dtype).to(device)
+        if compile:
+            compile_bodies(self.model)
         self.params = named_weights(self.model)
         decay = [p for p in self.params.values() if p.dim() >= 2]  # decoupled decay of matrices only
         rest = [p for p in self.params.values() if p.dim() < 2]
@@ -391,6 +394,25 @@ class Trainer:
 
 # ----------------------------------------------------------------------------------- entry point
 
+def compile_bodies(model):
+    """torch.compile of every transformer body, in place (Module.compile: the parameters keep their names); the
+    couplings' float64 mixture CDFs and the cached inverse stay eager."""
+    import importlib.util
+    if importlib.util.find_spec("filelock") is None:
+        raise ValueError("--compile: torch.compile needs the filelock package, which this Python lacks (Debian's "
+                         "python3-filelock, or pip install filelock)")
+    for m in model.modules():
+        if isinstance(m, CausalTransformer):
+            m.compile()
+
+
+def default_threads():
+    """Torch threads per rank: the cores this process may use, shared by the ranks on this machine. torchrun sets
+    OMP_NUM_THREADS=1 for several ranks and nothing for one; either way this is what a rank gets unless --threads."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, cores // int(os.environ.get("LOCAL_WORLD_SIZE", "1")))
+
+
 def setup_distributed(device_choice):
     """(device, rank, world) from torchrun's environment; gloo on CPU, nccl on CUDA."""
     world = int(os.environ.get("WORLD_SIZE", "1"))
@@ -441,6 +463,8 @@ def main(args):
     if args.batch:
         tc.batch = args.batch
     texts = corpus.load(args.splits)
+    if not args.threads:
+        torch.set_num_threads(default_threads())
     device, rank, world = setup_distributed(args.device)
     resume = args.resume or (restarted and checkpoint_on_rank0(run, device, world))
     if (rank == 0 and world > 1 and os.environ.get("TORCHELASTIC_MAX_RESTARTS", "0") != "0"
@@ -464,10 +488,10 @@ def main(args):
         signal.signal(signal.SIGTERM, on_signal)
     try:
         trainer = Trainer(tc, run, texts, device, rank, world, amp=args.amp == "bf16", resume=resume,
-                          command=command_line(run, world))
+                          command=command_line(run, world), compile=args.compile)
         n = sum(p.numel() for p in trainer.params.values())
         trainer.log(f"training {tc.model.type} ({n:,} parameters, {str(trainer.dtype).replace('torch.', '')}"
-                    f"{', bf16 autocast' if trainer.amp else ''}) on {device} x {world} rank(s), {tc.stages} stage(s), "
+                    f"{', bf16 autocast' if trainer.amp else ''}{', compiled' if args.compile else ''}) on {device} x {world} rank(s), {tc.stages} stage(s), "
                     f"{tc.total_steps:,} steps, {world * tc.batch} sequences per step, {torch.get_num_threads()} thread(s) per rank")
         sys.stdout.flush()
         if args.measure:

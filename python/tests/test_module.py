@@ -8,12 +8,13 @@ import unittest
 
 import torch
 
-from common import FIXTURES, ROOT, fixture
+from common import FIXTURES, ROOT, fixture, write_splits
 
-from tarflowlm import folder, safetensors
+from tarflowlm import corpus, folder, safetensors
 from tarflowlm.config import encode, normalize, read_model_config, read_train_config
 from tarflowlm.evaluate import evaluate, stream
 from tarflowlm.model import DiscreteLM, TarFlowLM, create
+from tarflowlm.train import Trainer
 
 MODELS = os.path.join(ROOT, "models")
 
@@ -107,6 +108,24 @@ class ModuleTest(unittest.TestCase):
             compiled = torch.compile(m)(ids, eps).item()
         print(f"\ntorch.compile: {compiled:.9f} against eager {eager:.9f} bits per character")
         self.assertAlmostEqual(compiled, eager, delta=1e-5)
+
+    @unittest.skipUnless(importlib.util.find_spec("filelock"), "torch.compile needs the filelock package, which this "
+                         "environment lacks (python/README.md, Install)")
+    def test_compiled_training_follows_eager(self):
+        """train --compile: 3 float64 steps of the DDP fixture with compiled bodies end where eager ones do."""
+        with tempfile.TemporaryDirectory(prefix="tarflowlm-module-") as d:
+            splits = corpus.load(write_splits(os.path.join(d, "splits")))
+            tc = read_train_config(os.path.join(FIXTURES, "ddp.train.json"))
+            weights = []
+            for compiled in (False, True):
+                torch._dynamo.reset()
+                t = Trainer(tc, os.path.join(d, f"run-{compiled}"), splits, torch.device("cpu"), log=lambda *_: None,
+                            compile=compiled)
+                t.run(max_steps=3)
+                weights.append({n: p.detach().clone() for n, p in t.params.items()})
+        worst = max((weights[0][n] - weights[1][n]).abs().max().item() for n in weights[0])
+        print(f"\ntrain --compile: 3 float64 steps, largest parameter difference from eager {worst:.1e}")
+        self.assertLessEqual(worst, 1e-9)
 
 
 if __name__ == "__main__":
