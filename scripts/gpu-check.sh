@@ -9,6 +9,10 @@
 #
 #   scripts/gpu-check.sh            the real check (needs a CUDA GPU, Maven, and a CUDA torch for step 5)
 #   scripts/gpu-check.sh --cpu      the same steps on the CPU (no -Pgpu build, gloo), to check the script itself
+#   scripts/gpu-check.sh --twin     the PyTorch twin alone, for a machine with python3 and a CUDA torch but no JVM,
+#                                   Maven, network or venv (scripts/gpu-check-twin.py: eval against the CPU,
+#                                   generation, a bf16 step against float32, torchrun with nccl, throughput)
+#   scripts/gpu-check.sh --twin --cpu   its dry run on the CPU (gloo, 20 s of torchrun)
 #
 # Environment: PYTHON (default .venv/bin/python, else python3) must import torch; TARFLOWLM_JAVA replaces
 # bin/tarflowlm (then nothing is built); TRAIN_SECONDS (default 120); OUT (default a temporary folder)
@@ -16,6 +20,12 @@
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+if [ "${1:-}" = "--twin" ]; then
+  shift
+  # the machine's python3 where there is no .venv (a lent GPU machine); .venv's here, where python3 has no torch
+  if [ -n "${PYTHON:-}" ]; then py="$PYTHON"; elif [ -x .venv/bin/python ]; then py=.venv/bin/python; else py=python3; fi
+  exec "$py" scripts/gpu-check-twin.py "$@"
+fi
 mode=gpu
 [ "${1:-}" = "--cpu" ] && mode=cpu
 device=$mode
