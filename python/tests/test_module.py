@@ -58,6 +58,23 @@ class ModuleTest(unittest.TestCase):
         with self.assertRaisesRegex(safetensors.ModelFormatError, "holds a ar-baseline model, not a TarFlowLM"):
             TarFlowLM.from_pretrained(os.path.join(MODELS, "ar-baseline"))
 
+    def test_a_weight_file_of_another_major_format_version_is_refused(self):
+        with tempfile.TemporaryDirectory(prefix="tarflowlm-module-") as d:
+            tensors = safetensors.read(os.path.join(MODELS, "mixd-p1", "model.safetensors"))
+            for fmt, refused in (("tarflowlm/2", True), ("tarflowlm/10", True), ("tarflowlm/1.1", False), (None, False)):
+                with self.subTest(format=fmt):
+                    out = os.path.join(d, str(fmt).replace("/", "-"))
+                    shutil.copytree(os.path.join(MODELS, "mixd-p1"), out)
+                    meta = {"type": "tarflowlm"} if fmt is None else {"format": fmt, "type": "tarflowlm"}
+                    safetensors.write(os.path.join(out, "model.safetensors"), tensors, meta)
+                    if refused:
+                        with self.assertRaisesRegex(safetensors.ModelFormatError,
+                                                    f"is in format {fmt}, and this version of the PyTorch twin reads "
+                                                    "tarflowlm/1 only"):
+                            TarFlowLM.from_pretrained(out)
+                    else:
+                        TarFlowLM.from_pretrained(out)
+
     def test_load_state_dict_takes_the_weight_file(self):
         for name in ("mixd-p1", "mix1-p1", "ar-baseline"):
             with self.subTest(model=name):
