@@ -8,6 +8,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.tarflowlm.io.AtomicFiles;
 
 /**
  * The learning curves of a training run ({@code curves.csv}: a header, then one row per
@@ -59,6 +60,24 @@ public record TrainingCurves(List<Point> points) {
   /** Appends one row to a curves file that {@link #create} started. */
   public static void append(Path csv, Point point) throws IOException {
     Files.writeString(csv, point.row() + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+  }
+
+  /**
+   * Drops the rows of steps after {@code step}, the checkpoint a run resumes or rolls back to: a
+   * run killed after an evaluation it never checkpointed writes that step's row again when it gets
+   * there, and its curves would hold it twice.
+   */
+  public static void trimAfter(Path csv, int step) throws IOException {
+    List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+    List<Point> points = read(csv).points(); // one per non-blank row, in order; checks every row
+    StringBuilder kept = new StringBuilder(lines.get(0)).append('\n');
+    int row = 0;
+    for (String line : lines.subList(1, lines.size())) {
+      if (!line.isBlank() && points.get(row++).step() <= step) {
+        kept.append(line).append('\n'); // verbatim: the file keeps the numbers as they were written
+      }
+    }
+    AtomicFiles.writeString(csv, kept.toString());
   }
 
   /** Reads a curves file; a missing column or a malformed number is an error naming the line. */

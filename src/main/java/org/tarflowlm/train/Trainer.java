@@ -84,6 +84,7 @@ public final class Trainer {
     Files.createDirectories(runDir);
     if (resume) {
       state = Checkpoint.restore(runDir.resolve(CHECKPOINT), model.params(), adam);
+      TrainingCurves.trimAfter(runDir.resolve(CURVES), state.step);
       log.printf(Locale.ROOT, "resumed at step %d (stage %d, step %d of the stage)%n", state.step, state.stage + 1, state.stageStep);
     } else {
       Initialization.apply(config, model.params());
@@ -346,6 +347,7 @@ public final class Trainer {
     int rollbacks = state.rollbacks;
     double lrScale = state.lrScale;
     state = Checkpoint.restore(runDir.resolve(CHECKPOINT), model.params(), adam);
+    TrainingCurves.trimAfter(runDir.resolve(CURVES), state.step);
     state.skippedSteps = skipped;
     state.rollbacks = rollbacks + 1;
     state.lrScale = lrScale * 0.5;

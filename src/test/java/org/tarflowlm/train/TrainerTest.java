@@ -30,6 +30,10 @@ class TrainerTest {
     return new TrainConfig(model, schedule, steps, 4, 3e-3, 3e-4, 2, 0.01, 1.0, 4, 64, 0, 3600, 5, 0, 0, Precision.FLOAT32);
   }
 
+  private static List<String> steps(List<String> curves) {
+    return curves.stream().map(l -> l.substring(0, l.indexOf(','))).toList();
+  }
+
   private static PrintStream quiet() {
     return new PrintStream(new ByteArrayOutputStream());
   }
@@ -54,6 +58,12 @@ class TrainerTest {
       t.run(() -> t.state().step >= 7); // "killed" in stage 2
       assertEquals(7, t.state().step);
     }
+    // killed after the next evaluation but before a checkpoint: the resumed run writes that row again
+    List<String> beforeKill = Files.readAllLines(dir.resolve("a").resolve(Trainer.CURVES));
+    String next = beforeKill.stream().skip(1).filter(l -> Integer.parseInt(l.substring(0, l.indexOf(','))) > 7)
+        .findFirst().orElseThrow(() -> new AssertionError("no evaluation after step 7: " + beforeKill));
+    Files.writeString(dir.resolve("b").resolve(Trainer.CURVES), next + System.lineSeparator(),
+        java.nio.file.StandardOpenOption.APPEND);
     try (NDManager m = NDManager.newBaseManager()) {
       Trainer t = new Trainer(tc, dir.resolve("b"), TEXT, TEXT, m, quiet(), true);
       assertEquals(7, t.state().step, "resumed at the checkpoint's step");
@@ -68,6 +78,7 @@ class TrainerTest {
     List<String> curves = Files.readAllLines(dir.resolve("b").resolve(Trainer.CURVES));
     assertTrue(curves.get(0).startsWith("step,stage"), curves.get(0));
     assertTrue(curves.size() >= 3, "evaluations were recorded: " + curves);
+    assertEquals(steps(beforeKill), steps(curves), "one row per evaluation, as in the uninterrupted run");
   }
 
   @Test
