@@ -203,6 +203,7 @@ public final class GenerateViewModel {
         template = Template.parse(prompt.get());
         req = new GenerationRequest(template.typed(), template.blanks(), temperature.get(), seed.get(), true, 8);
         rt.checkTemplate(template);
+        template.requireWholePatches(rt.isBaseline() ? 1 : rt.config().patchSize());
       } else {
         req = new GenerationRequest(prompt.get(), length.get(), temperature.get(), seed.get(), true, 8);
         String fits = rt.fitPrompt(req.prompt(), req.length());

@@ -175,6 +175,7 @@ public final class RefinementViewModel {
       if (prompt.get().indexOf(Template.BLANK) >= 0) {
         template = Template.parse(prompt.get());
         rt.checkTemplate(template);
+        template.requireWholePatches(rt.isBaseline() ? 1 : rt.config().patchSize());
         req = new GenerationRequest(template.typed(), template.blanks(), temperature.get(), seed.get(), true, 8);
       } else {
         req = new GenerationRequest(prompt.get(), length.get(), temperature.get(), seed.get(), true, 8);
