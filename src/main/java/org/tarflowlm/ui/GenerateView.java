@@ -29,9 +29,9 @@ final class GenerateView extends BorderPane implements Exportable, RunsFromKeybo
 
   private final PositionCells positions;
 
-  GenerateView(GenerateViewModel vm, Selection selection) {
+  GenerateView(GenerateViewModel vm, Selection selection, javafx.beans.value.ObservableBooleanValue current) {
     this.vm = vm;
-    this.positions = new PositionCells(selection, false);
+    this.positions = new PositionCells(selection, false, current);
     getStyleClass().add("generate-view");
 
     TextField prompt = new TextField();
@@ -123,6 +123,7 @@ final class GenerateView extends BorderPane implements Exportable, RunsFromKeybo
 
     scored.setId("scored");
     scored.getStyleClass().add("scored");
+    MainView.selectionSurface(scored);
     vm.cells().addListener((javafx.collections.ListChangeListener<CharCell>) c -> redraw());
     // The shaded characters are labels; the plain text beside them can be selected and copied.
     javafx.scene.control.TextArea plain = new javafx.scene.control.TextArea();
@@ -146,7 +147,15 @@ final class GenerateView extends BorderPane implements Exportable, RunsFromKeybo
     });
     HBox textActions = new HBox(10, copy, showPlain);
     textActions.setAlignment(Pos.CENTER_LEFT);
-    VBox body = new VBox(8, streaming, scored, plain, summary, textActions, Legend.bits());
+    Label elsewhere = new Label("Flow layers now trace another text: the selection marks that text, not this one "
+        + "(Generate again to make this text the current run)");
+    elsewhere.setId("generate-not-current");
+    elsewhere.getStyleClass().add("note");
+    elsewhere.setWrapText(true);
+    elsewhere.visibleProperty().bind(Bindings.createBooleanBinding(() -> !current.get() && !vm.cells().isEmpty(), current,
+        vm.cells()));
+    elsewhere.managedProperty().bind(elsewhere.visibleProperty());
+    VBox body = new VBox(8, streaming, elsewhere, scored, plain, summary, textActions, Legend.bits());
     body.setPadding(new Insets(10));
     ScrollPane scroll = new ScrollPane(body);
     scroll.setFitToWidth(true);

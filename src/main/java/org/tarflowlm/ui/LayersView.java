@@ -80,6 +80,7 @@ final class LayersView extends BorderPane implements Exportable, RunsFromKeyboar
     setTop(top);
 
     rows.setPadding(new Insets(10));
+    MainView.selectionSurface(rows);
     ScrollPane scroll = new ScrollPane(new VBox(8, rows, Legend.scale("0%", "100%", "decoder confidence (text) and log-det per position (bars, cheap to costly)")));
     scroll.setFitToWidth(true);
     setCenter(scroll);

@@ -36,9 +36,9 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
 
   private final PositionCells cells;
 
-  RefinementView(RefinementViewModel vm, Selection selection) {
+  RefinementView(RefinementViewModel vm, Selection selection, javafx.beans.value.ObservableBooleanValue current) {
     this.vm = vm;
-    this.cells = new PositionCells(selection, false);
+    this.cells = new PositionCells(selection, false, current);
     getStyleClass().add("refinement-view");
     TextField prompt = new TextField();
     prompt.setId("refine-prompt");
@@ -139,6 +139,7 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
     top.setPadding(new Insets(10));
     setTop(top);
     lines.setPadding(new Insets(10));
+    MainView.selectionSurface(lines);
     ScrollPane scroll = new ScrollPane(lines);
     scroll.setFitToWidth(true);
     setCenter(scroll);

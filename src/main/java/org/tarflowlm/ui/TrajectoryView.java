@@ -72,6 +72,7 @@ final class TrajectoryView extends BorderPane implements Exportable {
     chart.setBackgroundPaint(Color.WHITE);
     chart.getXYPlot().setBackgroundPaint(Color.WHITE);
     viewer = new ChartViewer(chart);
+    MainView.selectionSurface(viewer);
     Spinner<Integer> position = new Spinner<>(-1, 4096, -1);
     position.setId("trajectory-position");
     position.setEditable(true);

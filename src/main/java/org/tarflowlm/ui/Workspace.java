@@ -24,6 +24,13 @@ final class Workspace {
   final InterpolationViewModel interpolation;
   final ModelCardViewModel card;
   final Selection selection = new Selection();
+  /**
+   * Whether Generate's text is the current run: the text Flow layers trace, whose characters the
+   * selection indexes (or, with no trace, as on the baseline, Generate's own).
+   */
+  final javafx.beans.binding.BooleanBinding generateIsCurrent;
+  /** Whether Refinement's text is the current run's. */
+  final javafx.beans.binding.BooleanBinding refinementIsCurrent;
   private boolean replaying;
 
   Workspace(AppViewModel app, Executor ui) {
@@ -37,6 +44,14 @@ final class Workspace {
     this.interpolation = new InterpolationViewModel(app);
     this.card = new ModelCardViewModel(app);
     linkRefinement(true);
+    generateIsCurrent = javafx.beans.binding.Bindings.createBooleanBinding(() -> {
+      GenerationResult r = generate.resultProperty().get();
+      return r != null && (layers.traceProperty().get() == null || r.text().equals(layers.textProperty().get()));
+    }, generate.resultProperty(), layers.textProperty(), layers.traceProperty());
+    refinementIsCurrent = javafx.beans.binding.Bindings.createBooleanBinding(() -> {
+      GenerationResult r = refinement.resultProperty().get();
+      return r != null && r.text().equals(layers.textProperty().get());
+    }, refinement.resultProperty(), layers.textProperty());
     // One current run: a generated text becomes the text that Flow layers traces, and so the one
     // that Latent trajectories and Mixture components draw.
     generate.resultProperty().addListener((o, a, r) -> follow(r));
@@ -71,6 +86,30 @@ final class Workspace {
       refinement.temperatureProperty().unbindBidirectional(generate.temperatureProperty());
       refinement.seedProperty().unbindBidirectional(generate.seedProperty());
     }
+  }
+
+  /** Number of characters the selection indexes: the traced run's, or the generated text's before it is traced. */
+  int selectable() {
+    ForwardTrace t = layers.traceProperty().get();
+    if (t != null) {
+      return t.scored().length();
+    }
+    GenerationResult g = generate.resultProperty().get();
+    return g == null ? 0 : g.text().length();
+  }
+
+  /**
+   * Moves the selection by {@code delta} characters, stopping at the ends; without a selection it
+   * starts at the first character (or the last, moving left).
+   */
+  void moveSelection(int delta) {
+    int n = selectable();
+    if (n == 0) {
+      return;
+    }
+    int c = selection.characterProperty().get();
+    int next = c < 0 ? (delta > 0 ? 0 : n - 1) : Math.max(0, Math.min(n - 1, c + delta));
+    selection.characterProperty().set(next);
   }
 
   private int patchSize() {

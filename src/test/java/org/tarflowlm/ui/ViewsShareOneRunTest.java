@@ -111,6 +111,20 @@ class ViewsShareOneRunTest extends ApplicationTest {
   }
 
   @Test
+  void aCharacterOfAnEarlierGenerationSelectsNothingOnceATypedTextIsTheRun() throws Exception {
+    open("mixd-p1");
+    interact(() -> ws.generate.lengthProperty().set(40));
+    generate(1);
+    trace("abc");
+    clickOn("#tab-generate");
+    javafx.scene.Node last = lookup("#scored").queryAs(javafx.scene.layout.FlowPane.class).lookupAll(".cell").stream()
+        .reduce((a, b) -> b).orElseThrow();
+    clickOn(last);
+    assertEquals(-1, ws.selection.characterProperty().get(), "no selection beyond the 3 characters of the run");
+    assertTrue(lookup("#generate-not-current").query().isVisible(), "Generate says its text is not the run now");
+  }
+
+  @Test
   void latentTrajectoriesDrawEveryRunAfterAShorterOne() throws Exception {
     open("mixd-p1");
     interact(() -> ws.generate.lengthProperty().set(40));
