@@ -62,12 +62,9 @@ final class Workspace {
     // A selection indexes the characters of the run's text: it ends when that text changes, not when
     // a view finishes drawing the text (a selection made while Flow layers traced was cleared).
     layers.textProperty().addListener((o, a, t) -> selection.characterProperty().set(-1));
-    selection.characterProperty().addListener((o, a, c) -> {
-      int p = patchSize();
-      if (c.intValue() >= 0 && c.intValue() / p != mixture.positionProperty().get()) {
-        mixture.positionProperty().set(c.intValue() / p);
-      }
-    });
+    selection.characterProperty().addListener((o, a, c) -> showSelectedPatch());
+    // The same text traced on a model of another patch size keeps its selection in another patch.
+    layers.traceProperty().addListener((o, a, t) -> showSelectedPatch());
   }
 
   /**
@@ -110,6 +107,15 @@ final class Workspace {
     int c = selection.characterProperty().get();
     int next = c < 0 ? (delta > 0 ? 0 : n - 1) : Math.max(0, Math.min(n - 1, c + delta));
     selection.characterProperty().set(next);
+  }
+
+  /** Mixture components show the patch of the selected character. */
+  private void showSelectedPatch() {
+    int c = selection.characterProperty().get();
+    int p = patchSize();
+    if (c >= 0 && c / p != mixture.positionProperty().get()) {
+      mixture.positionProperty().set(c / p);
+    }
   }
 
   private int patchSize() {

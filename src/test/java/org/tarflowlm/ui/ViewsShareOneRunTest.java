@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
+import org.tarflowlm.runtime.ForwardTrace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -122,6 +123,21 @@ class ViewsShareOneRunTest extends ApplicationTest {
     clickOn(last);
     assertEquals(-1, ws.selection.characterProperty().get(), "no selection beyond the 3 characters of the run");
     assertTrue(lookup("#generate-not-current").query().isVisible(), "Generate says its text is not the run now");
+  }
+
+  @Test
+  void mixtureComponentsShowTheSelectedCharactersPatchAfterASwitchToAnotherPatchSize() throws Exception {
+    open("mixd-p2");
+    interact(() -> ws.generate.lengthProperty().set(20));
+    generate(1);
+    interact(() -> ws.selection.characterProperty().set(12));
+    assertEquals(6, ws.mixture.positionProperty().get(), "character 12 is in patch 6 of 2 characters");
+    ForwardTrace before = ws.layers.traceProperty().get();
+    interact(() -> app.request(models.resolve("mixd-p4")));
+    waitFor(() -> ws.layers.traceProperty().get() != null && ws.layers.traceProperty().get() != before
+        && !ws.layers.runningProperty().get() && !ws.mixture.loadingProperty().get());
+    assertEquals(12, ws.selection.characterProperty().get(), "the same text, traced again: the selection stays");
+    assertEquals(3, ws.mixture.positionProperty().get(), "and is in patch 3 of 4 characters");
   }
 
   @Test
