@@ -219,8 +219,7 @@ public final class RefinementViewModel {
       }
     };
     Template infill = template;
-    job.start(rt, cancelled -> infill != null ? GenerateViewModel.infill(rt, infill, req, listener, cancelled)
-        : rt.generate(req, listener, cancelled), r -> {
+    job.start(rt, cancelled -> org.tarflowlm.runtime.ScoredRun.generation(rt, req, infill, listener, cancelled), r -> {
       model = rt.name();
       result.set(r);
     }, () -> { });
