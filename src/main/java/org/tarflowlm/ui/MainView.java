@@ -106,6 +106,11 @@ final class MainView extends BorderPane {
         tab("Interpolation", new InterpolationView(ws.interpolation)),
         tab("Model card", new ModelCardView(ws.card)));
     setCenter(tabs);
+    tabs.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
+      if (was == failedIn) {
+        app.endMessage(failure);
+      }
+    });
     // A filter, not an accelerator: a focused text field would take the Enter first.
     addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
       if ((e.getCode() == javafx.scene.input.KeyCode.LEFT || e.getCode() == javafx.scene.input.KeyCode.RIGHT)
@@ -126,7 +131,18 @@ final class MainView extends BorderPane {
     status.textProperty().bind(app.statusProperty());
     status.setPadding(new Insets(4, 10, 4, 10));
     status.getStyleClass().add("status");
-    setBottom(status);
+    // The selected character in words, where the keyboard reaches it (a tooltip needs a mouse).
+    Label readout = new Label();
+    readout.setId("readout");
+    readout.getStyleClass().add("readout");
+    readout.setFocusTraversable(true);
+    readout.setWrapText(true);
+    readout.setMaxWidth(Double.MAX_VALUE);
+    readout.textProperty().bind(ws.readoutProperty());
+    readout.setPadding(new Insets(4, 10, 4, 10));
+    readout.visibleProperty().bind(ws.readoutProperty().isNotEmpty());
+    readout.managedProperty().bind(readout.visibleProperty());
+    setBottom(new javafx.scene.layout.VBox(readout, status));
   }
 
   /** Style class of a view's text or chart whose characters the arrow keys step through when it has the focus. */
@@ -191,12 +207,18 @@ final class MainView extends BorderPane {
     attempt(() -> ws.open(file), "could not open " + file.getFileName());
   }
 
+  /** The last failed file action's message, and the view it failed in: it ends when the user leaves that view. */
+  private String failure = "";
+  private Tab failedIn;
+
   private void attempt(Attempt a, String what) {
     try {
       a.run();
     } catch (Exception e) {
       java.util.logging.Logger.getLogger(MainView.class.getName()).log(java.util.logging.Level.WARNING, what, e);
       ws.app.statusProperty().set(what + ": " + FileErrors.inWords(e));
+      failure = ws.app.statusProperty().get();
+      failedIn = tabs.getSelectionModel().getSelectedItem();
     }
   }
 

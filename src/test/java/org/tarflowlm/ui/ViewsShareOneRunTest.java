@@ -141,6 +141,45 @@ class ViewsShareOneRunTest extends ApplicationTest {
   }
 
   @Test
+  void aSelectionInTheLastPatchsPaddingEndsWhenAModelWithoutItTracesTheText() throws Exception {
+    open("mixd-p4");
+    trace("abcde"); // padded to 8 characters on a model of patches of 4
+    interact(() -> ws.selection.characterProperty().set(6));
+    ForwardTrace before = ws.layers.traceProperty().get();
+    interact(() -> app.request(models.resolve("mixd-p1")));
+    waitFor(() -> ws.layers.traceProperty().get() != null && ws.layers.traceProperty().get() != before
+        && !ws.layers.runningProperty().get());
+    assertEquals(5, ws.layers.traceProperty().get().scored().length());
+    assertEquals(-1, ws.selection.characterProperty().get(), "no selection beyond the 5 characters");
+  }
+
+  @Test
+  void aFailedSaveIsSaidUntilTheUserLeavesTheViewItFailedIn() throws Exception {
+    open("mixd-p1");
+    waitFor(() -> !app.warmingUp());
+    clickOn("#tab-interpolation");
+    interact(() -> view.saveTo(models.resolve("nothing.csv"), view::exportCsv));
+    assertTrue(app.statusProperty().get().startsWith("could not save nothing.csv"), app.statusProperty().get());
+    clickOn("#tab-generate");
+    assertTrue(app.statusProperty().get().startsWith("mixd-p1: "), "the status names the open model again, not "
+        + app.statusProperty().get());
+  }
+
+  @Test
+  void aReplayedRunIsSavedAgainUnderItsOwnModel() throws Exception {
+    open("mixd-p1");
+    interact(() -> ws.generate.lengthProperty().set(12));
+    generate(1);
+    Path file = models.resolve("run.json");
+    interact(() -> view.saveTo(file, ws::save));
+    Files.writeString(file, Files.readString(file).replace("\"mixd-p1\"", "\"retired-p1\""));
+    interact(() -> view.openRun(file));
+    Path again = models.resolve("again.json");
+    interact(() -> view.saveTo(again, ws::save));
+    assertEquals("retired-p1", org.tarflowlm.runtime.RunFiles.load(again).model(), "not the open mixd-p1");
+  }
+
+  @Test
   void latentTrajectoriesDrawEveryRunAfterAShorterOne() throws Exception {
     open("mixd-p1");
     interact(() -> ws.generate.lengthProperty().set(40));
