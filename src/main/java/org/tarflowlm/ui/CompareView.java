@@ -105,6 +105,7 @@ final class CompareView extends BorderPane implements Exportable, RunsFromKeyboa
       drawGrid();
       drawTimeline();
     });
+    drawGrid();
     Label shared = new Label("Refinement on a shared timeline (from noise to text)");
     shared.getStyleClass().add("row-title");
     VBox body = new VBox(12, grid, new HBox(8, shared, timeline), timelineRows);
@@ -132,6 +133,13 @@ final class CompareView extends BorderPane implements Exportable, RunsFromKeyboa
 
   private void drawGrid() {
     grid.getChildren().clear();
+    if (vm.rows().isEmpty()) {
+      Label empty = new Label("Tick two to four models and press Compare (Ctrl+Enter): each writes from the same "
+          + "prompt, seed and temperature.");
+      empty.getStyleClass().add("note");
+      grid.add(empty, 0, 0);
+      return;
+    }
     String[] heads = {"model", "P", "bits/char of the text", "char/s", "sequential steps", "generated text"};
     for (int c = 0; c < heads.length; c++) {
       Label h = new Label(heads[c]);

@@ -106,6 +106,13 @@ public final class GenerateViewModel {
     return seed;
   }
 
+  private final BooleanProperty jacobi = new javafx.beans.property.SimpleBooleanProperty(false);
+
+  /** Whether each layer is inverted by Jacobi sweeps over the whole text (the same text, other sequential steps). */
+  public BooleanProperty jacobiProperty() {
+    return jacobi;
+  }
+
   public BooleanProperty runningProperty() {
     return job.runningProperty();
   }
@@ -209,10 +216,14 @@ public final class GenerateViewModel {
               + " characters");
         }
       }
+      if (jacobi.get()) {
+        req = req.with(org.tarflowlm.runtime.Decoding.jacobi(0));
+      }
     } catch (IllegalArgumentException e) {
       job.errorProperty().set(e.getMessage()); // what is on screen stays: a rejected input loses nothing
       return;
     }
+    GenerationRequest asked = req;
     Template infill = template;
     summary.set("");
     cells.clear();
@@ -255,12 +266,18 @@ public final class GenerateViewModel {
       }
 
       @Override
+      public void onSweep(org.tarflowlm.runtime.SweepResult sweep) {
+        String snapshot = sweep.text(); // a sweep rewrites the whole text at once
+        ui.execute(() -> streamed.set(snapshot));
+      }
+
+      @Override
       public void onPass(PassResult pass) {
         ui.execute(() -> streamed.set(pass.text()));
       }
     };
     Path baseline = rt.isBaseline() ? null : app.sibling(BASELINE);
-    job.start(rt, cancelled -> ScoredRun.write(rt, req, infill, baseline == null ? null : app.other(baseline), listener,
+    job.start(rt, cancelled -> ScoredRun.write(rt, asked, infill, baseline == null ? null : app.other(baseline), listener,
         cancelled), scored -> {
       model = rt.name();
       progress.set(1);
@@ -276,7 +293,8 @@ public final class GenerateViewModel {
               count(g.continuation().length(), "blank"), g.seconds(), count(g.iterations(), "iteration"),
               g.converged() ? "" : " (not settled)")
           : String.format("%.3f bits/char under %s%s  |  %d characters in %.2f s (%.0f char/s), %d sequential steps",
-              bpc, rt.name(), baselineNote, g.continuation().length(), g.seconds(), g.charsPerSecond(), g.sequentialSteps()));
+              bpc, rt.name(), baselineNote, g.continuation().length(), g.seconds(), g.charsPerSecond(), g.sequentialSteps())
+          + (g.request().decoding().jacobi() ? " (Jacobi)" : ""));
     }, () -> summary.set("stopped"));
   }
 

@@ -166,6 +166,7 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
     viewer.setPrefSize(320, 260);
     setRight(viewer);
     vm.rows().addListener((ListChangeListener<RefinementRows.Row>) c -> redraw());
+    redraw();
   }
 
   @Override
@@ -202,6 +203,14 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
 
   private void redraw() {
     lines.getChildren().clear();
+    if (vm.rows().isEmpty()) {
+      Label empty = new Label("Press Generate (Ctrl+Enter) to watch a text written pass by pass, from the noise to "
+          + "the text; choose Jacobi to see each pass settle in sweeps over the whole text.");
+      empty.getStyleClass().add("note");
+      empty.setWrapText(true);
+      empty.setUserData(-1);
+      lines.getChildren().add(empty);
+    }
     changes.clear();
     cells.clear();
     int shownPass = vm.shownProperty().get();

@@ -174,4 +174,21 @@ class GenerateViewModelTest {
     assertTrue(vm.errorProperty().get().contains("a blank must cover whole groups of 2"), vm.errorProperty().get());
     org.tarflowlm.runtime.Template.parse("ab__cd").requireWholePatches(2); // whole patches are written as typed
   }
+
+  @Test
+  void jacobiDecodingWritesTheSequentialText(@TempDir Path models) throws Exception {
+    TinyModels.flow(models, "mixd-p1", 1);
+    AppViewModel app = app(models);
+    GenerateViewModel vm = new GenerateViewModel(app, ui);
+    vm.promptProperty().set("the");
+    vm.lengthProperty().set(12);
+    vm.generate();
+    ui.runUntil(() -> !vm.runningProperty().get() && vm.resultProperty().get() != null);
+    String sequential = vm.resultProperty().get().text();
+    vm.jacobiProperty().set(true);
+    vm.generate();
+    ui.runUntil(() -> !vm.runningProperty().get() && vm.resultProperty().get().request().decoding().jacobi());
+    assertEquals(sequential, vm.resultProperty().get().text());
+    assertTrue(vm.summaryProperty().get().endsWith("(Jacobi)"), vm.summaryProperty().get());
+  }
 }
