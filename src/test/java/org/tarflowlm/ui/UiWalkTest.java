@@ -159,7 +159,9 @@ class UiWalkTest extends ApplicationTest {
         done.add(what);
         idle();
         check();
-        long[] t = time.computeIfAbsent(what.split(" ")[0], k -> new long[2]);
+        // The action's kind: its words without the characters, texts and numbers drawn.
+        String kind = what.replaceAll("'.+?'|\"[^\"]*\"|[-0-9.]+(x[0-9]+)?|#\\S+|tab-\\S+|\\(.*", "").replaceAll(" +", " ");
+        long[] t = time.computeIfAbsent(kind.trim(), k -> new long[2]);
         t[0]++;
         t[1] += System.nanoTime() - start;
       } catch (Throwable e) {
@@ -168,12 +170,12 @@ class UiWalkTest extends ApplicationTest {
       }
     }
     System.out.println("ui walk: " + actions + " actions, seed " + seed);
-    time.forEach((k, t) -> System.out.printf("  %-10s %4d x %5.0f ms%n", k, t[0], t[1] / 1e6 / t[0]));
+    time.forEach((k, t) -> System.out.printf("  %-36s %4d x %5.0f ms%n", k, t[0], t[1] / 1e6 / t[0]));
   }
 
   /** What a user does, by how often the walk does it (out of 100). */
   private enum Action {
-    GENERATE(12), TEMPLATE(6), STOP(4), GENERATE_THEN_SWITCH(3), SWITCH(6), SWITCH_TO_BROKEN(2), TRACE(6),
+    GENERATE(12), TEMPLATE(6), STOP(4), STOP_TRACE(2), GENERATE_THEN_SWITCH(3), SWITCH(6), SWITCH_TO_BROKEN(2), TRACE(6),
     CLICK_GENERATE_CHARACTER(6), CLICK_LAYER_CHARACTER(5), CLICK_REFINEMENT_CHARACTER(3), CLICK_PATH(4), ARROWS(6),
     STEP_LAYER(4), TAB(6), REFINE(5), COMPARE(3), INTERPOLATE(3), SAVE_AND_OPEN(3), OPEN_RETIRED(3), RESIZE(4),
     BAD_NUMBER(6);
@@ -243,6 +245,18 @@ class UiWalkTest extends ApplicationTest {
           expect(ws.layers.traceProperty().get() == trace, "Flow layers traced a stopped generation");
         }
         return "generate 150 and click Stop" + (running ? "" : " (it had finished)");
+      }
+      case STOP_TRACE -> {
+        var trace = ws.layers.traceProperty().get();
+        tab("tab-flow-layers");
+        fx(() -> ws.layers.textProperty().set("the quick brown fox jumps over the lazy dog ".repeat(3)));
+        press("#trace");
+        press("#trace-stop");
+        idle();
+        if (ws.layers.errorProperty().get().startsWith("stopped")) {
+          expect(ws.layers.traceProperty().get() == trace, "Flow layers show a stopped trace");
+        }
+        return "trace a long text and click Stop";
       }
       case GENERATE_THEN_SWITCH -> {
         List<String> others = new ArrayList<>(MODELS);
@@ -325,11 +339,13 @@ class UiWalkTest extends ApplicationTest {
           }
         });
         String prompt = ws.refinement.promptProperty().get();
+        String decoding = random.nextInt(3) == 0 ? "Jacobi" : "Sequential";
+        fx(() -> lookup("#refine-decoding").<javafx.scene.control.ChoiceBox<String>>query().setValue(decoding));
         press("#refine-run");
         if (prompt.indexOf(Template.BLANK) >= 0) {
           templates.put(null, Template.parse(prompt));
         }
-        return "refine \"" + ws.refinement.promptProperty().get() + "\"";
+        return "refine \"" + ws.refinement.promptProperty().get() + "\" " + decoding;
       }
       case COMPARE -> {
         tab("tab-compare-patch-sizes");
@@ -354,9 +370,8 @@ class UiWalkTest extends ApplicationTest {
           return "save run (nothing to save)";
         }
         fx(() -> view.saveTo(file, ws::save));
-        String model = app.runtime().name();
         fx(() -> view.openRun(file));
-        replayed = model;
+        replayed = org.tarflowlm.runtime.RunFiles.load(file).model(); // a replay saved again keeps its model
         return "save run and open it again";
       }
       case OPEN_RETIRED -> {
@@ -450,11 +465,10 @@ class UiWalkTest extends ApplicationTest {
   private String clickPath(Random random) {
     tab("tab-latent-trajectories");
     WaitForAsyncUtils.waitForFxEvents(); // a layout pulse draws the chart
-    ChartViewer viewer = currentView().lookupAll(".chart-viewer").stream().filter(ChartViewer.class::isInstance)
-        .map(ChartViewer.class::cast).findFirst().orElse(null);
+    ChartViewer viewer = find(currentView(), ChartViewer.class);
     var trace = ws.layers.traceProperty().get();
     if (viewer == null || trace == null || viewer.getCanvas().getRenderingInfo() == null) {
-      return "click a path (none drawn)";
+      return "click a path (none drawn" + (viewer == null ? ", no chart" : trace == null ? "" : ", no rendering") + ")";
     }
     List<XYItemEntity> points = new ArrayList<>();
     for (Object e : viewer.getCanvas().getRenderingInfo().getEntityCollection().getEntities()) {
@@ -469,6 +483,22 @@ class UiWalkTest extends ApplicationTest {
     var b = p.getArea().getBounds2D();
     fx(() -> fire(viewer.getCanvas(), MouseEvent.MOUSE_CLICKED, b.getCenterX(), b.getCenterY()));
     return "click the path of position " + p.getSeriesIndex();
+  }
+
+  /** The first node of a type under a node, depth first. */
+  private static <T> T find(Node n, Class<T> type) {
+    if (type.isInstance(n)) {
+      return type.cast(n);
+    }
+    if (n instanceof javafx.scene.Parent p) {
+      for (Node c : p.getChildrenUnmodifiable()) {
+        T found = find(c, type);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
   }
 
   private static void fire(Node n, javafx.event.EventType<MouseEvent> type) {
@@ -554,6 +584,16 @@ class UiWalkTest extends ApplicationTest {
           "Flow layers trace \"" + trace.scored() + "\" for the run \"" + run.text() + "\"");
     }
     checkTemplates(run, traced ? trace.scored() : null);
+    // A Jacobi pass ends as its last sweep reads, with every character settled.
+    List<RefinementRows.Row> rows = List.copyOf(ws.refinement.rows());
+    for (int i = 0; i + 1 < rows.size(); i++) {
+      RefinementRows.Row a = rows.get(i);
+      RefinementRows.Row b = rows.get(i + 1);
+      if (a.sweep() > 0 && b.sweep() == 0 && !b.folded()) {
+        expect(a.text().equals(b.text()) && a.unsettled() == 0, "a Jacobi pass ends on \"" + b.text()
+            + "\" after a last sweep that reads \"" + a.text() + "\" with " + a.unsettled() + " unsettled");
+      }
+    }
     checkSelection(run, trace, traced);
   }
 
