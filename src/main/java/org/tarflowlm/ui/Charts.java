@@ -44,6 +44,8 @@ final class Charts {
         new java.text.DecimalFormat("0.0")));
     r.setDefaultItemLabelFont(new Font("SansSerif", Font.PLAIN, 11));
     r.setDefaultItemLabelsVisible(true);
-    viewer.getChart().getCategoryPlot().getRangeAxis().setUpperMargin(0.2); // room for the labels
+    // Room for the labels beyond the longest bars, on the negative side too.
+    viewer.getChart().getCategoryPlot().getRangeAxis().setUpperMargin(0.5);
+    viewer.getChart().getCategoryPlot().getRangeAxis().setLowerMargin(0.5);
   }
 }

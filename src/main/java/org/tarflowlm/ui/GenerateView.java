@@ -66,6 +66,7 @@ final class GenerateView extends BorderPane implements Exportable, RunsFromKeybo
     decoding.setId("decoding");
     decoding.setValue(vm.jacobiProperty().get() ? "Jacobi" : "Sequential");
     decoding.valueProperty().addListener((o, a, b) -> vm.jacobiProperty().set("Jacobi".equals(b)));
+    vm.jacobiProperty().addListener((o, a, on) -> decoding.setValue(on ? "Jacobi" : "Sequential"));
     decoding.setTooltip(new Tooltip("How each layer is inverted: position by position, or by Jacobi sweeps over "
         + "the whole text until nothing moves (the same text; Multi-pass refinement shows the sweeps)"));
     Button newSeed = new Button("New seed");

@@ -35,6 +35,7 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
   private final Timeline player = new Timeline(new KeyFrame(Duration.millis(40), e -> step()));
 
   private final PositionCells cells;
+  private ChartViewer chart;
   private static final String SEQUENTIAL = "Sequential";
   private static final String JACOBI = "Jacobi";
 
@@ -127,6 +128,7 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
     decoding.setId("refine-decoding");
     decoding.setValue(vm.jacobiProperty().get() ? JACOBI : SEQUENTIAL);
     decoding.valueProperty().addListener((o, a, b) -> vm.jacobiProperty().set(JACOBI.equals(b)));
+    vm.jacobiProperty().addListener((o, a, on) -> decoding.setValue(on ? JACOBI : SEQUENTIAL));
     decoding.setTooltip(new javafx.scene.control.Tooltip("Sequential writes a pass position by position; Jacobi "
         + "solves every position at once and repeats (a row per sweep) until nothing moves: the same text"));
     javafx.scene.control.ChoiceBox<Double> tolerance = new javafx.scene.control.ChoiceBox<>(
@@ -134,6 +136,7 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
     tolerance.setId("refine-tolerance");
     tolerance.setValue(vm.toleranceProperty().get());
     tolerance.valueProperty().addListener((o, a, b) -> vm.toleranceProperty().set(b));
+    vm.toleranceProperty().addListener((o, a, b) -> tolerance.setValue(b.doubleValue()));
     tolerance.disableProperty().bind(vm.jacobiProperty().not());
     tolerance.setTooltip(new javafx.scene.control.Tooltip("a latent that moves no more than this in a sweep counts as "
         + "settled (0: only an exact repeat)"));
@@ -161,8 +164,8 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
     ScrollPane scroll = new ScrollPane(lines);
     scroll.setFitToWidth(true);
     setCenter(scroll);
-    ChartViewer viewer = Charts.bars("Characters per pass", "pass (u: the starting noise)", "characters", changes,
-        false, true);
+    chart = Charts.bars("Characters per pass", "pass (u: the starting noise)", "characters", changes, false, true);
+    ChartViewer viewer = chart;
     viewer.setPrefSize(320, 260);
     setRight(viewer);
     vm.rows().addListener((ListChangeListener<RefinementRows.Row>) c -> redraw());
@@ -217,6 +220,8 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
     int k = vm.stepProperty().get();
     // With sweeps, the chart counts per sweep what is not settled yet (the passes would repeat their last sweep).
     boolean jacobiRows = vm.rows().stream().anyMatch(r -> r.sweep() > 0);
+    chart.getChart().getCategoryPlot().getDomainAxis().setLabel(jacobiRows
+        ? "Jacobi sweep, layer by layer" : "pass (u: the starting noise)");
     for (RefinementRows.Row row : vm.rows()) {
       int i = row.pass();
       boolean stepping = i >= 0 && i == shownPass && k >= 0 && !row.folded();

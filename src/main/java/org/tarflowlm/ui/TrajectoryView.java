@@ -121,13 +121,13 @@ final class TrajectoryView extends BorderPane implements Exportable {
     VBox.setVgrow(viewer, javafx.scene.layout.Priority.ALWAYS);
     table.setId("measures");
     table.getColumns().addAll(List.of(
-        column("state", "the layer's output, from z (the text side) to u (the noise)", "state", 130),
-        column("mean norm", "mean length of a position's latent vector", "meanNorm", 90),
-        column("mean cosine", "mean cosine similarity between the positions' latents: near 1, they point alike",
-            "meanCosine", 100),
-        column("participation ratio", "how many directions the latents spread over (effective dimensions)",
-            "participation", 140),
-        column("centroid movement", "how far the mean latent moved from the state before", "movement", 140)));
+        column("state", "the layer's output, from z (the text side) to u (the noise)", "state", 170),
+        column("mean\nnorm", "mean length of a position's latent vector", "meanNorm", 70),
+        column("mean\ncosine", "mean cosine similarity between the positions' latents: near 1, they point alike",
+            "meanCosine", 70),
+        column("participation\nratio", "how many directions the latents spread over (effective dimensions)",
+            "participation", 100),
+        column("centroid\nmovement", "how far the mean latent moved from the state before", "movement", 90)));
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
     Label title = new Label("Coarse-to-fine measures per layer");
     title.getStyleClass().add("row-title");
