@@ -66,6 +66,25 @@ public record Template(String text, boolean[] fixed) {
     return new Template(text.toString(), fixed);
   }
 
+  /**
+   * Refuses a template that a model of patch size {@code p} cannot fill as typed: it writes a patch
+   * with a blank whole, so a fixed character sharing a patch with a blank would be overwritten.
+   */
+  public void requireWholePatches(int p) {
+    for (int start = 0; start < length(); start += p) {
+      int end = Math.min(length(), start + p);
+      int blanks = 0;
+      for (int i = start; i < end; i++) {
+        blanks += fixed[i] ? 0 : 1;
+      }
+      if (blanks > 0 && blanks < end - start) {
+        throw new IllegalArgumentException(String.format("this model writes %d characters at a time, so a blank must "
+            + "cover whole groups of %d from the start: characters %d-%d (\"%s\") mix fixed text and blanks",
+            p, p, start + 1, end, typed().substring(start, end)));
+      }
+    }
+  }
+
   public int length() {
     return text.length();
   }

@@ -66,8 +66,18 @@ public final class AppViewModel {
    * with a message that says so.
    */
   public void openAtStart(Path saved, Path fallback) {
+    if (fallback != null && !fallback.equals(saved) && !Files.exists(saved.resolve("config.json"))) {
+      status.set("the model you had open last, " + saved.getFileName() + ", is no longer at " + saved
+          + ": opening " + fallback.getFileName() + " instead");
+      fallbackNote = status.get();
+      load(fallback, null);
+      return;
+    }
     load(saved, fallback != null && !fallback.equals(saved) ? fallback : null);
   }
+
+  /** What the status said about the saved model's absence, kept beside the summary of the model that opened. */
+  private String fallbackNote = "";
 
   public ReadOnlyObjectProperty<ModelRuntime> runtimeProperty() {
     return runtime;
@@ -79,6 +89,16 @@ public final class AppViewModel {
 
   public StringProperty statusProperty() {
     return status;
+  }
+
+  /** The open model in one line, what the status says when it has nothing else to say. */
+  private String summary = "";
+
+  /** Ends a message about one action (a failed save, say): the status says what is open again. */
+  public void endMessage(String message) {
+    if (status.get().equals(message)) {
+      status.set(summary);
+    }
   }
 
   public ReadOnlyStringProperty deviceLabelProperty() {
@@ -135,6 +155,21 @@ public final class AppViewModel {
     return Files.exists(p.resolve("config.json")) ? p : null;
   }
 
+  /** The warm-up job of the model that opened last, while it runs. */
+  private ModelWorker.Handle warming;
+
+  /** Whether the open model's warm-up job is still queued or running. */
+  public boolean warmingUp() {
+    return warming != null && !warming.isCancelled();
+  }
+
+  /** Stops the warm-up: a job the user asked for goes first. */
+  void stopWarmUp() {
+    if (warming != null) {
+      warming.cancel();
+    }
+  }
+
   private void load(Path folder, Path fallback) {
     loading.set(true);
     status.set("loading " + folder.getFileName() + "...");
@@ -147,7 +182,7 @@ public final class AppViewModel {
       String summary = String.format("%s: %s, P=%d, %d layer(s), %,d parameters, on %s", folder.getFileName(),
           rt.config().type(), rt.config().patchSize(), rt.config().layers().size(), rt.parameterCount(),
           deviceLabel.get());
-      status.set(summary + " (warming up)");
+      status.set(summary + " (warming up)" + (fallbackNote.isEmpty() ? "" : "; " + fallbackNote));
       selected.set(folder);
       runtime.set(rt);
       if (old != null) {
@@ -159,12 +194,21 @@ public final class AppViewModel {
       loading.set(false);
       // The first generation after a load paid the engine's first-call costs (seconds, not the 0.3 s
       // of the later ones): pay them here, right after the load, before the user asks.
+      String note = fallbackNote;
+      fallbackNote = "";
+      this.summary = summary + (note.isEmpty() ? "" : "; " + note);
+      ModelWorker.Handle[] mine = new ModelWorker.Handle[1];
       Runnable warm = () -> {
-        if (status.get().equals(summary + " (warming up)")) {
-          status.set(summary);
+        if (status.get().startsWith(summary + " (warming up)")) {
+          status.set(summary + (note.isEmpty() ? "" : "; " + note));
+        }
+        if (warming == mine[0]) {
+          warming = null;
         }
       };
-      worker.submit(c -> {
+      // A job a view starts stops the warm-up (stopWarmUp): it pays what remains of the first-call
+      // costs itself, instead of queueing behind the whole warm-up.
+      warming = mine[0] = worker.submit(c -> {
         rt.warmUp(c);
         return null;
       }, x -> warm.run(), warm, msg -> warm.run());

@@ -36,4 +36,16 @@ final class Charts {
     renderer.setSeriesPaint(1, new Color(0xb5de2b));
     return new ChartViewer(chart);
   }
+
+  /** Writes each bar's value at its end, with one decimal. */
+  static void valuesOnBars(ChartViewer viewer) {
+    BarRenderer r = (BarRenderer) viewer.getChart().getCategoryPlot().getRenderer();
+    r.setDefaultItemLabelGenerator(new org.jfree.chart.labels.StandardCategoryItemLabelGenerator("{2}",
+        new java.text.DecimalFormat("0.0")));
+    r.setDefaultItemLabelFont(new Font("SansSerif", Font.PLAIN, 11));
+    r.setDefaultItemLabelsVisible(true);
+    // Room for the labels beyond the longest bars, on the negative side too.
+    viewer.getChart().getCategoryPlot().getRangeAxis().setUpperMargin(0.5);
+    viewer.getChart().getCategoryPlot().getRangeAxis().setLowerMargin(0.5);
+  }
 }

@@ -13,6 +13,7 @@ import org.tarflowlm.runtime.PassResult;
  * @param charsPerSecond generation speed
  * @param sequentialSteps autoregressive steps the generation took
  * @param passes the text after every pass
+ * @param noise the starting noise as it reads, the timeline's first state (empty for the baseline)
  */
 public record CompareRow(String model, int patch, String text, double bitsPerChar, double charsPerSecond,
-    long sequentialSteps, List<PassResult> passes) {}
+    long sequentialSteps, List<PassResult> passes, String noise) {}

@@ -48,10 +48,42 @@ final class CompareView extends BorderPane implements Exportable, RunsFromKeyboa
     RunButtons.keepFocus(run, stop, vm.runningProperty());
     HBox line1 = new HBox(8, new Label("Prompt"), prompt, new Label("Score the text"), scored, run, stop);
     line1.setAlignment(Pos.CENTER_LEFT);
+    // The settings every model writes with, as Refinement has them.
+    javafx.scene.control.Spinner<Integer> length = new javafx.scene.control.Spinner<>(1, 4096, vm.lengthProperty().get(), 8);
+    length.setId("compare-length");
+    length.setEditable(true);
+    length.setPrefWidth(90);
+    length.valueProperty().addListener((o, a, b) -> vm.lengthProperty().set(b));
+    vm.lengthProperty().addListener((o, a, b) -> length.getValueFactory().setValue(b.intValue()));
+    NumberFields.Check lengthCheck = NumberFields.guard(length, "length", vm.lengthProperty()::set);
+    javafx.scene.control.Spinner<Double> temperature =
+        new javafx.scene.control.Spinner<>(0.05, 3.0, vm.temperatureProperty().get(), 0.05);
+    temperature.setId("compare-temperature");
+    temperature.setEditable(true);
+    temperature.setPrefWidth(80);
+    temperature.valueProperty().addListener((o, a, b) -> vm.temperatureProperty().set(b));
+    vm.temperatureProperty().addListener((o, a, b) -> temperature.getValueFactory().setValue(b.doubleValue()));
+    NumberFields.Check temperatureCheck =
+        NumberFields.guardDecimal(temperature, "temperature", vm.temperatureProperty()::set);
+    TextField seed = new TextField(Long.toString(vm.seedProperty().get()));
+    seed.setId("compare-seed");
+    seed.setPrefColumnCount(7);
+    vm.seedProperty().addListener((o, a, b) -> {
+      if (!seed.getText().trim().equals(Long.toString(b.longValue()))) {
+        seed.setText(Long.toString(b.longValue()));
+      }
+    });
+    NumberFields.Check seedCheck = NumberFields.guardLong(seed, "seed", vm.seedProperty()::set);
+    run.disableProperty().unbind();
+    run.disableProperty().bind(vm.runningProperty().or(lengthCheck.valid().not()).or(temperatureCheck.valid().not())
+        .or(seedCheck.valid().not()));
+    FlowPane line2 = new FlowPane(8, 6, new Label("Length"), length, lengthCheck.problem(), new Label("Temperature"),
+        temperature, temperatureCheck.problem(), new Label("Seed"), seed, seedCheck.problem());
+    line2.setAlignment(Pos.CENTER_LEFT);
     Label error = new Label();
     error.getStyleClass().add("error");
     error.textProperty().bind(vm.errorProperty());
-    VBox top = new VBox(6, line1, new HBox(8, new Label("Models"), choices), error);
+    VBox top = new VBox(6, line1, line2, new HBox(8, new Label("Models"), choices), error);
     top.setPadding(new Insets(10));
     setTop(top);
     app.models().addListener((ListChangeListener<Path>) c -> {
@@ -73,6 +105,7 @@ final class CompareView extends BorderPane implements Exportable, RunsFromKeyboa
       drawGrid();
       drawTimeline();
     });
+    drawGrid();
     Label shared = new Label("Refinement on a shared timeline (from noise to text)");
     shared.getStyleClass().add("row-title");
     VBox body = new VBox(12, grid, new HBox(8, shared, timeline), timelineRows);
@@ -100,6 +133,13 @@ final class CompareView extends BorderPane implements Exportable, RunsFromKeyboa
 
   private void drawGrid() {
     grid.getChildren().clear();
+    if (vm.rows().isEmpty()) {
+      Label empty = new Label("Tick two to four models and press Compare (Ctrl+Enter): each writes from the same "
+          + "prompt, seed and temperature.");
+      empty.getStyleClass().add("note");
+      grid.add(empty, 0, 0);
+      return;
+    }
     String[] heads = {"model", "P", "bits/char of the text", "char/s", "sequential steps", "generated text"};
     for (int c = 0; c < heads.length; c++) {
       Label h = new Label(heads[c]);
@@ -127,10 +167,10 @@ final class CompareView extends BorderPane implements Exportable, RunsFromKeyboa
     for (CompareRow row : vm.rows()) {
       int k = CompareViewModel.passAt(row, vm.timelineProperty().get());
       PassResult p = k < 0 ? null : row.passes().get(k);
-      Label head = new Label(row.model() + (p == null ? "" : String.format("  pass %d of %d (layer %d)", k + 1,
-          row.passes().size(), p.layer())));
+      Label head = new Label(row.model() + (p == null ? "  the starting noise, as it reads"
+          : String.format("  pass %d of %d (layer %d)", k + 1, row.passes().size(), p.layer())));
       head.getStyleClass().add("pass-head");
-      Label text = new Label(p == null ? "" : p.text());
+      Label text = new Label(p == null ? row.noise() : p.text());
       text.getStyleClass().add("mono");
       text.setWrapText(true);
       timelineRows.getChildren().add(new VBox(2, head, text));

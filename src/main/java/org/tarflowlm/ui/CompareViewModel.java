@@ -123,10 +123,16 @@ public final class CompareViewModel {
       List<CompareRow> out = new ArrayList<>();
       for (Path m : models) {
         ModelRuntime rt = app.other(m);
-        GenerationResult g = rt.generate(req, org.tarflowlm.runtime.GenerationListener.NONE, cancelled);
+        String[] noise = {""};
+        GenerationResult g = rt.generate(req, new org.tarflowlm.runtime.GenerationListener() {
+          @Override
+          public void onStart(org.tarflowlm.runtime.Template layout, String start) {
+            noise[0] = start;
+          }
+        }, cancelled);
         double bpc = rt.bitsPerChar(text, 1, 1).bitsPerChar();
         out.add(new CompareRow(rt.name(), rt.isBaseline() ? 1 : rt.config().patchSize(), g.text(), bpc,
-            g.charsPerSecond(), g.sequentialSteps(), g.passes()));
+            g.charsPerSecond(), g.sequentialSteps(), g.passes(), noise[0]));
       }
       return out;
     }, r -> {
@@ -150,9 +156,12 @@ public final class CompareViewModel {
     job.stop();
   }
 
-  /** The pass a row shows at the current timeline position. */
+  /**
+   * The pass a row shows at a fraction of the timeline, which runs from the starting noise (-1, at
+   * 0) through every pass (the last at 1), so models with more passes step more often.
+   */
   public static int passAt(CompareRow row, double fraction) {
     int n = row.passes().size();
-    return n == 0 ? -1 : Math.min(n - 1, (int) Math.floor(fraction * n - 1e-9));
+    return Math.min(n, (int) Math.floor(fraction * n + 1e-9)) - 1;
   }
 }

@@ -55,12 +55,9 @@ public final class ExplorerApp extends Application {
     }
   }
 
-  /** The last model when it still exists, else the default. */
+  /** The last model (openAtStart says so when it is gone), else the default. */
   private Path pick(String last, Path modelsDir) {
-    if (last != null && Files.exists(Path.of(last).resolve("config.json"))) {
-      return Path.of(last);
-    }
-    return fallback(modelsDir);
+    return last != null ? Path.of(last) : fallback(modelsDir);
   }
 
   /** The default mixd-p1, else the first model found: what opens when the saved model does not. */

@@ -29,9 +29,9 @@ final class GenerateView extends BorderPane implements Exportable, RunsFromKeybo
 
   private final PositionCells positions;
 
-  GenerateView(GenerateViewModel vm, Selection selection) {
+  GenerateView(GenerateViewModel vm, Selection selection, javafx.beans.value.ObservableBooleanValue current) {
     this.vm = vm;
-    this.positions = new PositionCells(selection, false);
+    this.positions = new PositionCells(selection, false, current);
     getStyleClass().add("generate-view");
 
     TextField prompt = new TextField();
@@ -61,6 +61,14 @@ final class GenerateView extends BorderPane implements Exportable, RunsFromKeybo
     seed.setText(Long.toString(vm.seedProperty().get()));
     vm.seedProperty().addListener((o, a, b) -> seed.setText(Long.toString(b.longValue())));
     NumberFields.Check seedCheck = NumberFields.guardLong(seed, "seed", vm.seedProperty()::set);
+    javafx.scene.control.ChoiceBox<String> decoding = new javafx.scene.control.ChoiceBox<>(
+        javafx.collections.FXCollections.observableArrayList("Sequential", "Jacobi"));
+    decoding.setId("decoding");
+    decoding.setValue(vm.jacobiProperty().get() ? "Jacobi" : "Sequential");
+    decoding.valueProperty().addListener((o, a, b) -> vm.jacobiProperty().set("Jacobi".equals(b)));
+    vm.jacobiProperty().addListener((o, a, on) -> decoding.setValue(on ? "Jacobi" : "Sequential"));
+    decoding.setTooltip(new Tooltip("How each layer is inverted: position by position, or by Jacobi sweeps over "
+        + "the whole text until nothing moves (the same text; Multi-pass refinement shows the sweeps)"));
     Button newSeed = new Button("New seed");
     newSeed.setOnAction(e -> vm.newSeed());
 
@@ -84,7 +92,7 @@ final class GenerateView extends BorderPane implements Exportable, RunsFromKeybo
     prompt.setPrefColumnCount(30);
     FlowPane controls = new FlowPane(8, 6, new Label("Prompt"), prompt, new Label("Length"), length,
         lengthCheck.problem(), new Label("Temperature"), temperature, temperatureCheck.problem(), new Label("Seed"), seed,
-        seedCheck.problem(), newSeed, generate, stop, progress);
+        seedCheck.problem(), newSeed, new Label("Decoding"), decoding, generate, stop, progress);
     controls.setAlignment(Pos.CENTER_LEFT);
 
     Label normalization = new Label();
@@ -123,6 +131,7 @@ final class GenerateView extends BorderPane implements Exportable, RunsFromKeybo
 
     scored.setId("scored");
     scored.getStyleClass().add("scored");
+    MainView.selectionSurface(scored);
     vm.cells().addListener((javafx.collections.ListChangeListener<CharCell>) c -> redraw());
     // The shaded characters are labels; the plain text beside them can be selected and copied.
     javafx.scene.control.TextArea plain = new javafx.scene.control.TextArea();
@@ -146,7 +155,21 @@ final class GenerateView extends BorderPane implements Exportable, RunsFromKeybo
     });
     HBox textActions = new HBox(10, copy, showPlain);
     textActions.setAlignment(Pos.CENTER_LEFT);
-    VBox body = new VBox(8, streaming, scored, plain, summary, textActions, Legend.bits());
+    Label elsewhere = new Label("Flow layers now trace another text: the selection marks that text, not this one "
+        + "(Generate again to make this text the current run)");
+    elsewhere.setId("generate-not-current");
+    elsewhere.getStyleClass().add("note");
+    elsewhere.setWrapText(true);
+    elsewhere.visibleProperty().bind(Bindings.createBooleanBinding(() -> !current.get() && !vm.cells().isEmpty(), current,
+        vm.cells()));
+    elsewhere.managedProperty().bind(elsewhere.visibleProperty());
+    Label empty = new Label("Type a prompt to continue, or a template with _ for the characters to write, and press "
+        + "Generate (Ctrl+Enter). Leave it empty to write from nothing.");
+    empty.getStyleClass().add("note");
+    empty.setWrapText(true);
+    empty.visibleProperty().bind(vm.streamedProperty().isEmpty().and(Bindings.isEmpty(vm.cells())));
+    empty.managedProperty().bind(empty.visibleProperty());
+    VBox body = new VBox(8, empty, streaming, elsewhere, scored, plain, summary, textActions, Legend.bits());
     body.setPadding(new Insets(10));
     ScrollPane scroll = new ScrollPane(body);
     scroll.setFitToWidth(true);

@@ -1,8 +1,6 @@
 package org.tarflowlm.ui;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -19,18 +17,15 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.tarflowlm.model.Vocabulary;
-import org.tarflowlm.runtime.ForwardTrace;
 import org.tarflowlm.runtime.GenerationListener;
 import org.tarflowlm.runtime.GenerationRequest;
 import org.tarflowlm.runtime.GenerationResult;
-import org.tarflowlm.runtime.InfillResult;
 import org.tarflowlm.runtime.ModelRuntime;
 import org.tarflowlm.runtime.NormalizedText;
 import org.tarflowlm.runtime.PassResult;
 import org.tarflowlm.runtime.RunRecord;
+import org.tarflowlm.runtime.ScoredRun;
 import org.tarflowlm.runtime.Template;
-import org.tarflowlm.runtime.TextBits;
 
 /**
  * State and commands of the Generate view: prompt, length, temperature, seed; Generate and Stop;
@@ -109,6 +104,13 @@ public final class GenerateViewModel {
 
   public LongProperty seedProperty() {
     return seed;
+  }
+
+  private final BooleanProperty jacobi = new javafx.beans.property.SimpleBooleanProperty(false);
+
+  /** Whether each layer is inverted by Jacobi sweeps over the whole text (the same text, other sequential steps). */
+  public BooleanProperty jacobiProperty() {
+    return jacobi;
   }
 
   public BooleanProperty runningProperty() {
@@ -203,6 +205,7 @@ public final class GenerateViewModel {
         template = Template.parse(prompt.get());
         req = new GenerationRequest(template.typed(), template.blanks(), temperature.get(), seed.get(), true, 8);
         rt.checkTemplate(template);
+        template.requireWholePatches(rt.isBaseline() ? 1 : rt.config().patchSize());
       } else {
         req = new GenerationRequest(prompt.get(), length.get(), temperature.get(), seed.get(), true, 8);
         String fits = rt.fitPrompt(req.prompt(), req.length());
@@ -213,10 +216,14 @@ public final class GenerateViewModel {
               + " characters");
         }
       }
+      if (jacobi.get()) {
+        req = req.with(org.tarflowlm.runtime.Decoding.jacobi(0));
+      }
     } catch (IllegalArgumentException e) {
       job.errorProperty().set(e.getMessage()); // what is on screen stays: a rejected input loses nothing
       return;
     }
+    GenerationRequest asked = req;
     Template infill = template;
     summary.set("");
     cells.clear();
@@ -259,59 +266,36 @@ public final class GenerateViewModel {
       }
 
       @Override
+      public void onSweep(org.tarflowlm.runtime.SweepResult sweep) {
+        String snapshot = sweep.text(); // a sweep rewrites the whole text at once
+        ui.execute(() -> streamed.set(snapshot));
+      }
+
+      @Override
       public void onPass(PassResult pass) {
         ui.execute(() -> streamed.set(pass.text()));
       }
     };
     Path baseline = rt.isBaseline() ? null : app.sibling(BASELINE);
-    job.start(rt, cancelled -> {
-      GenerationResult r;
-      boolean[] fixed;
-      if (infill != null) {
-        r = infill(rt, infill, req, listener, cancelled);
-        fixed = infill.fixed();
-      } else {
-        r = rt.generate(req, listener, cancelled);
-        fixed = new boolean[r.text().length()];
-        Arrays.fill(fixed, 0, r.prompt().length(), true);
-      }
-      NormalizedText written = NormalizedText.verbatim(r.text());
-      Scored.Bits bits = score(rt, r, written, fixed);
-      return new Scored(r, bits.cells(), bits.bitsPerChar(),
-          baseline == null ? Double.NaN : app.other(baseline).bitsPerChar(written, 1, 1).bitsPerChar());
-    }, scored -> {
+    job.start(rt, cancelled -> ScoredRun.write(rt, asked, infill, baseline == null ? null : app.other(baseline), listener,
+        cancelled), scored -> {
       model = rt.name();
       progress.set(1);
       result.set(scored.result());
       streamed.set(scored.result().text());
-      cells.setAll(scored.cells());
+      cells.setAll(scored.chars().stream().map(c -> new CharCell(c.ch(), c.bits(), c.fixed(), c.alternatives())).toList());
       double bpc = scored.bitsPerChar();
-      String baselineNote = Double.isNaN(scored.baselineBpc()) ? "" : String.format("  |  %.3f under %s", scored.baselineBpc(), BASELINE);
+      String baselineNote = Double.isNaN(scored.baselineBitsPerChar()) ? ""
+          : String.format("  |  %.3f under %s", scored.baselineBitsPerChar(), BASELINE);
       GenerationResult g = scored.result();
       summary.set(infill != null
           ? String.format("%.3f bits/char under %s%s  |  %s written in %.2f s, %s%s", bpc, rt.name(), baselineNote,
               count(g.continuation().length(), "blank"), g.seconds(), count(g.iterations(), "iteration"),
               g.converged() ? "" : " (not settled)")
           : String.format("%.3f bits/char under %s%s  |  %d characters in %.2f s (%.0f char/s), %d sequential steps",
-              bpc, rt.name(), baselineNote, g.continuation().length(), g.seconds(), g.charsPerSecond(), g.sequentialSteps()));
+              bpc, rt.name(), baselineNote, g.continuation().length(), g.seconds(), g.charsPerSecond(), g.sequentialSteps())
+          + (g.request().decoding().jacobi() ? " (Jacobi)" : ""));
     }, () -> summary.set("stopped"));
-  }
-
-  /**
-   * Fills a template as a generation: its blanks, written, are the continuation. Generate and
-   * Refinement both run a template this way, so both write the same text for it.
-   */
-  static GenerationResult infill(ModelRuntime rt, Template template, GenerationRequest req, GenerationListener listener,
-      java.util.function.BooleanSupplier cancelled) {
-    InfillResult f = rt.infill(template, req.temperature(), req.seed(), req.maxIterations(), listener, cancelled);
-    StringBuilder blanks = new StringBuilder();
-    for (int i = 0; i < f.text().length(); i++) {
-      if (!template.fixed()[i]) {
-        blanks.append(f.text().charAt(i));
-      }
-    }
-    return new GenerationResult(req, "", f.text(), blanks.toString(), f.passes(), f.iterations(), f.converged(),
-        f.sequentialSteps(), f.seconds());
   }
 
   /** The model and the settings of the generation shown; empty before the first. */
@@ -355,48 +339,5 @@ public final class GenerateViewModel {
   /** Stops the running generation; it ends at its next step. */
   public void stop() {
     job.stop();
-  }
-
-  private record Scored(GenerationResult result, List<CharCell> cells, double bitsPerChar, double baselineBpc) {
-    /** The cells of a text and its bits per character, as the runtime counts them. */
-    record Bits(List<CharCell> cells, double bitsPerChar) {}
-  }
-
-  /** Bits of every character of the generated text and the model's top-5 alternatives there. */
-  private static Scored.Bits score(ModelRuntime rt, GenerationResult r, NormalizedText written, boolean[] fixed) {
-    float[] bits;
-    float[][] next = null;
-    double bpc;
-    if (rt.isBaseline()) {
-      TextBits tb = rt.bitsPerChar(written, 1, 1);
-      bits = tb.perChar();
-      bpc = tb.bitsPerChar();
-    } else {
-      ForwardTrace t = rt.trace(written, 1); // one trace gives the bits and the next-character weights
-      bits = t.totalBits();
-      next = t.nextCharProbs();
-      bpc = t.bitsPerChar();
-    }
-    List<CharCell> out = new ArrayList<>();
-    for (int i = 0; i < r.text().length(); i++) {
-      out.add(new CharCell(r.text().charAt(i), bits[i], fixed[i],
-          next == null ? List.of() : top(next[i], 5)));
-    }
-    return new Scored.Bits(out, bpc);
-  }
-
-  /** The k most probable symbols of a distribution, as "c 12%". */
-  static List<String> top(float[] probs, int k) {
-    Integer[] idx = new Integer[probs.length];
-    for (int i = 0; i < idx.length; i++) {
-      idx[i] = i;
-    }
-    Arrays.sort(idx, (a, b) -> Float.compare(probs[b], probs[a]));
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < Math.min(k, idx.length); i++) {
-      char c = Vocabulary.symbol(idx[i]);
-      out.add(String.format("%s %.0f%%", c == ' ' ? "\u2423" : String.valueOf(c), 100 * probs[idx[i]]));
-    }
-    return out;
   }
 }

@@ -62,11 +62,17 @@ final class InterpolationView extends BorderPane implements Exportable, RunsFrom
     scroll.setFitToWidth(true);
     setCenter(scroll);
     vm.resultProperty().addListener((o, a, r) -> redraw(r));
+    redraw(null);
   }
 
   private void redraw(Interpolation r) {
     lines.getChildren().clear();
     if (r == null) {
+      Label empty = new Label("Type two texts and press Interpolate (Ctrl+Enter): both run forward to the noise, and "
+          + "each step of the straight path between the two noises is decoded back to a text here.");
+      empty.getStyleClass().add("note");
+      empty.setWrapText(true);
+      lines.getChildren().add(empty);
       return;
     }
     String previous = null;

@@ -50,6 +50,7 @@ final class JobState {
    */
   <T> void start(ModelRuntime model, ModelWorker.Job<T> job, Consumer<T> done, Runnable stopped) {
     stop();
+    app.stopWarmUp();
     error.set("");
     running.set(true);
     onOpenModel = model != null;

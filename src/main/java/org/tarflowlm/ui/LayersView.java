@@ -28,6 +28,7 @@ final class LayersView extends BorderPane implements Exportable, RunsFromKeyboar
   private final Button runButton;
   private final LayersViewModel vm;
   private final VBox rows = new VBox(10);
+  private final ChartViewer bitsChart;
   private final DefaultCategoryDataset bits = new DefaultCategoryDataset();
   private final Slider slider = new Slider(0, 1, 0);
 
@@ -47,6 +48,11 @@ final class LayersView extends BorderPane implements Exportable, RunsFromKeyboar
     run.setDefaultButton(true);
     run.disableProperty().bind(vm.runningProperty());
     run.setOnAction(e -> vm.run());
+    Button stop = new Button("Stop");
+    stop.setId("trace-stop");
+    stop.disableProperty().bind(vm.runningProperty().not());
+    stop.setOnAction(e -> vm.stop());
+    RunButtons.keepFocus(run, stop, vm.runningProperty());
     Button back = new Button("\u25c0 towards text");
     back.setId("step-back");
     back.setOnAction(e -> vm.backward());
@@ -65,7 +71,7 @@ final class LayersView extends BorderPane implements Exportable, RunsFromKeyboar
       slider.setValue(b.intValue());
       highlight();
     });
-    HBox controls = new HBox(8, new Label("Text"), text, run, back, slider, fwd);
+    HBox controls = new HBox(8, new Label("Text"), text, run, stop, back, slider, fwd);
     controls.setAlignment(Pos.CENTER_LEFT);
     Label error = new Label();
     error.setId("layers-error");
@@ -80,21 +86,27 @@ final class LayersView extends BorderPane implements Exportable, RunsFromKeyboar
     setTop(top);
 
     rows.setPadding(new Insets(10));
+    MainView.selectionSurface(rows);
     ScrollPane scroll = new ScrollPane(new VBox(8, rows, Legend.scale("0%", "100%", "decoder confidence (text) and log-det per position (bars, cheap to costly)")));
     scroll.setFitToWidth(true);
     setCenter(scroll);
 
-    ChartViewer viewer = Charts.bars("Bits of the text by term", null, "bits", bits, true);
+    bitsChart = Charts.bars("Bits of the text by term", null, "bits", bits, true);
+    Charts.valuesOnBars(bitsChart);
+    ChartViewer viewer = bitsChart;
     viewer.setPrefWidth(340);
     setRight(viewer);
     vm.traceProperty().addListener((o, a, t) -> show(t));
+    show(vm.traceProperty().get());
   }
 
   private void show(ForwardTrace t) {
     rows.getChildren().clear();
     cells.clear();
     bits.clear();
+    bitsChart.getChart().setTitle("Bits of the text by term");
     if (t == null) {
+      rows.getChildren().add(emptyHint());
       return;
     }
     slider.setMax(t.states().size() - 1);
@@ -107,8 +119,24 @@ final class LayersView extends BorderPane implements Exportable, RunsFromKeyboar
       bits.addValue(sum(t.layerBits()[l]), "bits", "layer " + (l + 1) + " log-det");
     }
     bits.addValue(sum(t.baseBits()), "bits", "base Gaussian");
+    // The terms add up to the text's bits: the total, and per character, beside the bars.
+    double total = sum(t.decoderBits()) + sum(t.baseBits());
+    for (float[] layer : t.layerBits()) {
+      total += sum(layer);
+    }
+    bitsChart.getChart().setTitle(String.format("Bits of the text by term: %.1f in all (%.3f per character)", total,
+        t.bitsPerChar()));
+    bitsChart.getChart().getTitle().setFont(new java.awt.Font("SansSerif", java.awt.Font.BOLD, 12));
     highlight();
     cells.mark();
+  }
+
+  private static Label emptyHint() {
+    Label hint = new Label("Type a text above and press Trace, or generate one in Generate: its forward run from "
+        + "text to noise shows here, one row per layer.");
+    hint.getStyleClass().add("note");
+    hint.setWrapText(true);
+    return hint;
   }
 
   private VBox row(ForwardTrace t, LayerTrace s, double[] health) {

@@ -118,17 +118,28 @@ public final class LayersViewModel {
     NormalizedText input = text.get().equals(runText) ? NormalizedText.verbatim(runText) : NormalizedText.of(text.get());
     long s = seed.get();
     job.start(rt, cancelled -> {
+      // The runtime's trace and round trip run to their end: Stop takes effect between them and after.
       ForwardTrace t = rt.trace(input, s);
-      return new Result(t, rt.roundTripErrors(t));
+      stopIf(cancelled);
+      double[] health = rt.roundTripErrors(t);
+      stopIf(cancelled);
+      return new Result(t, health);
     }, r -> {
       roundTrip.set(r.roundTrip());
       trace.set(r.trace());
       current.set(0);
-    }, () -> { });
+    }, () -> job.errorProperty().set("stopped: the trace shown is the one before"));
   }
 
+  /** Stops the running trace: what the view showed before stays. */
   public void stop() {
     job.stop();
+  }
+
+  private static void stopIf(java.util.function.BooleanSupplier cancelled) {
+    if (cancelled.getAsBoolean()) {
+      throw new java.util.concurrent.CancellationException();
+    }
   }
 
   /** Shows a saved trace as recorded; a trace still running would have replaced it. */
@@ -139,8 +150,10 @@ public final class LayersViewModel {
     trace.set(saved);
     current.set(0);
     if (saved != null) {
-      runText = saved.text().original();
-      text.set(runText);
+      // A generated text was traced verbatim (original and normalized are one); a typed one is
+      // normalized again when traced again, as it was the first time.
+      runText = saved.text().normalized();
+      text.set(saved.text().original());
     }
   }
 

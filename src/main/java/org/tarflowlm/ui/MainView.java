@@ -85,7 +85,7 @@ final class MainView extends BorderPane {
       chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("Run trace", "*.json"));
       File f = chooser.showOpenDialog(getScene().getWindow());
       if (f != null) {
-        attempt(() -> ws.open(f.toPath()), "could not open " + f.getName());
+        openRun(f.toPath());
       }
     });
     export.getItems().addAll(png, csv, new SeparatorMenuItem(), save, openRun);
@@ -97,18 +97,27 @@ final class MainView extends BorderPane {
 
     tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
     tabs.getTabs().addAll(
-        tab("Generate", new GenerateView(ws.generate, ws.selection)),
+        tab("Generate", new GenerateView(ws.generate, ws.selection, ws.generateIsCurrent)),
         tab("Flow layers", new LayersView(ws.layers, ws.selection)),
         tab("Latent trajectories", new TrajectoryView(ws.trajectory)),
         tab("Mixture components", new MixtureView(ws.mixture)),
-        tab("Multi-pass refinement", new RefinementView(ws.refinement, ws.selection)),
+        tab("Multi-pass refinement", new RefinementView(ws.refinement, ws.selection, ws.refinementIsCurrent)),
         tab("Compare patch sizes", new CompareView(ws.compare, ws.app)),
         tab("Interpolation", new InterpolationView(ws.interpolation)),
         tab("Model card", new ModelCardView(ws.card)));
     setCenter(tabs);
+    tabs.getSelectionModel().selectedItemProperty().addListener((o, was, now) -> {
+      if (was == failedIn) {
+        app.endMessage(failure);
+      }
+    });
     // A filter, not an accelerator: a focused text field would take the Enter first.
     addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
-      if (RUN.match(e)) {
+      if ((e.getCode() == javafx.scene.input.KeyCode.LEFT || e.getCode() == javafx.scene.input.KeyCode.RIGHT)
+          && onSelectionSurface(getScene().getFocusOwner())) {
+        ws.moveSelection(e.getCode() == javafx.scene.input.KeyCode.LEFT ? -1 : 1);
+        e.consume();
+      } else if (RUN.match(e)) {
         Tab t = tabs.getSelectionModel().getSelectedItem();
         if (t != null && t.getContent() instanceof RunsFromKeyboard view) {
           view.runButton().fire();
@@ -122,7 +131,40 @@ final class MainView extends BorderPane {
     status.textProperty().bind(app.statusProperty());
     status.setPadding(new Insets(4, 10, 4, 10));
     status.getStyleClass().add("status");
-    setBottom(status);
+    // The selected character in words, where the keyboard reaches it (a tooltip needs a mouse).
+    Label readout = new Label();
+    readout.setId("readout");
+    readout.getStyleClass().add("readout");
+    readout.setFocusTraversable(true);
+    readout.setWrapText(true);
+    readout.setMaxWidth(Double.MAX_VALUE);
+    readout.textProperty().bind(ws.readoutProperty());
+    readout.setPadding(new Insets(4, 10, 4, 10));
+    readout.visibleProperty().bind(ws.readoutProperty().isNotEmpty());
+    readout.managedProperty().bind(readout.visibleProperty());
+    setBottom(new javafx.scene.layout.VBox(readout, status));
+  }
+
+  /** Style class of a view's text or chart whose characters the arrow keys step through when it has the focus. */
+  static final String SELECTION_SURFACE = "selection-surface";
+
+  /**
+   * Makes a node a selection surface: it takes the focus when pressed, and then the arrow keys move
+   * the shared selection (elsewhere they keep their own meaning: a caret, a tab, a list).
+   */
+  static void selectionSurface(javafx.scene.Node n) {
+    n.getStyleClass().add(SELECTION_SURFACE);
+    n.setFocusTraversable(true);
+    n.addEventHandler(javafx.scene.input.MouseEvent.MOUSE_PRESSED, e -> n.requestFocus());
+  }
+
+  private static boolean onSelectionSurface(javafx.scene.Node n) {
+    for (javafx.scene.Node p = n; p != null; p = p.getParent()) {
+      if (p.getStyleClass().contains(SELECTION_SURFACE)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Runs the current view, as its Generate / Trace / Compare / Interpolate button would. */
@@ -160,12 +202,23 @@ final class MainView extends BorderPane {
     }, "could not save " + file.getFileName());
   }
 
+  /** Opens a run file in every view, or says in words why it could not. */
+  void openRun(Path file) {
+    attempt(() -> ws.open(file), "could not open " + file.getFileName());
+  }
+
+  /** The last failed file action's message, and the view it failed in: it ends when the user leaves that view. */
+  private String failure = "";
+  private Tab failedIn;
+
   private void attempt(Attempt a, String what) {
     try {
       a.run();
     } catch (Exception e) {
       java.util.logging.Logger.getLogger(MainView.class.getName()).log(java.util.logging.Level.WARNING, what, e);
       ws.app.statusProperty().set(what + ": " + FileErrors.inWords(e));
+      failure = ws.app.statusProperty().get();
+      failedIn = tabs.getSelectionModel().getSelectedItem();
     }
   }
 

@@ -2,6 +2,8 @@ package org.tarflowlm.ui;
 
 import java.util.ArrayList;
 import java.util.List;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.value.ObservableBooleanValue;
 import javafx.scene.control.Label;
 
 /**
@@ -13,12 +15,25 @@ final class PositionCells {
   private final Selection selection;
   private final boolean hover;
   private final List<List<Label>> rows = new ArrayList<>();
+  /** Whether the view's text is the current run's, whose characters the selection indexes. */
+  private final ObservableBooleanValue current;
 
   PositionCells(Selection selection, boolean hover) {
+    this(selection, hover, new SimpleBooleanProperty(true));
+  }
+
+  /**
+   * @param current whether the cells show the current run's text: while they show another (an
+   *     earlier generation, say, after a typed text was traced), clicks select nothing and nothing
+   *     is marked, since the selection indexes a different text
+   */
+  PositionCells(Selection selection, boolean hover, ObservableBooleanValue current) {
     this.selection = selection;
     this.hover = hover;
+    this.current = current;
     selection.characterProperty().addListener((o, a, b) -> mark());
     selection.hoveredProperty().addListener((o, a, b) -> mark());
+    current.addListener((o, a, b) -> mark());
   }
 
   void clear() {
@@ -36,9 +51,17 @@ final class PositionCells {
   void add(List<Label> row, Label cell) {
     int i = row.size();
     row.add(cell);
-    cell.setOnMouseClicked(e -> selection.toggle(i));
+    cell.setOnMouseClicked(e -> {
+      if (current.get()) {
+        selection.toggle(i);
+      }
+    });
     if (hover) {
-      cell.setOnMouseEntered(e -> selection.hoveredProperty().set(i));
+      cell.setOnMouseEntered(e -> {
+        if (current.get()) {
+          selection.hoveredProperty().set(i);
+        }
+      });
       cell.setOnMouseExited(e -> {
         if (selection.hoveredProperty().get() == i) {
           selection.hoveredProperty().set(-1);
@@ -49,8 +72,8 @@ final class PositionCells {
 
   /** Marks the selected and hovered characters in every row. */
   void mark() {
-    int selected = selection.characterProperty().get();
-    int hovered = hover ? selection.hoveredProperty().get() : -1;
+    int selected = current.get() ? selection.characterProperty().get() : -1;
+    int hovered = hover && current.get() ? selection.hoveredProperty().get() : -1;
     for (List<Label> row : rows) {
       for (int i = 0; i < row.size(); i++) {
         List<String> styles = row.get(i).getStyleClass();

@@ -35,10 +35,13 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
   private final Timeline player = new Timeline(new KeyFrame(Duration.millis(40), e -> step()));
 
   private final PositionCells cells;
+  private ChartViewer chart;
+  private static final String SEQUENTIAL = "Sequential";
+  private static final String JACOBI = "Jacobi";
 
-  RefinementView(RefinementViewModel vm, Selection selection) {
+  RefinementView(RefinementViewModel vm, Selection selection, javafx.beans.value.ObservableBooleanValue current) {
     this.vm = vm;
-    this.cells = new PositionCells(selection, false);
+    this.cells = new PositionCells(selection, false, current);
     getStyleClass().add("refinement-view");
     TextField prompt = new TextField();
     prompt.setId("refine-prompt");
@@ -120,9 +123,27 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
       redraw();
     });
     prompt.setPrefColumnCount(30);
+    javafx.scene.control.ChoiceBox<String> decoding = new javafx.scene.control.ChoiceBox<>(
+        javafx.collections.FXCollections.observableArrayList(SEQUENTIAL, JACOBI));
+    decoding.setId("refine-decoding");
+    decoding.setValue(vm.jacobiProperty().get() ? JACOBI : SEQUENTIAL);
+    decoding.valueProperty().addListener((o, a, b) -> vm.jacobiProperty().set(JACOBI.equals(b)));
+    vm.jacobiProperty().addListener((o, a, on) -> decoding.setValue(on ? JACOBI : SEQUENTIAL));
+    decoding.setTooltip(new javafx.scene.control.Tooltip("Sequential writes a pass position by position; Jacobi "
+        + "solves every position at once and repeats (a row per sweep) until nothing moves: the same text"));
+    javafx.scene.control.ChoiceBox<Double> tolerance = new javafx.scene.control.ChoiceBox<>(
+        javafx.collections.FXCollections.observableArrayList(0.0, 1e-9, 1e-6, 1e-3));
+    tolerance.setId("refine-tolerance");
+    tolerance.setValue(vm.toleranceProperty().get());
+    tolerance.valueProperty().addListener((o, a, b) -> vm.toleranceProperty().set(b));
+    vm.toleranceProperty().addListener((o, a, b) -> tolerance.setValue(b.doubleValue()));
+    tolerance.disableProperty().bind(vm.jacobiProperty().not());
+    tolerance.setTooltip(new javafx.scene.control.Tooltip("a latent that moves no more than this in a sweep counts as "
+        + "settled (0: only an exact repeat)"));
     javafx.scene.layout.FlowPane settings = new javafx.scene.layout.FlowPane(8, 6, new Label("Prompt"), prompt,
         new Label("Length"), length, lengthCheck.problem(), new Label("Temperature"), temperature,
-        temperatureCheck.problem(), new Label("Seed"), seed, seedCheck.problem(), run, stop);
+        temperatureCheck.problem(), new Label("Seed"), seed, seedCheck.problem(), new Label("Decoding"), decoding,
+        new Label("Tolerance"), tolerance, run, stop);
     settings.setAlignment(Pos.CENTER_LEFT);
     javafx.scene.layout.FlowPane player = new javafx.scene.layout.FlowPane(8, 6, play, new Label("Pass"), timeline,
         new Label("Position in pass"), within);
@@ -139,14 +160,16 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
     top.setPadding(new Insets(10));
     setTop(top);
     lines.setPadding(new Insets(10));
+    MainView.selectionSurface(lines);
     ScrollPane scroll = new ScrollPane(lines);
     scroll.setFitToWidth(true);
     setCenter(scroll);
-    ChartViewer viewer = Charts.bars("Characters per pass", "pass (u: the starting noise)", "characters", changes,
-        false, true);
+    chart = Charts.bars("Characters per pass", "pass (u: the starting noise)", "characters", changes, false, true);
+    ChartViewer viewer = chart;
     viewer.setPrefSize(320, 260);
     setRight(viewer);
     vm.rows().addListener((ListChangeListener<RefinementRows.Row>) c -> redraw());
+    redraw();
   }
 
   @Override
@@ -183,10 +206,22 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
 
   private void redraw() {
     lines.getChildren().clear();
+    if (vm.rows().isEmpty()) {
+      Label empty = new Label("Press Generate (Ctrl+Enter) to watch a text written pass by pass, from the noise to "
+          + "the text; choose Jacobi to see each pass settle in sweeps over the whole text.");
+      empty.getStyleClass().add("note");
+      empty.setWrapText(true);
+      empty.setUserData(-1);
+      lines.getChildren().add(empty);
+    }
     changes.clear();
     cells.clear();
     int shownPass = vm.shownProperty().get();
     int k = vm.stepProperty().get();
+    // With sweeps, the chart counts per sweep what is not settled yet (the passes would repeat their last sweep).
+    boolean jacobiRows = vm.rows().stream().anyMatch(r -> r.sweep() > 0);
+    chart.getChart().getCategoryPlot().getDomainAxis().setLabel(jacobiRows
+        ? "Jacobi sweep, layer by layer" : "pass (u: the starting noise)");
     for (RefinementRows.Row row : vm.rows()) {
       int i = row.pass();
       boolean stepping = i >= 0 && i == shownPass && k >= 0 && !row.folded();
@@ -195,6 +230,8 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
       Label head = new Label(writing >= 0
           ? String.format("%s, writing position %d (step %d of %d)", row.head(), writing, k + 1, vm.steps(i))
           : row.folded() ? row.head()
+          : row.sweep() > 0 ? String.format("%s   (%d changed, %d of %d not settled yet)", row.head(), row.changed(),
+              row.unsettled(), text.length())
           : i < 0 ? String.format("%s   (%d differ from the final text)", row.head(), row.toFinal())
           : String.format("%s   (%d changed, %d still differ from the final text)", row.head(), row.changed(),
               row.toFinal()));
@@ -214,6 +251,9 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
               "position %d is fixed: the prompt's '%s', kept in every pass; this row decodes the layer's latent there",
               j, vm.fixedChar(j) == ' ' ? "space" : String.valueOf(vm.fixedChar(j)))));
         }
+        if (row.settled() != null && j < row.settled().length && row.settled()[j]) {
+          l.getStyleClass().add("settled");
+        }
         if (writing >= 0 && j >= writing && j < writing + width) {
           l.getStyleClass().add("writing");
         }
@@ -224,7 +264,10 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
       line.getStyleClass().add("pass-line");
       line.setUserData(i);
       lines.getChildren().add(line);
-      if (!row.folded()) {
+      if (row.sweep() > 0) {
+        changes.addValue(row.changed(), "changed since the row above", row.column());
+        changes.addValue(row.unsettled(), "not settled yet", row.column());
+      } else if (!row.folded() && !jacobiRows) {
         changes.addValue(row.changed(), "changed since the row above", row.column());
         changes.addValue(row.toFinal(), "still differ from the final text", row.column());
       }

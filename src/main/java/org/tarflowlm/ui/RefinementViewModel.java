@@ -40,6 +40,13 @@ public final class RefinementViewModel {
   /** Every position written, per pass: frames.get(pass) lists (position, chars) in the pass's order. */
   private final java.util.List<java.util.List<Write>> frames = new java.util.ArrayList<>();
 
+  /** Each pass's Jacobi sweeps, by pass index (none in sequential decoding). */
+  private final java.util.Map<Integer, java.util.List<org.tarflowlm.runtime.SweepResult>> sweeps = new java.util.HashMap<>();
+  /** Whether each layer (1-based, index 0 unused) of the model that wrote the passes runs right to left. */
+  private boolean[] rightToLeft = new boolean[0];
+  private final BooleanProperty jacobi = new javafx.beans.property.SimpleBooleanProperty(false);
+  private final javafx.beans.property.DoubleProperty tolerance = new javafx.beans.property.SimpleDoubleProperty(0);
+
   /** One position written by a pass. */
   public record Write(int position, String chars) {}
   private final JobState job;
@@ -50,7 +57,8 @@ public final class RefinementViewModel {
     this.app = app;
     this.job = new JobState(app);
     this.ui = ui;
-    passes.addListener((javafx.collections.ListChangeListener<PassResult>) c -> rows.setAll(RefinementRows.of(noise, passes)));
+    passes.addListener((javafx.collections.ListChangeListener<PassResult>) c -> rows.setAll(RefinementRows.of(noise,
+        passes, sweeps, layer -> layer < rightToLeft.length && rightToLeft[layer])));
     app.runtimeProperty().addListener((o, a, rt) -> {
       if (rt != null && !switchNote.isEmpty() && job.errorProperty().get().equals(switchNote)) {
         job.errorProperty().set(""); // it named a model that is no longer open
@@ -61,6 +69,7 @@ public final class RefinementViewModel {
         noise = "";
         layout = null;
         frames.clear();
+        sweeps.clear();
         passes.clear();
         shown.set(-1);
         step.set(-1);
@@ -84,6 +93,16 @@ public final class RefinementViewModel {
   /** The fixed character at j, as the model reads it. */
   public char fixedChar(int j) {
     return layout.text().charAt(j);
+  }
+
+  /** Whether a pass inverts its layer by Jacobi sweeps (each sweep a row) instead of position by position. */
+  public BooleanProperty jacobiProperty() {
+    return jacobi;
+  }
+
+  /** Jacobi: a latent that moves no more than this in a sweep counts as settled (0: exactly). */
+  public javafx.beans.property.DoubleProperty toleranceProperty() {
+    return tolerance;
   }
 
   public javafx.beans.property.DoubleProperty temperatureProperty() {
@@ -175,16 +194,25 @@ public final class RefinementViewModel {
       if (prompt.get().indexOf(Template.BLANK) >= 0) {
         template = Template.parse(prompt.get());
         rt.checkTemplate(template);
+        template.requireWholePatches(rt.isBaseline() ? 1 : rt.config().patchSize());
         req = new GenerationRequest(template.typed(), template.blanks(), temperature.get(), seed.get(), true, 8);
       } else {
         req = new GenerationRequest(prompt.get(), length.get(), temperature.get(), seed.get(), true, 8);
+      }
+      if (jacobi.get()) {
+        req = req.with(org.tarflowlm.runtime.Decoding.jacobi(tolerance.get()));
       }
     } catch (IllegalArgumentException e) {
       job.errorProperty().set(e.getMessage());
       return;
     }
+    rightToLeft = new boolean[rt.isBaseline() ? 1 : rt.config().layers().size() + 1];
+    for (int l = 1; l < rightToLeft.length; l++) {
+      rightToLeft[l] = rt.config().layers().get(l - 1).direction() == org.tarflowlm.model.Direction.RIGHT_TO_LEFT;
+    }
     passes.clear();
     frames.clear();
+    sweeps.clear();
     noise = "";
     layout = null;
     shown.set(-1);
@@ -206,20 +234,32 @@ public final class RefinementViewModel {
         current.add(new Write(position, chars));
       }
 
+      private java.util.List<org.tarflowlm.runtime.SweepResult> swept = new java.util.ArrayList<>();
+
+      @Override
+      public void onSweep(org.tarflowlm.runtime.SweepResult sweep) {
+        swept.add(sweep);
+      }
+
       @Override
       public void onPass(PassResult pass) {
         java.util.List<Write> done = current;
         current = new java.util.ArrayList<>();
+        java.util.List<org.tarflowlm.runtime.SweepResult> passSweeps = swept;
+        swept = new java.util.ArrayList<>();
         ui.execute(() -> frames.add(done));
         ui.execute(() -> {
+          if (!passSweeps.isEmpty()) {
+            sweeps.put(passes.size(), passSweeps);
+          }
           passes.add(pass);
           shown.set(passes.size() - 1);
         });
       }
     };
     Template infill = template;
-    job.start(rt, cancelled -> infill != null ? GenerateViewModel.infill(rt, infill, req, listener, cancelled)
-        : rt.generate(req, listener, cancelled), r -> {
+    GenerationRequest asked = req;
+    job.start(rt, cancelled -> org.tarflowlm.runtime.ScoredRun.generation(rt, asked, infill, listener, cancelled), r -> {
       model = rt.name();
       result.set(r);
     }, () -> { });
@@ -253,6 +293,7 @@ public final class RefinementViewModel {
     seed.set(req.seed());
     temperature.set(req.temperature());
     frames.clear();
+    sweeps.clear();
     layout = g.layout();
     noise = g.noise() == null ? "" : g.noise();
     passes.setAll(g.passes());

@@ -55,11 +55,18 @@ final class Screenshots {
                 select("tab-multi-pass-refinement");
                 ws.refinement.run();
                 whenFalse(ws.refinement.runningProperty(), () -> shoot("refinement.png", () -> {
-                  select("tab-interpolation");
-                  ws.interpolation.run();
-                  whenFalse(ws.interpolation.runningProperty(), () -> shoot("interpolation.png", () -> {
-                    select("tab-model-card");
-                    shoot("model-card.png", this::compare);
+                  // Jacobi on a shorter text, so that a pass's sweeps fit on the screen.
+                  ws.linkRefinement(false);
+                  ws.refinement.lengthProperty().set(48);
+                  ws.refinement.jacobiProperty().set(true);
+                  ws.refinement.run();
+                  whenFalse(ws.refinement.runningProperty(), () -> shoot("refinement-jacobi.png", () -> {
+                    select("tab-interpolation");
+                    ws.interpolation.run();
+                    whenFalse(ws.interpolation.runningProperty(), () -> shoot("interpolation.png", () -> {
+                      select("tab-model-card");
+                      shoot("model-card.png", this::compare);
+                    }));
                   }));
                 }));
               }));

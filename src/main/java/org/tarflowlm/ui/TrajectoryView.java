@@ -61,6 +61,11 @@ final class TrajectoryView extends BorderPane implements Exportable {
     }
   }
 
+  /** A path's point at each state: one shape for every path (JFreeChart would cycle through shapes by series). */
+  private static final java.awt.Shape POINT = new java.awt.geom.Ellipse2D.Double(-3, -3, 6, 6);
+  /** A codebook mean. */
+  private static final java.awt.Shape CODEBOOK = new java.awt.Polygon(new int[] {0, 5, 0, -5}, new int[] {-5, 0, 5, 0}, 4);
+
   /** Paths drawn (the series before the codebook's). */
   private int paths;
 
@@ -72,6 +77,7 @@ final class TrajectoryView extends BorderPane implements Exportable {
     chart.setBackgroundPaint(Color.WHITE);
     chart.getXYPlot().setBackgroundPaint(Color.WHITE);
     viewer = new ChartViewer(chart);
+    MainView.selectionSurface(viewer);
     Spinner<Integer> position = new Spinner<>(-1, 4096, -1);
     position.setId("trajectory-position");
     position.setEditable(true);
@@ -107,12 +113,21 @@ final class TrajectoryView extends BorderPane implements Exportable {
       @Override
       public void chartMouseMoved(org.jfree.chart.fx.interaction.ChartMouseEventFX e) {}
     });
-    setCenter(new VBox(4, viewer, Legend.scale("first", "last", "position in the text (yellow dots: codebook means)")));
+    Label shapes = new Label("\u25cf a position's latent at each state, z first, the line joining them   "
+        + "\u25c6 (yellow) a codebook mean, with its character   letter at a path's end: the position's character");
+    shapes.getStyleClass().add("note");
+    shapes.setWrapText(true);
+    setCenter(new VBox(4, viewer, Legend.scale("first", "last", "position in the text (a path's colour)"), shapes));
     VBox.setVgrow(viewer, javafx.scene.layout.Priority.ALWAYS);
     table.setId("measures");
-    table.getColumns().addAll(List.of(column("state", "state", 150), column("mean norm", "meanNorm", 80),
-        column("mean cos", "meanCosine", 80), column("particip.", "participation", 80),
-        column("centroid move", "movement", 100)));
+    table.getColumns().addAll(List.of(
+        column("state", "the layer's output, from z (the text side) to u (the noise)", "state", 170),
+        column("mean\nnorm", "mean length of a position's latent vector", "meanNorm", 70),
+        column("mean\ncosine", "mean cosine similarity between the positions' latents: near 1, they point alike",
+            "meanCosine", 70),
+        column("participation\nratio", "how many directions the latents spread over (effective dimensions)",
+            "participation", 100),
+        column("centroid\nmovement", "how far the mean latent moved from the state before", "movement", 90)));
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
     Label title = new Label("Coarse-to-fine measures per layer");
     title.getStyleClass().add("row-title");
@@ -154,8 +169,11 @@ final class TrajectoryView extends BorderPane implements Exportable {
     return sb.toString();
   }
 
-  private static TableColumn<Row, String> column(String title, String property, double width) {
-    TableColumn<Row, String> c = new TableColumn<>(title);
+  private static TableColumn<Row, String> column(String title, String meaning, String property, double width) {
+    TableColumn<Row, String> c = new TableColumn<>();
+    Label head = new Label(title);
+    head.setTooltip(new javafx.scene.control.Tooltip(meaning));
+    c.setGraphic(head);
     c.setCellValueFactory(new PropertyValueFactory<>(property));
     c.setPrefWidth(width);
     return c;
@@ -207,6 +225,7 @@ final class TrajectoryView extends BorderPane implements Exportable {
       renderer.setSeriesPaint(idx, selected < 0 || on ? c : new Color(200, 200, 205));
       renderer.setSeriesStroke(idx, new BasicStroke(on ? 3f : 1f));
       renderer.setSeriesShapesVisible(idx, true);
+      renderer.setSeriesShape(idx, POINT);
       double[] end = g.paths()[upTo][p];
       if (selected < 0 || on) {
         XYTextAnnotation label = new XYTextAnnotation(String.valueOf(t.scored().charAt(p)), end[0], end[1]);
@@ -227,6 +246,7 @@ final class TrajectoryView extends BorderPane implements Exportable {
       data.addSeries(cb);
       int idx = data.getSeriesCount() - 1;
       renderer.setSeriesLinesVisible(idx, false);
+      renderer.setSeriesShape(idx, CODEBOOK);
       renderer.setSeriesPaint(idx, new Color(0xfd, 0xe7, 0x25));
     }
     plot.setRenderer(renderer);

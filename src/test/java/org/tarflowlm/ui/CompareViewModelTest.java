@@ -40,6 +40,7 @@ class CompareViewModelTest {
         "a patch of 2 writes in fewer sequential steps");
     for (CompareRow r : vm.rows()) {
       assertTrue(r.bitsPerChar() > 0 && Double.isFinite(r.bitsPerChar()));
+      assertEquals(r.text().length(), r.noise().length(), "the timeline's first row: the noise, as long as the text");
     }
   }
 
@@ -57,11 +58,14 @@ class CompareViewModelTest {
   @Test
   void sharedTimelinePicksTheSameFractionOfEveryModelsPasses() {
     PassResult p = new PassResult(0, 1, "x", new float[0][], 0);
-    CompareRow two = new CompareRow("a", 1, "x", 1, 1, 1, List.of(p, p));
-    CompareRow four = new CompareRow("b", 2, "x", 1, 1, 1, List.of(p, p, p, p));
-    assertEquals(0, CompareViewModel.passAt(two, 0.25));
+    CompareRow two = new CompareRow("a", 1, "x", 1, 1, 1, List.of(p, p), "q");
+    CompareRow four = new CompareRow("b", 2, "x", 1, 1, 1, List.of(p, p, p, p), "q");
+    assertEquals(-1, CompareViewModel.passAt(two, 0), "the timeline starts at the noise");
+    assertEquals(-1, CompareViewModel.passAt(four, 0));
+    assertEquals(-1, CompareViewModel.passAt(two, 0.25));
     assertEquals(0, CompareViewModel.passAt(four, 0.25));
-    assertEquals(1, CompareViewModel.passAt(two, 0.75));
+    assertEquals(0, CompareViewModel.passAt(two, 0.75));
+    assertEquals(1, CompareViewModel.passAt(two, 1.0));
     assertEquals(2, CompareViewModel.passAt(four, 0.75));
     assertEquals(3, CompareViewModel.passAt(four, 1.0));
   }

@@ -103,12 +103,19 @@ class ExplorerWindowTest extends ApplicationTest {
   @Test
   void stopInterruptsAGeneration() throws Exception {
     waitFor(() -> app.runtime() != null);
-    interact(() -> ws.generate.lengthProperty().set(150)); // 300 sequential steps: Stop lands well before the end
+    interact(() -> ws.generate.lengthProperty().set(150));
+    // The tiny model writes 150 characters in 0.05 s, faster than a key press lands: hold the worker
+    // until Stop is pressed, so the run is stopped at its first step whatever the machine's speed.
+    java.util.concurrent.CountDownLatch pressed = new java.util.concurrent.CountDownLatch(1);
+    interact(() -> app.worker().submit(c -> {
+      pressed.await();
+      return null;
+    }, x -> { }, () -> { }, m -> { }));
     clickOn("#generate");
-    // Stop has the focus while the run goes, so Space stops it at once: a click on it took longer
-    // than the tiny model takes to write 150 characters
+    // Stop has the focus while the run goes, so Space stops it at once
     assertEquals("stop", view.getScene().getFocusOwner().getId());
     type(javafx.scene.input.KeyCode.SPACE);
+    pressed.countDown();
     waitFor(() -> !ws.generate.runningProperty().get());
     WaitForAsyncUtils.waitForFxEvents();
     assertEquals("stopped", lookup("#summary").queryAs(Label.class).getText(), "the run ended at Stop, not by finishing");

@@ -160,4 +160,35 @@ class GenerateViewModelTest {
     ui.runUntil(() -> !vm.runningProperty().get());
     assertTrue(vm.summaryProperty().get().contains("|  1 blank written in "), vm.summaryProperty().get());
   }
+
+  @Test
+  void aTemplateWhoseBlankSharesAPatchWithFixedTextIsRefusedInWords(@TempDir Path models) throws Exception {
+    TinyModels.flow(models, "mixd-p1", 2);
+    AppViewModel app = app(models);
+    GenerateViewModel vm = new GenerateViewModel(app, ui);
+    vm.promptProperty().set("a_c"); // 'a' and the blank are one patch: written whole, 'a' became 'd'
+    vm.seedProperty().set(3);
+    vm.generate();
+    ui.runUntil(() -> !vm.runningProperty().get());
+    assertEquals(null, vm.resultProperty().get(), "no run whose fixed 'a' was overwritten");
+    assertTrue(vm.errorProperty().get().contains("a blank must cover whole groups of 2"), vm.errorProperty().get());
+    org.tarflowlm.runtime.Template.parse("ab__cd").requireWholePatches(2); // whole patches are written as typed
+  }
+
+  @Test
+  void jacobiDecodingWritesTheSequentialText(@TempDir Path models) throws Exception {
+    TinyModels.flow(models, "mixd-p1", 1);
+    AppViewModel app = app(models);
+    GenerateViewModel vm = new GenerateViewModel(app, ui);
+    vm.promptProperty().set("the");
+    vm.lengthProperty().set(12);
+    vm.generate();
+    ui.runUntil(() -> !vm.runningProperty().get() && vm.resultProperty().get() != null);
+    String sequential = vm.resultProperty().get().text();
+    vm.jacobiProperty().set(true);
+    vm.generate();
+    ui.runUntil(() -> !vm.runningProperty().get() && vm.resultProperty().get().request().decoding().jacobi());
+    assertEquals(sequential, vm.resultProperty().get().text());
+    assertTrue(vm.summaryProperty().get().endsWith("(Jacobi)"), vm.summaryProperty().get());
+  }
 }

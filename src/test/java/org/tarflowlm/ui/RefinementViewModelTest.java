@@ -20,6 +20,40 @@ class RefinementViewModelTest {
 
 
   @Test
+  void jacobiShowsEverySweepAsARowAndEndsAtTheSequentialText(@TempDir Path models) throws Exception {
+    TinyModels.flow(models, "mixd-p1", 1);
+    AppViewModel app = new AppViewModel(worker, models, "cpu");
+    app.scanModels();
+    app.request(models.resolve("mixd-p1"));
+    ui.runUntil(() -> app.runtime() != null);
+    RefinementViewModel vm = new RefinementViewModel(app, ui);
+    vm.promptProperty().set("the ");
+    vm.lengthProperty().set(12);
+    vm.run();
+    ui.runUntil(() -> !vm.runningProperty().get() && vm.resultProperty().get() != null);
+    String sequential = vm.resultProperty().get().text();
+    vm.jacobiProperty().set(true);
+    vm.run();
+    ui.runUntil(() -> !vm.runningProperty().get() && vm.resultProperty().get() != null
+        && vm.resultProperty().get().request().decoding().jacobi());
+    assertEquals(sequential, vm.resultProperty().get().text(), "Jacobi writes the sequential text");
+    java.util.List<RefinementRows.Row> sweeps = vm.rows().stream().filter(r -> r.sweep() > 0).toList();
+    assertFalse(sweeps.isEmpty(), "a row per sweep");
+    for (int pass = 0; pass < vm.passes().size(); pass++) {
+      int p = pass;
+      java.util.List<RefinementRows.Row> mine = sweeps.stream().filter(r -> r.pass() == p).toList();
+      assertFalse(mine.isEmpty(), "pass " + pass + " has sweeps");
+      assertEquals(1, mine.get(0).sweep());
+      RefinementRows.Row last = mine.get(mine.size() - 1);
+      assertEquals(vm.passes().get(pass).text(), last.text(), "the last sweep reads as its pass");
+      assertEquals(0, last.unsettled(), "every character settled by the end of the pass");
+      for (int i = 1; i < mine.size(); i++) {
+        assertTrue(mine.get(i).unsettled() <= mine.get(i - 1).unsettled(), "settled characters stay settled");
+      }
+    }
+  }
+
+  @Test
   void samplingCanBeSteppedPassByPassAndPositionByPosition(@TempDir Path models) throws Exception {
     TinyModels.flow(models, "mixd-p1", 2);
     AppViewModel app = new AppViewModel(worker, models, "cpu");

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
+import org.tarflowlm.runtime.ForwardTrace;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -108,6 +109,74 @@ class ViewsShareOneRunTest extends ApplicationTest {
     waitFor(() -> !ws.layers.runningProperty().get() && ws.layers.traceProperty().get() != null
         && ws.layers.traceProperty().get().text().original().equals(text)
         && drawn());
+  }
+
+  @Test
+  void aCharacterOfAnEarlierGenerationSelectsNothingOnceATypedTextIsTheRun() throws Exception {
+    open("mixd-p1");
+    interact(() -> ws.generate.lengthProperty().set(40));
+    generate(1);
+    trace("abc");
+    clickOn("#tab-generate");
+    javafx.scene.Node last = lookup("#scored").queryAs(javafx.scene.layout.FlowPane.class).lookupAll(".cell").stream()
+        .reduce((a, b) -> b).orElseThrow();
+    clickOn(last);
+    assertEquals(-1, ws.selection.characterProperty().get(), "no selection beyond the 3 characters of the run");
+    assertTrue(lookup("#generate-not-current").query().isVisible(), "Generate says its text is not the run now");
+  }
+
+  @Test
+  void mixtureComponentsShowTheSelectedCharactersPatchAfterASwitchToAnotherPatchSize() throws Exception {
+    open("mixd-p2");
+    interact(() -> ws.generate.lengthProperty().set(20));
+    generate(1);
+    interact(() -> ws.selection.characterProperty().set(12));
+    assertEquals(6, ws.mixture.positionProperty().get(), "character 12 is in patch 6 of 2 characters");
+    ForwardTrace before = ws.layers.traceProperty().get();
+    interact(() -> app.request(models.resolve("mixd-p4")));
+    waitFor(() -> ws.layers.traceProperty().get() != null && ws.layers.traceProperty().get() != before
+        && !ws.layers.runningProperty().get() && !ws.mixture.loadingProperty().get());
+    assertEquals(12, ws.selection.characterProperty().get(), "the same text, traced again: the selection stays");
+    assertEquals(3, ws.mixture.positionProperty().get(), "and is in patch 3 of 4 characters");
+  }
+
+  @Test
+  void aSelectionInTheLastPatchsPaddingEndsWhenAModelWithoutItTracesTheText() throws Exception {
+    open("mixd-p4");
+    trace("abcde"); // padded to 8 characters on a model of patches of 4
+    interact(() -> ws.selection.characterProperty().set(6));
+    ForwardTrace before = ws.layers.traceProperty().get();
+    interact(() -> app.request(models.resolve("mixd-p1")));
+    waitFor(() -> ws.layers.traceProperty().get() != null && ws.layers.traceProperty().get() != before
+        && !ws.layers.runningProperty().get());
+    assertEquals(5, ws.layers.traceProperty().get().scored().length());
+    assertEquals(-1, ws.selection.characterProperty().get(), "no selection beyond the 5 characters");
+  }
+
+  @Test
+  void aFailedSaveIsSaidUntilTheUserLeavesTheViewItFailedIn() throws Exception {
+    open("mixd-p1");
+    waitFor(() -> !app.warmingUp());
+    clickOn("#tab-interpolation");
+    interact(() -> view.saveTo(models.resolve("nothing.csv"), view::exportCsv));
+    assertTrue(app.statusProperty().get().startsWith("could not save nothing.csv"), app.statusProperty().get());
+    clickOn("#tab-generate");
+    assertTrue(app.statusProperty().get().startsWith("mixd-p1: "), "the status names the open model again, not "
+        + app.statusProperty().get());
+  }
+
+  @Test
+  void aReplayedRunIsSavedAgainUnderItsOwnModel() throws Exception {
+    open("mixd-p1");
+    interact(() -> ws.generate.lengthProperty().set(12));
+    generate(1);
+    Path file = models.resolve("run.json");
+    interact(() -> view.saveTo(file, ws::save));
+    Files.writeString(file, Files.readString(file).replace("\"mixd-p1\"", "\"retired-p1\""));
+    interact(() -> view.openRun(file));
+    Path again = models.resolve("again.json");
+    interact(() -> view.saveTo(again, ws::save));
+    assertEquals("retired-p1", org.tarflowlm.runtime.RunFiles.load(again).model(), "not the open mixd-p1");
   }
 
   @Test
