@@ -49,36 +49,11 @@ final class CompareView extends BorderPane implements Exportable, RunsFromKeyboa
     HBox line1 = new HBox(8, new Label("Prompt"), prompt, new Label("Score the text"), scored, run, stop);
     line1.setAlignment(Pos.CENTER_LEFT);
     // The settings every model writes with, as Refinement has them.
-    javafx.scene.control.Spinner<Integer> length = new javafx.scene.control.Spinner<>(1, 4096, vm.lengthProperty().get(), 8);
-    length.setId("compare-length");
-    length.setEditable(true);
-    length.setPrefWidth(90);
-    length.valueProperty().addListener((o, a, b) -> vm.lengthProperty().set(b));
-    vm.lengthProperty().addListener((o, a, b) -> length.getValueFactory().setValue(b.intValue()));
-    NumberFields.Check lengthCheck = NumberFields.guard(length, "length", vm.lengthProperty()::set);
-    javafx.scene.control.Spinner<Double> temperature =
-        new javafx.scene.control.Spinner<>(0.05, 3.0, vm.temperatureProperty().get(), 0.05);
-    temperature.setId("compare-temperature");
-    temperature.setEditable(true);
-    temperature.setPrefWidth(80);
-    temperature.valueProperty().addListener((o, a, b) -> vm.temperatureProperty().set(b));
-    vm.temperatureProperty().addListener((o, a, b) -> temperature.getValueFactory().setValue(b.doubleValue()));
-    NumberFields.Check temperatureCheck =
-        NumberFields.guardDecimal(temperature, "temperature", vm.temperatureProperty()::set);
-    TextField seed = new TextField(Long.toString(vm.seedProperty().get()));
-    seed.setId("compare-seed");
-    seed.setPrefColumnCount(7);
-    vm.seedProperty().addListener((o, a, b) -> {
-      if (!seed.getText().trim().equals(Long.toString(b.longValue()))) {
-        seed.setText(Long.toString(b.longValue()));
-      }
-    });
-    NumberFields.Check seedCheck = NumberFields.guardLong(seed, "seed", vm.seedProperty()::set);
+    SamplingFields sampling = new SamplingFields("compare-", vm.lengthProperty(), vm.temperatureProperty(), vm.seedProperty());
     run.disableProperty().unbind();
-    run.disableProperty().bind(vm.runningProperty().or(lengthCheck.valid().not()).or(temperatureCheck.valid().not())
-        .or(seedCheck.valid().not()));
-    FlowPane line2 = new FlowPane(8, 6, new Label("Length"), length, lengthCheck.problem(), new Label("Temperature"),
-        temperature, temperatureCheck.problem(), new Label("Seed"), seed, seedCheck.problem());
+    run.disableProperty().bind(vm.runningProperty().or(sampling.invalid()));
+    FlowPane line2 = new FlowPane(8, 6);
+    line2.getChildren().addAll(sampling.nodes());
     line2.setAlignment(Pos.CENTER_LEFT);
     Label error = new Label();
     error.getStyleClass().add("error");

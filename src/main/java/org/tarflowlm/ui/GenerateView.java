@@ -8,7 +8,6 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
-import javafx.scene.control.Spinner;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
@@ -40,27 +39,7 @@ final class GenerateView extends BorderPane implements Exportable, RunsFromKeybo
     prompt.textProperty().bindBidirectional(vm.promptProperty());
     HBox.setHgrow(prompt, Priority.ALWAYS);
 
-    Spinner<Integer> length = new Spinner<>(1, 4096, vm.lengthProperty().get(), 8);
-    length.setId("length");
-    length.setEditable(true);
-    length.setPrefWidth(90);
-    length.valueProperty().addListener((o, a, b) -> vm.lengthProperty().set(b));
-    NumberFields.Check lengthCheck = NumberFields.guard(length, "length", vm.lengthProperty()::set);
-
-    Spinner<Double> temperature = new Spinner<>(0.05, 3.0, vm.temperatureProperty().get(), 0.05);
-    temperature.setId("temperature");
-    temperature.setEditable(true);
-    temperature.setPrefWidth(80);
-    temperature.valueProperty().addListener((o, a, b) -> vm.temperatureProperty().set(b));
-    NumberFields.Check temperatureCheck =
-        NumberFields.guardDecimal(temperature, "temperature", vm.temperatureProperty()::set);
-
-    TextField seed = new TextField();
-    seed.setId("seed");
-    seed.setPrefColumnCount(7);
-    seed.setText(Long.toString(vm.seedProperty().get()));
-    vm.seedProperty().addListener((o, a, b) -> seed.setText(Long.toString(b.longValue())));
-    NumberFields.Check seedCheck = NumberFields.guardLong(seed, "seed", vm.seedProperty()::set);
+    SamplingFields sampling = new SamplingFields("", vm.lengthProperty(), vm.temperatureProperty(), vm.seedProperty());
     javafx.scene.control.ChoiceBox<String> decoding = new javafx.scene.control.ChoiceBox<>(
         javafx.collections.FXCollections.observableArrayList("Sequential", "Jacobi"));
     decoding.setId("decoding");
@@ -76,8 +55,7 @@ final class GenerateView extends BorderPane implements Exportable, RunsFromKeybo
     this.runButton = generate;
     generate.setId("generate");
     generate.setDefaultButton(true);
-    generate.disableProperty().bind(vm.runningProperty().or(lengthCheck.valid().not())
-        .or(temperatureCheck.valid().not()).or(seedCheck.valid().not()));
+    generate.disableProperty().bind(vm.runningProperty().or(sampling.invalid()));
     generate.setOnAction(e -> vm.generate());
     Button stop = new Button("Stop");
     stop.setId("stop");
@@ -90,9 +68,9 @@ final class GenerateView extends BorderPane implements Exportable, RunsFromKeybo
 
     // A flow pane wraps onto a second row in a narrow window instead of cutting the labels short.
     prompt.setPrefColumnCount(30);
-    FlowPane controls = new FlowPane(8, 6, new Label("Prompt"), prompt, new Label("Length"), length,
-        lengthCheck.problem(), new Label("Temperature"), temperature, temperatureCheck.problem(), new Label("Seed"), seed,
-        seedCheck.problem(), newSeed, new Label("Decoding"), decoding, generate, stop, progress);
+    FlowPane controls = new FlowPane(8, 6, new Label("Prompt"), prompt);
+    controls.getChildren().addAll(sampling.nodes());
+    controls.getChildren().addAll(newSeed, new Label("Decoding"), decoding, generate, stop, progress);
     controls.setAlignment(Pos.CENTER_LEFT);
 
     Label normalization = new Label();

@@ -48,36 +48,11 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
     prompt.setPromptText("a prompt (optional)");
     prompt.textProperty().bindBidirectional(vm.promptProperty());
     HBox.setHgrow(prompt, Priority.ALWAYS);
-    javafx.scene.control.Spinner<Integer> length = new javafx.scene.control.Spinner<>(1, 4096, vm.lengthProperty().get(), 8);
-    length.setId("refine-length");
-    length.setEditable(true);
-    length.setPrefWidth(90);
-    length.valueProperty().addListener((o, a, b) -> vm.lengthProperty().set(b));
-    vm.lengthProperty().addListener((o, a, b) -> length.getValueFactory().setValue(b.intValue()));
-    NumberFields.Check lengthCheck = NumberFields.guard(length, "length", vm.lengthProperty()::set);
-    javafx.scene.control.Spinner<Double> temperature =
-        new javafx.scene.control.Spinner<>(0.05, 3.0, vm.temperatureProperty().get(), 0.05);
-    temperature.setId("refine-temperature");
-    temperature.setEditable(true);
-    temperature.setPrefWidth(80);
-    temperature.valueProperty().addListener((o, a, b) -> vm.temperatureProperty().set(b));
-    vm.temperatureProperty().addListener((o, a, b) -> temperature.getValueFactory().setValue(b.doubleValue()));
-    NumberFields.Check temperatureCheck =
-        NumberFields.guardDecimal(temperature, "temperature", vm.temperatureProperty()::set);
-    TextField seed = new TextField(Long.toString(vm.seedProperty().get()));
-    seed.setId("refine-seed");
-    seed.setPrefColumnCount(7);
-    vm.seedProperty().addListener((o, a, b) -> {
-      if (!seed.getText().trim().equals(Long.toString(b.longValue()))) {
-        seed.setText(Long.toString(b.longValue()));
-      }
-    });
-    NumberFields.Check seedCheck = NumberFields.guardLong(seed, "seed", vm.seedProperty()::set);
+    SamplingFields sampling = new SamplingFields("refine-", vm.lengthProperty(), vm.temperatureProperty(), vm.seedProperty());
     Button run = new Button("Generate");
     this.runButton = run;
     run.setId("refine-run");
-    run.disableProperty().bind(vm.runningProperty().or(lengthCheck.valid().not()).or(temperatureCheck.valid().not())
-        .or(seedCheck.valid().not()));
+    run.disableProperty().bind(vm.runningProperty().or(sampling.invalid()));
     run.setOnAction(e -> vm.run());
     Button stop = new Button("Stop");
     stop.disableProperty().bind(vm.runningProperty().not());
@@ -140,10 +115,9 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
     tolerance.disableProperty().bind(vm.jacobiProperty().not());
     tolerance.setTooltip(new javafx.scene.control.Tooltip("a latent that moves no more than this in a sweep counts as "
         + "settled (0: only an exact repeat)"));
-    javafx.scene.layout.FlowPane settings = new javafx.scene.layout.FlowPane(8, 6, new Label("Prompt"), prompt,
-        new Label("Length"), length, lengthCheck.problem(), new Label("Temperature"), temperature,
-        temperatureCheck.problem(), new Label("Seed"), seed, seedCheck.problem(), new Label("Decoding"), decoding,
-        new Label("Tolerance"), tolerance, run, stop);
+    javafx.scene.layout.FlowPane settings = new javafx.scene.layout.FlowPane(8, 6, new Label("Prompt"), prompt);
+    settings.getChildren().addAll(sampling.nodes());
+    settings.getChildren().addAll(new Label("Decoding"), decoding, new Label("Tolerance"), tolerance, run, stop);
     settings.setAlignment(Pos.CENTER_LEFT);
     javafx.scene.layout.FlowPane player = new javafx.scene.layout.FlowPane(8, 6, play, new Label("Pass"), timeline,
         new Label("Position in pass"), within);
