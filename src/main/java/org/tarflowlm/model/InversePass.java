@@ -38,6 +38,33 @@ public final class InversePass implements AutoCloseable {
     this.map = layer.coupling().inverseMap();
   }
 
+  /** Which positions a whole pass keeps at a given input instead of inverting, by flow step and sequence index. */
+  interface Keep {
+    boolean at(int step, int index);
+  }
+
+  /** Hears every position of a whole pass, written or kept. */
+  interface Heard {
+    void at(int step, int index, double[] x);
+  }
+
+  /**
+   * A whole pass over one sequence: x_t = f^-1(h_t; ctx(x_<t)), or x_t = given_t where {@code keep}
+   * says: h and given [N][c] in sequence order -> x [N][c].
+   */
+  static double[][] run(FlowLayer layer, double[][] h, Keep keep, double[][] given, boolean useCache, Heard heard,
+      NDManager manager) {
+    try (InversePass pass = layer.inversePass(1, h.length, useCache, manager)) {
+      while (pass.hasNext()) {
+        int step = pass.step();
+        int i = pass.nextIndex();
+        double[][] x = keep.at(step, i) ? pass.keep(new double[][] {given[i]}) : pass.invert(new double[][] {h[i]});
+        heard.at(step, i, x[0]);
+      }
+      return pass.written()[0];
+    }
+  }
+
   /** Whether a position is left to invert or keep. */
   public boolean hasNext() {
     return t < n;

@@ -122,7 +122,10 @@ public final class JacobiInverse {
     if (frontier == n) {
       return new Result(x, sweeps, true, 0);
     }
-    return new Result(finishSequentially(layer, h, fixed, x, frontier, manager), sweeps, false, n - frontier);
+    int settled = frontier; // the sequential inverse from the frontier on, keeping the final positions before it
+    double[][] finished = InversePass.run(layer, h, (step, i) -> step < settled || isFixed(fixed, i), x, true,
+        (step, i, xi) -> { }, manager);
+    return new Result(finished, sweeps, false, n - frontier);
   }
 
   /** Every position's step parameters from one transformer call over x: [N][k] in flow order. */
@@ -142,22 +145,6 @@ public final class JacobiInverse {
         System.arraycopy(sp, s * k, out[s], 0, k);
       }
       return out;
-    }
-  }
-
-  /** The sequential inverse from the frontier on, keeping the final positions before it. */
-  private static double[][] finishSequentially(FlowLayer layer, double[][] h, boolean[] fixed, double[][] x,
-      int frontier, NDManager manager) {
-    try (InversePass pass = layer.inversePass(1, h.length, true, manager)) {
-      while (pass.hasNext()) {
-        int i = pass.nextIndex();
-        if (pass.step() < frontier || isFixed(fixed, i)) {
-          pass.keep(new double[][] {x[i]});
-        } else {
-          pass.invert(new double[][] {h[i]});
-        }
-      }
-      return pass.written()[0];
     }
   }
 

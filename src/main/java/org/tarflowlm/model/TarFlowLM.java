@@ -152,16 +152,17 @@ public final class TarFlowLM implements LanguageModel {
     for (int l = layers.size() - 1; l >= 0; l--) {
       FlowLayer layer = layers.get(l);
       double[][] given = fixed == null ? null : fixedInputs[l];
+      int index = l;
       double[][] x;
       if (schedule instanceof InverseSchedule.Jacobi j) {
-        int index = l;
         JacobiInverse.Result r = JacobiInverse.invert(layer, h, fixed, given, j.tolerance(), j.maxSweeps(), j.window(),
             sweep -> listener.onSweep(index, sweep), manager);
         x = r.x();
         steps += r.sweeps() + r.sequentialSteps();
       } else {
         boolean useCache = ((InverseSchedule.Sequential) schedule).useCache();
-        x = invertSequentially(layer, l, h, fixed, given, useCache, listener, manager);
+        x = InversePass.run(layer, h, (step, i) -> fixed != null && fixed[i], given, useCache,
+            (step, i, xi) -> listener.onPosition(index, step, i, xi), manager); // x_t = f^-1(h_t; ctx(x_<t))
         steps += h.length;
       }
       inputs[l] = x;
@@ -169,21 +170,6 @@ public final class TarFlowLM implements LanguageModel {
       h = l > 0 ? unmix(x) : x; // h_{l-1} = mix^-1(x_l)
     }
     return new FlowInverse(List.of(inputs), steps);
-  }
-
-  /** One layer's inverse a position at a time, keeping the fixed positions' inputs: h [N][c] -> x [N][c]. */
-  private static double[][] invertSequentially(FlowLayer layer, int l, double[][] h, boolean[] fixed, double[][] given,
-      boolean useCache, InverseListener listener, NDManager manager) {
-    try (InversePass pass = layer.inversePass(1, h.length, useCache, manager)) {
-      while (pass.hasNext()) {
-        int step = pass.step();
-        int i = pass.nextIndex();
-        double[][] x = fixed != null && fixed[i] ? pass.keep(new double[][] {given[i]})
-            : pass.invert(new double[][] {h[i]}); // x_t = f^-1(h_t; ctx(x_<t))
-        listener.onPosition(l, step, i, x[0]);
-      }
-      return pass.written()[0];
-    }
   }
 
   private double[][] unmix(double[][] x) {

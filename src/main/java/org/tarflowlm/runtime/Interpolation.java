@@ -26,12 +26,14 @@ public record Interpolation(String from, String to, double[] alphas, List<String
     if (steps < 1) {
       throw new IllegalArgumentException("steps must be at least 1, got " + steps);
     }
-    String na = NormalizedText.of(a).normalized();
-    String nb = NormalizedText.of(b).normalized();
+    NormalizedText textA = NormalizedText.of(a);
+    NormalizedText textB = NormalizedText.of(b);
+    String na = textA.normalized();
+    String nb = textB.normalized();
     int len = Math.max(na.length(), nb.length());
     Tracer tracer = new Tracer(flow, manager, modelName);
-    ForwardTrace ta = tracer.trace(NormalizedText.of(a), Tracer.padded(na + " ".repeat(len - na.length()), flow.config()), seed);
-    ForwardTrace tb = tracer.trace(NormalizedText.of(b), Tracer.padded(nb + " ".repeat(len - nb.length()), flow.config()), seed);
+    ForwardTrace ta = tracer.trace(textA, Tracer.padded(na + " ".repeat(len - na.length()), flow.config()), seed);
+    ForwardTrace tb = tracer.trace(textB, Tracer.padded(nb + " ".repeat(len - nb.length()), flow.config()), seed);
     float[][] ua = ta.states().get(ta.states().size() - 1).output(); // u_a, [N][c]
     float[][] ub = tb.states().get(tb.states().size() - 1).output();
     FlowGenerator gen = new FlowGenerator(flow, manager);
