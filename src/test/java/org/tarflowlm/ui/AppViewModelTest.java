@@ -35,11 +35,7 @@ class AppViewModelTest {
 
   @Test
   void aGenerationStopsTheWarmUpInsteadOfQueueingBehindIt(@TempDir Path models) throws Exception {
-    TinyModels.flow(models, "mixd-p1", 1);
-    AppViewModel app = new AppViewModel(worker, models, "cpu");
-    app.scanModels();
-    app.request(models.resolve("mixd-p1"));
-    ui.runUntil(() -> app.runtime() != null);
+    AppViewModel app = TinyModels.openFlow(models, 1, worker, ui);
     assertTrue(app.warmingUp(), "a model warms up right after it loads");
     GenerateViewModel generate = new GenerateViewModel(app, ui);
     generate.lengthProperty().set(8);

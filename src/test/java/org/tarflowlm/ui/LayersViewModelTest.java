@@ -20,7 +20,7 @@ class LayersViewModelTest {
 
   @Test
   void aReplayedTraceOfATypedTextIsNormalizedWhenTracedAgain(@TempDir Path models) throws Exception {
-    LayersViewModel vm = new LayersViewModel(open(models));
+    LayersViewModel vm = new LayersViewModel(TinyModels.openFlow(models, 1, worker, ui));
     vm.textProperty().set("Once upon a time,");
     vm.run();
     ui.runUntil(() -> !vm.runningProperty().get());
@@ -31,22 +31,9 @@ class LayersViewModelTest {
     assertEquals("once upon a time ", vm.traceProperty().get().text().normalized());
   }
 
-  private AppViewModel open(Path models) throws Exception {
-    TinyModels.flow(models, "mixd-p1", 1);
-    AppViewModel app = new AppViewModel(worker, models, "cpu");
-    app.scanModels();
-    app.request(models.resolve("mixd-p1"));
-    ui.runUntil(() -> app.runtime() != null);
-    return app;
-  }
-
   @Test
   void aStoppedTraceIsNotShown(@TempDir Path models) throws Exception {
-    TinyModels.flow(models, "mixd-p1", 1);
-    AppViewModel app = new AppViewModel(worker, models, "cpu");
-    app.scanModels();
-    app.request(models.resolve("mixd-p1"));
-    ui.runUntil(() -> app.runtime() != null);
+    AppViewModel app = TinyModels.openFlow(models, 1, worker, ui);
     LayersViewModel vm = new LayersViewModel(app);
     vm.textProperty().set("a text to trace");
     vm.run();

@@ -21,11 +21,7 @@ class RefinementViewModelTest {
 
   @Test
   void jacobiShowsEverySweepAsARowAndEndsAtTheSequentialText(@TempDir Path models) throws Exception {
-    TinyModels.flow(models, "mixd-p1", 1);
-    AppViewModel app = new AppViewModel(worker, models, "cpu");
-    app.scanModels();
-    app.request(models.resolve("mixd-p1"));
-    ui.runUntil(() -> app.runtime() != null);
+    AppViewModel app = TinyModels.openFlow(models, 1, worker, ui);
     RefinementViewModel vm = new RefinementViewModel(app, ui);
     vm.promptProperty().set("the ");
     vm.lengthProperty().set(12);
@@ -55,11 +51,7 @@ class RefinementViewModelTest {
 
   @Test
   void samplingCanBeSteppedPassByPassAndPositionByPosition(@TempDir Path models) throws Exception {
-    TinyModels.flow(models, "mixd-p1", 2);
-    AppViewModel app = new AppViewModel(worker, models, "cpu");
-    app.scanModels();
-    app.request(models.resolve("mixd-p1"));
-    ui.runUntil(() -> app.runtime() != null);
+    AppViewModel app = TinyModels.openFlow(models, 2, worker, ui);
     RefinementViewModel vm = new RefinementViewModel(app, ui);
     vm.lengthProperty().set(20);
     vm.run();
@@ -82,11 +74,7 @@ class RefinementViewModelTest {
 
   @Test
   void thePromptsPositionsAreFixedInEveryRowAndSurviveARunFile(@TempDir Path models) throws Exception {
-    TinyModels.flow(models, "mixd-p1", 1);
-    AppViewModel app = new AppViewModel(worker, models, "cpu");
-    app.scanModels();
-    app.request(models.resolve("mixd-p1"));
-    ui.runUntil(() -> app.runtime() != null);
+    AppViewModel app = TinyModels.openFlow(models, 1, worker, ui);
     RefinementViewModel vm = new RefinementViewModel(app, ui);
     vm.promptProperty().set("the ");
     vm.lengthProperty().set(6);
@@ -105,11 +93,7 @@ class RefinementViewModelTest {
 
   @Test
   void aTemplateIsRefinedAsInfillAndWritesWhatGenerateWrites(@TempDir Path models) throws Exception {
-    TinyModels.flow(models, "mixd-p1", 1);
-    AppViewModel app = new AppViewModel(worker, models, "cpu");
-    app.scanModels();
-    app.request(models.resolve("mixd-p1"));
-    ui.runUntil(() -> app.runtime() != null);
+    AppViewModel app = TinyModels.openFlow(models, 1, worker, ui);
     String template = "the ____ of the union is strong";
     GenerateViewModel generate = new GenerateViewModel(app, ui);
     generate.promptProperty().set(template);
@@ -131,11 +115,7 @@ class RefinementViewModelTest {
 
   @Test
   void playWalksEveryPositionOfEveryPassOnceAndStops(@TempDir Path models) throws Exception {
-    TinyModels.flow(models, "mixd-p1", 2);
-    AppViewModel app = new AppViewModel(worker, models, "cpu");
-    app.scanModels();
-    app.request(models.resolve("mixd-p1"));
-    ui.runUntil(() -> app.runtime() != null);
+    AppViewModel app = TinyModels.openFlow(models, 2, worker, ui);
     RefinementViewModel vm = new RefinementViewModel(app, ui);
     vm.lengthProperty().set(20);
     vm.run();

@@ -27,6 +27,16 @@ final class TinyModels {
     return dir;
   }
 
+  /** An app that has opened a tiny flow model mixd-p1 of patch {@code patch}, written into {@code modelsDir}. */
+  static AppViewModel openFlow(Path modelsDir, int patch, ModelWorker worker, UiQueue ui) throws Exception {
+    flow(modelsDir, "mixd-p1", patch);
+    AppViewModel app = new AppViewModel(worker, modelsDir, "cpu");
+    app.scanModels();
+    app.request(modelsDir.resolve("mixd-p1"));
+    ui.runUntil(() -> app.runtime() != null);
+    return app;
+  }
+
   /** A model folder whose weights file is cut short. */
   static Path corrupt(Path modelsDir, String name) throws IOException {
     Path dir = flow(modelsDir, name, 1);
