@@ -12,8 +12,15 @@ import java.nio.file.StandardOpenOption;
 /**
  * Writes files so that a reader (or a crash) sees the old content or the new one, never half of
  * the new one: write a temporary file beside the target, fsync it, rename it over the target.
+ *
+ * <p>The temporary file is created as any new file is, with the permissions the user's umask
+ * gives: {@code Files.createTempFile} makes it owner-only, and every exported CSV, PNG, run file
+ * and model card was left unreadable to anyone else.
  */
 public final class AtomicFiles {
+  /** Names temporary files: CREATE_NEW refuses a name in use, so two writers never share one. */
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
   private AtomicFiles() {}
 
   public static void writeString(Path file, String text) throws IOException {
@@ -23,9 +30,9 @@ public final class AtomicFiles {
   public static void write(Path file, byte[] bytes) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         while (buf.hasRemaining()) {
           ch.write(buf);
