@@ -6,12 +6,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import org.tarflowlm.io.AtomicFiles;
 import org.tarflowlm.io.JsonErrors;
 
-/** Reads and writes {@link RunRecord}s: JSON trace files the explorer can open again to replay a run. */
+/** Reads and writes {@link Run}s: JSON files the explorer opens again to replay a run in every view. */
 public final class RunFiles {
-  public static final String FORMAT = "tarflowlm-run/2";
+  public static final String FORMAT = "tarflowlm-run/3";
+  /** The format before one run value held every view's content. */
+  static final String FORMAT_2 = "tarflowlm-run/2";
   /** Runs are kilobytes to a few megabytes, so a larger file is refused before it is read into memory. */
   public static final long MAX_BYTES = 256L << 20;
   private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
@@ -19,51 +21,53 @@ public final class RunFiles {
   private RunFiles() {}
 
   /** Writes atomically (temporary file, then rename). */
-  public static void save(RunRecord run, Path file) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-    try {
-      Files.writeString(tmp, GSON.toJson(run), StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+  public static void save(Run run, Path file) throws IOException {
+    AtomicFiles.writeString(file, GSON.toJson(new Saved(FORMAT, run)));
   }
 
   /** Reads a run file; anything that is not a complete run of this format is refused with the reason. */
-  public static RunRecord load(Path file) throws IOException {
-    RunRecord run;
+  public static Run load(Path file) throws IOException {
+    Saved saved;
     if (Files.size(file) > MAX_BYTES) {
       throw new IOException(file.getFileName() + " is not a run file: it is " + Files.size(file) + " bytes, more than the "
           + MAX_BYTES + " a run file may have");
     }
     try {
-      run = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), RunRecord.class);
+      saved = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), Saved.class);
     } catch (java.nio.charset.CharacterCodingException e) {
       throw new IOException(file.getFileName() + " is not a run file: it is not UTF-8 text", e);
     } catch (RuntimeException e) { // Gson wraps a record constructor's refusal in a bare RuntimeException
       throw new IOException(file.getFileName() + " is not a run file: " + reason(e), e);
     }
-    if (run == null || !FORMAT.equals(run.format())) {
+    if (saved != null && FORMAT_2.equals(saved.format())) {
+      throw new IOException(file.getFileName() + " was saved by an earlier version of the explorer (" + FORMAT_2
+          + "); this version opens " + FORMAT + " files: generate or trace the run again and save it");
+    }
+    if (saved == null || !FORMAT.equals(saved.format()) || saved.run() == null) {
       throw new IOException(file.getFileName() + " is not a run file of format " + FORMAT);
     }
+    Run run = saved.run();
     if (run.trace() != null) {
       String problem = problem(run.trace());
       if (problem != null) {
         throw new IOException(file.getFileName() + " holds an incomplete trace: " + problem);
       }
-    }
-    for (RunRecord.ShownGeneration g : java.util.Arrays.asList(run.generate(), run.refinement())) {
-      // the views restore a generation from its settings, every pass's text and every character
-      if (g != null && (g.request() == null || g.passes() == null || g.chars() == null || g.chars().contains(null)
-          || g.passes().stream().anyMatch(p -> p == null || p.text() == null))) {
-        throw new IOException(file.getFileName()
-            + " holds an incomplete generation (no settings, or a pass or character missing)");
+      if (!run.trace().scored().startsWith(run.text())) {
+        throw new IOException(file.getFileName() + " holds a trace of another text than its run's");
       }
+    }
+    Run.Generation g = run.generation();
+    // the generation views replay a generation from its settings, every pass's text and its layout
+    if (g != null && (g.request() == null || g.result() == null || g.result().passes() == null || g.layout() == null
+        || g.result().passes().stream().anyMatch(p -> p == null || p.text() == null))) {
+      throw new IOException(file.getFileName()
+          + " holds an incomplete generation (no settings, no layout, or a pass missing)");
     }
     return run;
   }
+
+  /** A run file's content: the format tag, then the run. */
+  private record Saved(String format, Run run) {}
 
   /**
    * What is missing or mismatched in a trace, in words; null when every array the views draw has

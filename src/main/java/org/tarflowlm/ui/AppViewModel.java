@@ -128,6 +128,18 @@ public final class AppViewModel {
     return rt;
   }
 
+  /** Name of the discrete baseline's folder beside the other models. */
+  static final String BASELINE = "ar-baseline";
+
+  /**
+   * The discrete baseline, loaded once, to score a flow model's text with too; null for the baseline
+   * itself or when it is not installed. Call from a worker job only.
+   */
+  public ModelRuntime baselineBeside(ModelRuntime rt) throws IOException {
+    Path folder = rt.isBaseline() ? null : sibling(BASELINE);
+    return folder == null ? null : other(folder);
+  }
+
   /** Closes the models opened beside the open one (the baseline, the Compare view's); call from a worker job or at exit. */
   public void closeOthers() {
     others.values().forEach(ModelRuntime::close);

@@ -133,21 +133,13 @@ final class GenerateView extends BorderPane implements Exportable, RunsFromKeybo
     });
     HBox textActions = new HBox(10, copy, showPlain);
     textActions.setAlignment(Pos.CENTER_LEFT);
-    Label elsewhere = new Label("Flow layers now trace another text: the selection marks that text, not this one "
-        + "(Generate again to make this text the current run)");
-    elsewhere.setId("generate-not-current");
-    elsewhere.getStyleClass().add("note");
-    elsewhere.setWrapText(true);
-    elsewhere.visibleProperty().bind(Bindings.createBooleanBinding(() -> !current.get() && !vm.cells().isEmpty(), current,
-        vm.cells()));
-    elsewhere.managedProperty().bind(elsewhere.visibleProperty());
     Label empty = new Label("Type a prompt to continue, or a template with _ for the characters to write, and press "
         + "Generate (Ctrl+Enter). Leave it empty to write from nothing.");
     empty.getStyleClass().add("note");
     empty.setWrapText(true);
     empty.visibleProperty().bind(vm.streamedProperty().isEmpty().and(Bindings.isEmpty(vm.cells())));
     empty.managedProperty().bind(empty.visibleProperty());
-    VBox body = new VBox(8, empty, streaming, elsewhere, scored, plain, summary, textActions, Legend.bits());
+    VBox body = new VBox(8, empty, streaming, scored, plain, summary, textActions, Legend.bits());
     body.setPadding(new Insets(10));
     ScrollPane scroll = new ScrollPane(body);
     scroll.setFitToWidth(true);

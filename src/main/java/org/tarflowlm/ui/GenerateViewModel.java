@@ -1,18 +1,16 @@
 package org.tarflowlm.ui;
 
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
-import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleLongProperty;
-import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
@@ -23,8 +21,8 @@ import org.tarflowlm.runtime.GenerationResult;
 import org.tarflowlm.runtime.ModelRuntime;
 import org.tarflowlm.runtime.NormalizedText;
 import org.tarflowlm.runtime.PassResult;
-import org.tarflowlm.runtime.RunRecord;
-import org.tarflowlm.runtime.ScoredRun;
+import org.tarflowlm.runtime.Run;
+import org.tarflowlm.runtime.Runs;
 import org.tarflowlm.runtime.Template;
 
 /**
@@ -33,12 +31,11 @@ import org.tarflowlm.runtime.Template;
  * bits per character, and the baseline's figure on the same text.
  */
 public final class GenerateViewModel {
-  /** Name of the baseline model folder beside the others. */
-  static final String BASELINE = "ar-baseline";
   /** Streamed text is redrawn at most this often (about 30 times a second). */
   private static final long FRAME_NANOS = 33_000_000L;
 
   private final AppViewModel app;
+  private final CurrentRun current;
   private final Executor ui;
   private final StringProperty prompt = new SimpleStringProperty("");
   private final IntegerProperty length = new SimpleIntegerProperty(120);
@@ -50,35 +47,15 @@ public final class GenerateViewModel {
   private final StringProperty normalization = new SimpleStringProperty("");
   private final StringProperty summary = new SimpleStringProperty("");
   private final ObservableList<CharCell> cells = FXCollections.observableArrayList();
-  private final ObjectProperty<GenerationResult> result = new SimpleObjectProperty<>();
+  private final ReadOnlyObjectWrapper<GenerationResult> result = new ReadOnlyObjectWrapper<>();
   private final StringProperty trimOffer = new SimpleStringProperty("");
 
-  public GenerateViewModel(AppViewModel app, Executor ui) {
+  GenerateViewModel(AppViewModel app, CurrentRun current, Executor ui) {
     this.app = app;
+    this.current = current;
     this.job = new JobState(app);
     this.ui = ui;
-    // Another model's text is not this model's: clear it, and say so, rather than shade it wrongly.
-    // Nothing of the other model survives: not a stopped run's partial text, nor the note of an
-    // earlier switch (it named a model that is no longer open).
-    app.runtimeProperty().addListener((o, a, rt) -> {
-      if (rt == null) {
-        return;
-      }
-      boolean cleared = result.get() != null && !rt.name().equals(model);
-      String was = model;
-      if (cleared || !streamed.get().isEmpty() || summary.get().equals(switchNote)) {
-        result.set(null);
-        cells.clear();
-        streamed.set("");
-        progress.set(0);
-        summary.set("");
-      }
-      if (cleared) {
-        switchNote = String.format("%s is open now: Generate to write with it (the text %s wrote was cleared)",
-            rt.name(), was.isEmpty() ? "the other model" : was);
-        summary.set(switchNote);
-      }
-    });
+    current.runProperty().addListener((o, a, r) -> show(r));
     prompt.addListener((obs, old, now) -> {
       trimOffer.set("");
       if (now.indexOf(Template.BLANK) >= 0) {
@@ -164,17 +141,13 @@ public final class GenerateViewModel {
     return job.errorProperty();
   }
 
-  /** The model the shown generation ran on. */
-  private String model = "";
-  /** The summary that said a model switch cleared the text, while it is shown. */
-  private String switchNote = "";
-
   public ObservableList<CharCell> cells() {
     return cells;
   }
 
-  public ObjectProperty<GenerationResult> resultProperty() {
-    return result;
+  /** The generation of the current run; null when the run was not generated (or there is none). */
+  public ReadOnlyObjectProperty<GenerationResult> resultProperty() {
+    return result.getReadOnlyProperty();
   }
 
   /** "1 blank", "2 blanks". */
@@ -276,64 +249,75 @@ public final class GenerateViewModel {
         ui.execute(() -> streamed.set(pass.text()));
       }
     };
-    Path baseline = rt.isBaseline() ? null : app.sibling(BASELINE);
-    job.start(rt, cancelled -> ScoredRun.write(rt, asked, infill, baseline == null ? null : app.other(baseline), listener,
-        cancelled), scored -> {
-      model = rt.name();
-      progress.set(1);
-      result.set(scored.result());
-      streamed.set(scored.result().text());
-      cells.setAll(scored.chars().stream().map(c -> new CharCell(c.ch(), c.bits(), c.fixed(), c.alternatives())).toList());
-      double bpc = scored.bitsPerChar();
-      String baselineNote = Double.isNaN(scored.baselineBitsPerChar()) ? ""
-          : String.format("  |  %.3f under %s", scored.baselineBitsPerChar(), BASELINE);
-      GenerationResult g = scored.result();
-      summary.set(infill != null
-          ? String.format("%.3f bits/char under %s%s  |  %s written in %.2f s, %s%s", bpc, rt.name(), baselineNote,
-              count(g.continuation().length(), "blank"), g.seconds(), count(g.iterations(), "iteration"),
-              g.converged() ? "" : " (not settled)")
-          : String.format("%.3f bits/char under %s%s  |  %d characters in %.2f s (%.0f char/s), %d sequential steps",
-              bpc, rt.name(), baselineNote, g.continuation().length(), g.seconds(), g.charsPerSecond(), g.sequentialSteps())
-          + (g.request().decoding().jacobi() ? " (Jacobi)" : ""));
-    }, () -> summary.set("stopped"));
+    long ticket = current.begin();
+    job.start(rt, cancelled -> Runs.generate(rt, asked, infill, app.baselineBeside(rt), listener, cancelled), run -> {
+      if (!current.publish(ticket, run)) {
+        show(current.get());
+        job.errorProperty().set("this generation was not shown: a run asked for after it is shown instead");
+      }
+    }, () -> {
+      show(current.get());
+      summary.set(STOPPED);
+    });
   }
 
-  /** The model and the settings of the generation shown; empty before the first. */
-  public String caption() {
-    GenerationResult r = result.get();
-    return r == null ? "" : Exportable.ofGeneration(model, r.request());
-  }
+  /** What the summary says after Stop, above the run shown before. */
+  static final String STOPPED = "stopped: the run shown is the one before";
 
-  /** What the view shows, for a run file; null before the first generation. */
-  public RunRecord.ShownGeneration shown() {
-    GenerationResult r = result.get();
-    if (r == null) {
-      return null;
+  /**
+   * Draws a run: its characters shaded by their bits and its summary when it was generated; a line
+   * that says what the run is when it was not.
+   */
+  private void show(Run r) {
+    Run.Generation g = r == null ? null : r.generation();
+    if (g == null) {
+      result.set(null);
+      cells.clear();
+      streamed.set("");
+      progress.set(0);
+      summary.set(r == null ? "" : !r.retracedFrom().isEmpty()
+          ? String.format("%s is open now: Generate to write with it (the text %s wrote was cleared here; "
+              + "Flow layers trace it on %s)", r.model(), r.retracedFrom(), r.model())
+          : "The current run is a text traced in Flow layers, not a generation: Generate to write one.");
+      return;
     }
-    List<RunRecord.ScoredChar> chars = cells.stream()
-        .map(c -> new RunRecord.ScoredChar(c.ch(), c.bits(), c.prompt(), c.alternatives())).toList();
-    return new RunRecord.ShownGeneration(r.request(), r.passes(), chars, summary.get(), null, null);
+    result.set(g.result());
+    streamed.set(r.text());
+    progress.set(1);
+    cells.setAll(r.chars().stream().map(c -> new CharCell(c.ch(), c.bits(), c.fixed(), c.alternatives())).toList());
+    summary.set(summaryOf(r));
   }
 
-  /** Shows a saved generation exactly as it was: its settings, its shaded text and its summary. */
-  public void restore(RunRecord.ShownGeneration g, String model) {
-    this.model = model;
-    GenerationRequest req = g.request();
+  private static String summaryOf(Run r) {
+    GenerationResult g = r.generation().result();
+    String baselineNote = Double.isNaN(r.baselineBitsPerChar()) ? ""
+        : String.format("  |  %.3f under %s", r.baselineBitsPerChar(), AppViewModel.BASELINE);
+    if (r.generation().isInfill()) {
+      return String.format("%.3f bits/char under %s%s  |  %s written in %.2f s, %s%s", r.bitsPerChar(), r.model(),
+          baselineNote, count(g.continuation().length(), "blank"), g.seconds(), count(g.iterations(), "iteration"),
+          g.converged() ? "" : " (not settled)");
+    }
+    return String.format("%.3f bits/char under %s%s  |  %d characters in %.2f s (%.0f char/s), %d sequential steps",
+        r.bitsPerChar(), r.model(), baselineNote, g.continuation().length(), g.seconds(), g.charsPerSecond(),
+        g.sequentialSteps()) + (g.request().decoding().jacobi() ? " (Jacobi)" : "");
+  }
+
+  /** The model and the settings of the generation shown; empty when none is. */
+  public String caption() {
+    Run r = current.get();
+    return r == null || r.generation() == null ? "" : Exportable.ofGeneration(r.model(), r.generation().request());
+  }
+
+  /** Takes a run's settings into the fields, so that Generate writes its text again (an opened run's, say). */
+  void adopt(GenerationRequest req) {
     prompt.set(req.prompt());
     if (req.prompt().indexOf(Template.BLANK) < 0) {
-      length.set(req.length());
+      length.set(req.length()); // a template's length is its own
     }
     temperature.set(req.temperature());
     seed.set(req.seed());
+    jacobi.set(req.decoding().jacobi());
     job.errorProperty().set("");
-    cells.setAll(g.chars().stream().map(c -> new CharCell(c.ch(), c.bits(), c.fixed(), c.alternatives())).toList());
-    String text = g.passes().isEmpty() ? "" : g.passes().get(g.passes().size() - 1).text();
-    streamed.set(text);
-    summary.set(g.summary() == null ? "" : g.summary());
-    progress.set(1);
-    String cont = req.prompt().indexOf(Template.BLANK) >= 0 ? text : text.substring(Math.max(0, text.length() - req.length()));
-    result.set(new GenerationResult(req, text.substring(0, text.length() - cont.length()), text, cont, g.passes(),
-        0, true, 0, 0));
   }
 
   /** Stops the running generation; it ends at its next step. */

@@ -60,6 +60,10 @@ final class JobState {
         return; // a later job of this view replaced it
       }
       running.set(false);
+      if (mine[0].isCancelled()) { // it ended before it heard the Stop: what it made is dropped all the same
+        stopped.run();
+        return;
+      }
       if (model != null && app.runtime() != model) {
         error.set("the run on " + model.name() + " was dropped: " + nameOf(app.runtime()) + " was opened while it ran");
         return;

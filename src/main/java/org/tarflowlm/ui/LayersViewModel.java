@@ -1,73 +1,51 @@
 package org.tarflowlm.ui;
 
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.ObjectBinding;
+import javafx.beans.binding.StringBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
-import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleLongProperty;
-import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import org.tarflowlm.runtime.ForwardTrace;
 import org.tarflowlm.runtime.ModelRuntime;
-import org.tarflowlm.runtime.NormalizedText;
+import org.tarflowlm.runtime.Run;
+import org.tarflowlm.runtime.Runs;
 
 /**
- * The layer stepper: a text's forward trace from z (state 0) to u (state L), the state the user has
- * stepped to, and each layer's round-trip health.
+ * The layer stepper: the current run's forward trace from z (state 0) to u (state L), the state the
+ * user has stepped to, and each layer's round-trip health; tracing a typed text makes a new run.
  */
 public final class LayersViewModel {
   private final AppViewModel app;
+  private final CurrentRun current;
   private final StringProperty text = new SimpleStringProperty("the united states of america");
   private final LongProperty seed = new SimpleLongProperty(1);
-  private final ObjectProperty<ForwardTrace> trace = new SimpleObjectProperty<>();
-  private final ObjectProperty<double[]> roundTrip = new SimpleObjectProperty<>();
-  private final IntegerProperty current = new SimpleIntegerProperty(0);
+  private final ObjectBinding<double[]> roundTrip;
   private final JobState job;
-  /** The text of the current run when it was the last text traced: read verbatim, not normalized. */
-  private String runText;
-  private final StringProperty caption = new SimpleStringProperty("no run yet: trace a text here, or generate one");
 
-  public LayersViewModel(AppViewModel app) {
+  LayersViewModel(AppViewModel app, CurrentRun current) {
     this.app = app;
+    this.current = current;
     this.job = new JobState(app);
-    trace.addListener((o, a, t) -> caption.set(t == null ? "no run yet: trace a text here, or generate one"
-        : String.format("%s on \"%s\" (encoder seed %d)", t.model(), shorten(t.text().normalized()), t.seed())));
-    // A trace belongs to the model that made it: a new model traces the same text again, or clears
-    // the views that follow the trace when it has no flow layers.
-    app.runtimeProperty().addListener((o, old, rt) -> {
-      if (trace.get() == null || rt == null) {
-        return;
-      }
-      roundTrip.set(null);
-      trace.set(null);
-      if (rt.isBaseline()) {
-        job.errorProperty().set(rt.name() + " is the discrete baseline: it has no flow layers to trace");
-      } else {
-        run();
+    this.roundTrip = Bindings.createObjectBinding(
+        () -> current.get() == null ? null : current.get().roundTrip(), current.runProperty());
+    // The text field shows the run's text as it was given: typed, or as a model wrote it.
+    current.runProperty().addListener((o, a, r) -> {
+      if (r != null) {
+        text.set(r.trace() != null ? r.trace().text().original() : r.text());
+        if (r.trace() != null) {
+          seed.set(r.trace().seed());
+        }
       }
     });
   }
 
   /** What the trace shows: the model, the text and the encoder seed, for every view that draws it. */
-  public StringProperty captionProperty() {
-    return caption;
-  }
-
-  /**
-   * Traces a text that another view made the current one (a generation, say), character for
-   * character: a model's own text is read as written, not normalized (a P > 1 model writes runs of
-   * spaces, a padded prompt starts with them), so the trace indexes the same characters as the run.
-   */
-  public void traceRun(String written) {
-    runText = written;
-    text.set(written);
-    run();
-  }
-
-  private static String shorten(String s) {
-    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+  public StringBinding captionProperty() {
+    return current.captionProperty();
   }
 
   public StringProperty textProperty() {
@@ -78,17 +56,18 @@ public final class LayersViewModel {
     return seed;
   }
 
-  public ObjectProperty<ForwardTrace> traceProperty() {
-    return trace;
+  /** The current run's trace; null without one. */
+  public ObjectBinding<ForwardTrace> traceProperty() {
+    return current.traceProperty();
   }
 
-  public ObjectProperty<double[]> roundTripProperty() {
+  public ObjectBinding<double[]> roundTripProperty() {
     return roundTrip;
   }
 
   /** The state stepped to: 0 = z (text side) ... L = u (noise side). */
   public IntegerProperty currentProperty() {
-    return current;
+    return current.stateProperty();
   }
 
   public BooleanProperty runningProperty() {
@@ -101,10 +80,15 @@ public final class LayersViewModel {
 
   /** Number of states in the trace (L + 1), 0 before a trace. */
   public int states() {
-    return trace.get() == null ? 0 : trace.get().states().size();
+    ForwardTrace t = traceProperty().get();
+    return t == null ? 0 : t.states().size();
   }
 
-  /** Runs the forward trace of the text in the background. */
+  /**
+   * Traces the text in the field as a new run. The run's own text, shown in the field, is traced
+   * character for character as before (a model's text is never normalized again: a P > 1 model
+   * writes runs of spaces); a text the user typed is read as the model reads it.
+   */
   public void run() {
     ModelRuntime rt = app.runtime();
     if (rt == null) {
@@ -115,20 +99,38 @@ public final class LayersViewModel {
       job.errorProperty().set(rt.name() + " is the discrete baseline: it has no flow layers to step through");
       return;
     }
-    NormalizedText input = text.get().equals(runText) ? NormalizedText.verbatim(runText) : NormalizedText.of(text.get());
+    Run shown = current.get();
+    String typed = text.get();
     long s = seed.get();
+    boolean same = shown != null && shown.trace() != null && typed.equals(shown.trace().text().original());
+    long ticket = current.begin();
     job.start(rt, cancelled -> {
-      // The runtime's trace and round trip run to their end: Stop takes effect between them and after.
-      ForwardTrace t = rt.trace(input, s);
-      stopIf(cancelled);
-      double[] health = rt.roundTripErrors(t);
-      stopIf(cancelled);
-      return new Result(t, health);
-    }, r -> {
-      roundTrip.set(r.roundTrip());
-      trace.set(r.trace());
-      current.set(0);
-    }, () -> job.errorProperty().set("stopped: the trace shown is the one before"));
+      ModelRuntime baseline = app.baselineBeside(rt);
+      return same ? Runs.retrace(rt, shown, s, baseline, cancelled) : Runs.trace(rt, typed, s, baseline, cancelled);
+    }, r -> publish(ticket, r), () -> job.errorProperty().set("stopped: the trace shown is the one before"));
+  }
+
+  /**
+   * Traces the text of a run of another model on the open one: what a model switch leaves of the
+   * run, so that no view keeps the closed model's figures.
+   */
+  void retrace(Run before) {
+    ModelRuntime rt = app.runtime();
+    if (rt == null) {
+      return;
+    }
+    long ticket = current.begin();
+    long s = before.trace() == null ? Runs.TRACE_SEED : before.trace().seed();
+    job.start(rt, cancelled -> Runs.retrace(rt, before, s, app.baselineBeside(rt), cancelled),
+        r -> publish(ticket, r), () -> { });
+  }
+
+  private void publish(long ticket, Run r) {
+    if (!current.publish(ticket, r)) {
+      job.errorProperty().set("the trace was not shown: a run asked for after it is shown instead");
+    } else if (r.trace() == null) {
+      job.errorProperty().set(r.model() + " is the discrete baseline: it has no flow layers to trace");
+    }
   }
 
   /** Stops the running trace: what the view showed before stays. */
@@ -136,40 +138,25 @@ public final class LayersViewModel {
     job.stop();
   }
 
-  private static void stopIf(java.util.function.BooleanSupplier cancelled) {
-    if (cancelled.getAsBoolean()) {
-      throw new java.util.concurrent.CancellationException();
-    }
-  }
-
-  /** Shows a saved trace as recorded; a trace still running would have replaced it. */
-  public void replay(ForwardTrace saved, double[] savedRoundTrip) {
+  /** Drops a trace still running: an opened run file replaces whatever it would show. */
+  void abandon() {
     job.abandon();
     job.errorProperty().set("");
-    roundTrip.set(savedRoundTrip);
-    trace.set(saved);
-    current.set(0);
-    if (saved != null) {
-      // A generated text was traced verbatim (original and normalized are one); a typed one is
-      // normalized again when traced again, as it was the first time.
-      runText = saved.text().normalized();
-      text.set(saved.text().original());
-    }
   }
 
   /** One layer towards the noise (forward, text -> noise). */
   public void forward() {
-    if (current.get() < states() - 1) {
-      current.set(current.get() + 1);
+    IntegerProperty state = current.stateProperty();
+    if (state.get() < states() - 1) {
+      state.set(state.get() + 1);
     }
   }
 
   /** One layer towards the text (backward, noise -> text). */
   public void backward() {
-    if (current.get() > 0) {
-      current.set(current.get() - 1);
+    IntegerProperty state = current.stateProperty();
+    if (state.get() > 0) {
+      state.set(state.get() - 1);
     }
   }
-
-  private record Result(ForwardTrace trace, double[] roundTrip) {}
 }

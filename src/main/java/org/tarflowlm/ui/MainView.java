@@ -97,11 +97,11 @@ final class MainView extends BorderPane {
 
     tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
     tabs.getTabs().addAll(
-        tab("Generate", new GenerateView(ws.generate, ws.selection, ws.generateIsCurrent)),
+        tab("Generate", new GenerateView(ws.generate, ws.selection, ws.generated)),
         tab("Flow layers", new LayersView(ws.layers, ws.selection)),
         tab("Latent trajectories", new TrajectoryView(ws.trajectory)),
         tab("Mixture components", new MixtureView(ws.mixture)),
-        tab("Multi-pass refinement", new RefinementView(ws.refinement, ws.selection, ws.refinementIsCurrent)),
+        tab("Multi-pass refinement", new RefinementView(ws.refinement, ws.selection, ws.generated)),
         tab("Compare patch sizes", new CompareView(ws.compare, ws.app)),
         tab("Interpolation", new InterpolationView(ws.interpolation)),
         tab("Model card", new ModelCardView(ws.card)));

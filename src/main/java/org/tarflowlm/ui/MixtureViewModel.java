@@ -38,7 +38,7 @@ public final class MixtureViewModel {
   public record Bar(int component, String label, double weight, boolean actual) {}
 
   private final AppViewModel app;
-  private final LayersViewModel layers;
+  private final CurrentRun current;
   private final IntegerProperty layer = new SimpleIntegerProperty(1);
   private final IntegerProperty position = new SimpleIntegerProperty(0);
   private final IntegerProperty channel = new SimpleIntegerProperty(0);
@@ -55,19 +55,19 @@ public final class MixtureViewModel {
   private long requests;
 
   /** The model and the text of the trace this view draws. */
-  public javafx.beans.property.ReadOnlyStringProperty captionProperty() {
-    return layers.captionProperty();
+  public javafx.beans.binding.StringBinding captionProperty() {
+    return current.captionProperty();
   }
 
-  public MixtureViewModel(AppViewModel app, LayersViewModel layers) {
+  MixtureViewModel(AppViewModel app, CurrentRun current) {
     this.app = app;
-    this.layers = layers;
-    layers.traceProperty().addListener((o, a, t) -> onTrace(t));
+    this.current = current;
+    current.traceProperty().addListener((o, a, t) -> onTrace(t));
     app.runtimeProperty().addListener((o, a, rt) -> {
       inspector = null;
       inspected = null;
-      if (layers.traceProperty().get() != null) {
-        onTrace(layers.traceProperty().get());
+      if (current.traceProperty().get() != null) {
+        onTrace(current.traceProperty().get());
       }
     });
     ChangeListener<Number> selection = (o, a, b) -> {
@@ -79,8 +79,8 @@ public final class MixtureViewModel {
     layer.addListener(selection);
     position.addListener(selection);
     channel.addListener(selection);
-    if (layers.traceProperty().get() != null) {
-      onTrace(layers.traceProperty().get());
+    if (current.traceProperty().get() != null) {
+      onTrace(current.traceProperty().get());
     }
   }
 
@@ -100,8 +100,8 @@ public final class MixtureViewModel {
   }
 
   /** The run shown: the layer stepper's own trace. */
-  public ReadOnlyObjectProperty<ForwardTrace> traceProperty() {
-    return layers.traceProperty();
+  public javafx.beans.binding.ObjectBinding<ForwardTrace> traceProperty() {
+    return current.traceProperty();
   }
 
   /** The mixture (or affine map) at the selection; null before a trace or on an error. */
@@ -140,25 +140,25 @@ public final class MixtureViewModel {
 
   /** Number of flow layers in the trace (0 before a trace). */
   public int layerCount() {
-    ForwardTrace t = layers.traceProperty().get();
+    ForwardTrace t = current.traceProperty().get();
     return t == null ? 0 : t.states().size() - 1;
   }
 
   /** Number of flow positions N (0 before a trace). */
   public int positionCount() {
-    ForwardTrace t = layers.traceProperty().get();
+    ForwardTrace t = current.traceProperty().get();
     return t == null ? 0 : t.states().get(1).input().length;
   }
 
   /** Number of channels c of a position (0 before a trace). */
   public int channelCount() {
-    ForwardTrace t = layers.traceProperty().get();
+    ForwardTrace t = current.traceProperty().get();
     return t == null ? 0 : t.states().get(1).input()[0].length;
   }
 
   /** The characters of flow position n in the traced text. */
   public String positionText(int n) {
-    ForwardTrace t = layers.traceProperty().get();
+    ForwardTrace t = current.traceProperty().get();
     int p = t.patchSize();
     return t.scored().substring(n * p, n * p + p);
   }
@@ -249,7 +249,7 @@ public final class MixtureViewModel {
 
   /** Brings the selection into the trace's ranges without recomputing on every change. */
   private void clamp() {
-    if (layers.traceProperty().get() == null) {
+    if (current.traceProperty().get() == null) {
       return;
     }
     adjusting = true;
@@ -263,7 +263,7 @@ public final class MixtureViewModel {
   }
 
   private void recompute() {
-    ForwardTrace t = layers.traceProperty().get();
+    ForwardTrace t = current.traceProperty().get();
     if (t == null || inspector == null) {
       slice.set(null);
       return;

@@ -130,7 +130,14 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
     Label error = new Label();
     error.getStyleClass().add("error");
     error.textProperty().bind(vm.errorProperty());
-    VBox top = new VBox(6, settings, player, why, error);
+    Label note = new Label();
+    note.setId("refinement-note");
+    note.getStyleClass().add("note");
+    note.setWrapText(true);
+    note.textProperty().bind(vm.noteProperty());
+    note.visibleProperty().bind(vm.noteProperty().isNotEmpty());
+    note.managedProperty().bind(note.visibleProperty());
+    VBox top = new VBox(6, settings, player, why, error, note);
     top.setPadding(new Insets(10));
     setTop(top);
     lines.setPadding(new Insets(10));

@@ -14,6 +14,10 @@ import org.tarflowlm.runtime.GenerationListener;
 import org.tarflowlm.runtime.GenerationRequest;
 import org.tarflowlm.runtime.ModelRuntime;
 import org.tarflowlm.runtime.PassResult;
+import org.tarflowlm.runtime.GenerationResult;
+import org.tarflowlm.runtime.Run;
+import org.tarflowlm.runtime.Runs;
+import org.tarflowlm.runtime.SweepResult;
 import org.tarflowlm.runtime.Template;
 
 /**
@@ -22,6 +26,7 @@ import org.tarflowlm.runtime.Template;
  */
 public final class RefinementViewModel {
   private final AppViewModel app;
+  private final CurrentRun current;
   private final Executor ui;
   private final StringProperty prompt = new SimpleStringProperty("");
   private final IntegerProperty length = new SimpleIntegerProperty(120);
@@ -30,54 +35,38 @@ public final class RefinementViewModel {
   private final ObservableList<PassResult> passes = FXCollections.observableArrayList();
   private final ObservableList<RefinementRows.Row> rows = FXCollections.observableArrayList();
   private String noise = "";
-  /** The model the shown generation ran on. */
-  private String model = "";
-  /** The message that said a model switch cleared the passes. */
-  private String switchNote = "";
   private Template layout;
+  /** What the view says of the current run when it shows no passes of it. */
+  private final StringProperty note = new SimpleStringProperty("");
   private final IntegerProperty shown = new SimpleIntegerProperty(-1);
   private final IntegerProperty step = new SimpleIntegerProperty(-1);
   /** Every position written, per pass: frames.get(pass) lists (position, chars) in the pass's order. */
-  private final java.util.List<java.util.List<Write>> frames = new java.util.ArrayList<>();
+  private final java.util.List<java.util.List<Run.Write>> frames = new java.util.ArrayList<>();
 
   /** Each pass's Jacobi sweeps, by pass index (none in sequential decoding). */
-  private final java.util.Map<Integer, java.util.List<org.tarflowlm.runtime.SweepResult>> sweeps = new java.util.HashMap<>();
+  private final java.util.Map<Integer, java.util.List<SweepResult>> sweeps = new java.util.HashMap<>();
   /** Whether each layer (1-based, index 0 unused) of the model that wrote the passes runs right to left. */
   private boolean[] rightToLeft = new boolean[0];
   private final BooleanProperty jacobi = new javafx.beans.property.SimpleBooleanProperty(false);
   private final javafx.beans.property.DoubleProperty tolerance = new javafx.beans.property.SimpleDoubleProperty(0);
 
-  /** One position written by a pass. */
-  public record Write(int position, String chars) {}
   private final JobState job;
-  private final javafx.beans.property.ObjectProperty<org.tarflowlm.runtime.GenerationResult> result =
-      new javafx.beans.property.SimpleObjectProperty<>();
+  private final javafx.beans.property.ReadOnlyObjectWrapper<GenerationResult> result =
+      new javafx.beans.property.ReadOnlyObjectWrapper<>();
 
-  public RefinementViewModel(AppViewModel app, Executor ui) {
+  RefinementViewModel(AppViewModel app, CurrentRun current, Executor ui) {
     this.app = app;
+    this.current = current;
     this.job = new JobState(app);
     this.ui = ui;
     passes.addListener((javafx.collections.ListChangeListener<PassResult>) c -> rows.setAll(RefinementRows.of(noise,
         passes, sweeps, layer -> layer < rightToLeft.length && rightToLeft[layer])));
-    app.runtimeProperty().addListener((o, a, rt) -> {
-      if (rt != null && !switchNote.isEmpty() && job.errorProperty().get().equals(switchNote)) {
-        job.errorProperty().set(""); // it named a model that is no longer open
-      }
-      if (rt != null && (result.get() != null || !passes.isEmpty()) && !rt.name().equals(model)) {
-        String was = model;
-        result.set(null);
-        noise = "";
-        layout = null;
-        frames.clear();
-        sweeps.clear();
-        passes.clear();
-        shown.set(-1);
-        step.set(-1);
-        switchNote = String.format("%s is open now: Generate to refine with it (the passes %s wrote were cleared)",
-            rt.name(), was.isEmpty() ? "the other model" : was);
-        job.errorProperty().set(switchNote);
-      }
-    });
+    current.runProperty().addListener((o, a, r) -> show(r));
+  }
+
+  /** What the view says of the current run when it has no passes to show (a traced text, a model switch). */
+  public javafx.beans.property.ReadOnlyStringProperty noteProperty() {
+    return note;
   }
 
   /** What the view draws: the starting noise, then the passes, repeated iterations folded. */
@@ -150,7 +139,7 @@ public final class RefinementViewModel {
         : noise.isEmpty() ? " ".repeat(passes.get(0).text().length()) : noise;
     char[] text = before.toCharArray();
     for (int i = 0; i < k; i++) {
-      Write w = frames.get(pass).get(i);
+      Run.Write w = frames.get(pass).get(i);
       for (int j = 0; j < w.chars().length() && w.position() + j < text.length; j++) {
         text[w.position() + j] = w.chars().charAt(j);
       }
@@ -168,9 +157,9 @@ public final class RefinementViewModel {
     return shown;
   }
 
-  /** The last finished generation. */
-  public javafx.beans.property.ObjectProperty<org.tarflowlm.runtime.GenerationResult> resultProperty() {
-    return result;
+  /** The generation of the current run; null when the run was not generated (or there is none). */
+  public javafx.beans.property.ReadOnlyObjectProperty<GenerationResult> resultProperty() {
+    return result.getReadOnlyProperty();
   }
 
   public BooleanProperty runningProperty() {
@@ -206,19 +195,13 @@ public final class RefinementViewModel {
       job.errorProperty().set(e.getMessage());
       return;
     }
-    rightToLeft = new boolean[rt.isBaseline() ? 1 : rt.config().layers().size() + 1];
-    for (int l = 1; l < rightToLeft.length; l++) {
-      rightToLeft[l] = rt.config().layers().get(l - 1).direction() == org.tarflowlm.model.Direction.RIGHT_TO_LEFT;
-    }
-    passes.clear();
-    frames.clear();
-    sweeps.clear();
-    noise = "";
-    layout = null;
-    shown.set(-1);
-    step.set(-1);
+    // the rows of the passes as they arrive name each layer's direction
+    rightToLeft = Runs.rightToLeft(rt);
+    setPasses(java.util.List.of(), java.util.List.of(), java.util.List.of(), null, "");
+    note.set("");
     GenerationListener listener = new GenerationListener() {
-      private java.util.List<Write> current = new java.util.ArrayList<>();
+      private java.util.List<Run.Write> written = new java.util.ArrayList<>();
+      private java.util.List<SweepResult> swept = new java.util.ArrayList<>();
 
       @Override
       public void onStart(Template start, String startNoise) {
@@ -231,24 +214,22 @@ public final class RefinementViewModel {
 
       @Override
       public void onStep(int iteration, int layer, int s, int position, String chars) {
-        current.add(new Write(position, chars));
+        written.add(new Run.Write(position, chars));
       }
 
-      private java.util.List<org.tarflowlm.runtime.SweepResult> swept = new java.util.ArrayList<>();
-
       @Override
-      public void onSweep(org.tarflowlm.runtime.SweepResult sweep) {
+      public void onSweep(SweepResult sweep) {
         swept.add(sweep);
       }
 
       @Override
       public void onPass(PassResult pass) {
-        java.util.List<Write> done = current;
-        current = new java.util.ArrayList<>();
-        java.util.List<org.tarflowlm.runtime.SweepResult> passSweeps = swept;
+        java.util.List<Run.Write> done = written;
+        java.util.List<SweepResult> passSweeps = swept;
+        written = new java.util.ArrayList<>();
         swept = new java.util.ArrayList<>();
-        ui.execute(() -> frames.add(done));
         ui.execute(() -> {
+          frames.add(done);
           if (!passSweeps.isEmpty()) {
             sweeps.put(passes.size(), passSweeps);
           }
@@ -259,44 +240,61 @@ public final class RefinementViewModel {
     };
     Template infill = template;
     GenerationRequest asked = req;
-    job.start(rt, cancelled -> org.tarflowlm.runtime.ScoredRun.generation(rt, asked, infill, listener, cancelled), r -> {
-      model = rt.name();
-      result.set(r);
-    }, () -> { });
+    long ticket = current.begin();
+    job.start(rt, cancelled -> Runs.generate(rt, asked, infill, app.baselineBeside(rt), listener, cancelled), r -> {
+      if (!current.publish(ticket, r)) {
+        show(current.get());
+        job.errorProperty().set("this generation was not shown: a run asked for after it is shown instead");
+      }
+    }, () -> {
+      show(current.get());
+      job.errorProperty().set("stopped: the passes shown are the run's before");
+    });
   }
 
   public void stop() {
     job.stop();
   }
 
-  /** The model and the settings of the generation shown; empty before the first. */
+  /** The model and the settings of the generation shown; empty when none is. */
   public String caption() {
-    org.tarflowlm.runtime.GenerationResult r = result.get();
-    return r == null ? "" : Exportable.ofGeneration(model, r.request());
+    Run r = current.get();
+    return r == null || r.generation() == null ? "" : Exportable.ofGeneration(r.model(), r.generation().request());
   }
 
-  /** What the view shows, for a run file; null before the first generation. */
-  public org.tarflowlm.runtime.RunRecord.ShownGeneration shown() {
-    org.tarflowlm.runtime.GenerationResult r = result.get();
-    return r == null ? null : new org.tarflowlm.runtime.RunRecord.ShownGeneration(r.request(),
-        java.util.List.copyOf(passes), java.util.List.of(), "", layout, noise);
-  }
-
-  /** Shows a saved generation's passes again, on its last pass. */
-  public void restore(org.tarflowlm.runtime.RunRecord.ShownGeneration g, String model) {
-    this.model = model;
-    GenerationRequest req = g.request();
-    prompt.set(req.prompt());
-    if (req.prompt().indexOf(Template.BLANK) < 0) {
-      length.set(req.length()); // a template's length is its own
+  /** Draws a run's passes on its last one; a line that says what the run is when it was not generated. */
+  private void show(Run r) {
+    Run.Generation g = r == null ? null : r.generation();
+    if (g == null) {
+      result.set(null);
+      rightToLeft = new boolean[0];
+      setPasses(java.util.List.of(), java.util.List.of(), java.util.List.of(), null, "");
+      note.set(r == null ? "" : !r.retracedFrom().isEmpty()
+          ? String.format("%s is open now: Generate to refine with it (the passes %s wrote were cleared)", r.model(),
+              r.retracedFrom())
+          : "The current run is a text traced in Flow layers: it has no passes. Generate to watch one being written.");
+      return;
     }
-    seed.set(req.seed());
-    temperature.set(req.temperature());
+    note.set("");
+    rightToLeft = g.rightToLeft();
+    setPasses(g.passes(), g.writes(), g.sweeps(), g.layout(), g.noise());
+    result.set(g.result());
+  }
+
+  private void setPasses(java.util.List<PassResult> all, java.util.List<java.util.List<Run.Write>> writes,
+      java.util.List<java.util.List<SweepResult>> swept, Template start, String startNoise) {
+    layout = start;
+    noise = startNoise;
     frames.clear();
+    frames.addAll(writes);
     sweeps.clear();
-    layout = g.layout();
-    noise = g.noise() == null ? "" : g.noise();
-    passes.setAll(g.passes());
+    for (int i = 0; i < swept.size(); i++) {
+      if (!swept.get(i).isEmpty()) {
+        sweeps.put(i, swept.get(i));
+      }
+    }
+    passes.setAll(all);
+    rows.setAll(RefinementRows.of(noise, passes, sweeps, layer -> layer < rightToLeft.length && rightToLeft[layer]));
     shown.set(passes.size() - 1);
     step.set(-1);
   }

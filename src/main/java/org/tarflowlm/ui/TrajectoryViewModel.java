@@ -19,7 +19,7 @@ import org.tarflowlm.runtime.ModelRuntime;
  */
 public final class TrajectoryViewModel {
   private final AppViewModel app;
-  private final LayersViewModel layers;
+  private final CurrentRun current;
   private final ObjectProperty<Fit> fit = new SimpleObjectProperty<>();
   private final IntegerProperty selected = new SimpleIntegerProperty(-1);
   private final BooleanProperty withCodebook = new SimpleBooleanProperty(true);
@@ -33,14 +33,14 @@ public final class TrajectoryViewModel {
   public record Fit(ForwardTrace trace, LatentGeometry geometry) {}
 
   /** The model and the text of the trace this view draws. */
-  public javafx.beans.property.ReadOnlyStringProperty captionProperty() {
-    return layers.captionProperty();
+  public javafx.beans.binding.StringBinding captionProperty() {
+    return current.captionProperty();
   }
 
-  public TrajectoryViewModel(AppViewModel app, LayersViewModel layers) {
+  TrajectoryViewModel(AppViewModel app, CurrentRun current) {
     this.app = app;
-    this.layers = layers;
-    layers.traceProperty().addListener((o, a, t) -> refresh());
+    this.current = current;
+    current.traceProperty().addListener((o, a, t) -> refresh());
     withCodebook.addListener((o, a, b) -> refresh());
   }
 
@@ -60,7 +60,7 @@ public final class TrajectoryViewModel {
 
   /** The state shown, the layer stepper's own property. */
   public IntegerProperty layerProperty() {
-    return layers.currentProperty();
+    return current.stateProperty();
   }
 
   public StringProperty errorProperty() {
@@ -78,7 +78,7 @@ public final class TrajectoryViewModel {
   /** Refits the projection for the current trace in the background; only the latest fit is shown. */
   public void refresh() {
     long ticket = ++requests;
-    ForwardTrace t = layers.traceProperty().get();
+    ForwardTrace t = current.traceProperty().get();
     ModelRuntime rt = app.runtime();
     fit.set(null);
     error.set("");

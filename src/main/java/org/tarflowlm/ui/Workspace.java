@@ -3,18 +3,23 @@ package org.tarflowlm.ui;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
-import org.tarflowlm.runtime.ForwardTrace;
-import org.tarflowlm.runtime.GenerationResult;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
 import org.tarflowlm.runtime.ModelRuntime;
+import org.tarflowlm.runtime.Run;
 import org.tarflowlm.runtime.RunFiles;
-import org.tarflowlm.runtime.RunRecord;
 
 /**
- * Every view model of one window, wired to one app state (the app and the UI tests build it the
- * same way), and the run they show together: saved to a JSON trace file and opened again to replay.
+ * Every view model of one window, wired to one app state and one {@link CurrentRun} (the app and
+ * the UI tests build it the same way): the run every view draws, saved to a JSON run file and
+ * opened again to replay.
  */
 final class Workspace {
   final AppViewModel app;
+  final CurrentRun current = new CurrentRun();
+  final Selection selection = current.selection();
   final GenerateViewModel generate;
   final LayersViewModel layers;
   final RefinementViewModel refinement;
@@ -23,59 +28,42 @@ final class Workspace {
   final CompareViewModel compare;
   final InterpolationViewModel interpolation;
   final ModelCardViewModel card;
-  final Selection selection = new Selection();
-  /**
-   * Whether Generate's text is the current run: the text Flow layers trace, whose characters the
-   * selection indexes (or, with no trace, as on the baseline, Generate's own).
-   */
-  final javafx.beans.binding.BooleanBinding generateIsCurrent;
-  /** Whether Refinement's text is the current run's. */
-  final javafx.beans.binding.BooleanBinding refinementIsCurrent;
-  private boolean replaying;
-  /** The run file opened last, whose model and config a replayed trace is saved with again. */
-  private RunRecord replayed;
-  private final javafx.beans.property.StringProperty readout = new javafx.beans.property.SimpleStringProperty("");
+  /** Whether the current run was generated: Generate and Refinement show it (and its selection). */
+  final BooleanBinding generated;
+  private final ReadOnlyStringWrapper readout = new ReadOnlyStringWrapper("");
 
   Workspace(AppViewModel app, Executor ui) {
     this.app = app;
-    this.generate = new GenerateViewModel(app, ui);
-    this.layers = new LayersViewModel(app);
-    this.refinement = new RefinementViewModel(app, ui);
-    this.trajectory = new TrajectoryViewModel(app, layers);
-    this.mixture = new MixtureViewModel(app, layers);
+    this.generate = new GenerateViewModel(app, current, ui);
+    this.layers = new LayersViewModel(app, current);
+    this.refinement = new RefinementViewModel(app, current, ui);
+    this.trajectory = new TrajectoryViewModel(app, current);
+    this.mixture = new MixtureViewModel(app, current);
     this.compare = new CompareViewModel(app);
     this.interpolation = new InterpolationViewModel(app);
     this.card = new ModelCardViewModel(app);
     linkRefinement(true);
-    generateIsCurrent = javafx.beans.binding.Bindings.createBooleanBinding(() -> {
-      GenerationResult r = generate.resultProperty().get();
-      return r != null && (layers.traceProperty().get() == null || r.text().equals(layers.textProperty().get()));
-    }, generate.resultProperty(), layers.textProperty(), layers.traceProperty());
-    refinementIsCurrent = javafx.beans.binding.Bindings.createBooleanBinding(() -> {
-      GenerationResult r = refinement.resultProperty().get();
-      return r != null && r.text().equals(layers.textProperty().get());
-    }, refinement.resultProperty(), layers.textProperty());
-    // One current run: a generated text becomes the text that Flow layers traces, and so the one
-    // that Latent trajectories and Mixture components draw.
-    generate.resultProperty().addListener((o, a, r) -> follow(r));
-    refinement.resultProperty().addListener((o, a, r) -> follow(r));
+    generated = Bindings.createBooleanBinding(() -> current.get() != null && current.get().generation() != null,
+        current.runProperty());
     // One selected position: a character selected anywhere is the highlighted path in Trajectories
     // and the position (its patch) in Mixture components.
     trajectory.selectedProperty().bindBidirectional(selection.characterProperty());
-    // A selection indexes the characters of the run's text: it ends when that text changes, not when
-    // a view finishes drawing the text (a selection made while Flow layers traced was cleared).
-    layers.textProperty().addListener((o, a, t) -> selection.characterProperty().set(-1));
     selection.characterProperty().addListener((o, a, c) -> showSelectedPatch());
     selection.characterProperty().addListener((o, a, c) -> updateReadout());
-    layers.traceProperty().addListener((o, a, t) -> updateReadout());
-    generate.cells().addListener((javafx.collections.ListChangeListener<CharCell>) ch -> updateReadout());
-    // The same text traced on a model of another patch size keeps its selection in another patch,
-    // unless the selection was in the old model's padding, which the new one lacks.
-    layers.traceProperty().addListener((o, a, t) -> {
-      if (t != null && selection.characterProperty().get() >= t.scored().length()) {
-        selection.characterProperty().set(-1);
-      }
+    current.runProperty().addListener((o, a, r) -> {
+      updateReadout();
       showSelectedPatch();
+    });
+    // A run belongs to the model that made it: a new model traces its text again, so that nothing
+    // of the closed model stays on screen.
+    app.runtimeProperty().addListener((o, old, rt) -> {
+      Run shown = current.get();
+      // a replay is a recording of its own model's run, shown as such whatever model is open
+      if (rt == null || shown == null || shown.model().equals(rt.name()) || !current.replayOfProperty().get().isEmpty()) {
+        return;
+      }
+      current.clear();
+      layers.retrace(shown);
     });
   }
 
@@ -98,40 +86,30 @@ final class Workspace {
   }
 
   /** What the selected character is: position, character, bits, the model's likeliest characters there. */
-  javafx.beans.property.ReadOnlyStringProperty readoutProperty() {
-    return readout;
+  ReadOnlyStringProperty readoutProperty() {
+    return readout.getReadOnlyProperty();
   }
 
   private void updateReadout() {
     int c = selection.characterProperty().get();
-    ForwardTrace t = layers.traceProperty().get();
-    if (c < 0) {
-      readout.set(selectable() == 0 ? "" : "Select a character (click it, or focus a text and press the arrow keys) "
+    Run r = current.get();
+    if (r == null) {
+      readout.set("");
+    } else if (c < 0 || c >= r.text().length()) {
+      readout.set("Select a character (click it, or focus a text and press the arrow keys) "
           + "to read its bits and the model's likeliest characters there.");
-      return;
-    }
-    if (t != null && c < t.scored().length()) {
-      String alternatives = c < t.nextCharProbs().length
-          ? String.join(", ", org.tarflowlm.runtime.ScoredRun.top(t.nextCharProbs()[c], 5)) : "";
-      readout.set(String.format("position %d: '%s', %.2f bits under %s%s", c, t.scored().charAt(c),
-          c < t.totalBits().length ? t.totalBits()[c] : Double.NaN, t.model(),
+    } else {
+      Run.ScoredChar ch = r.chars().get(c);
+      String alternatives = String.join(", ", ch.alternatives());
+      readout.set(String.format("position %d: '%s', %.2f bits under %s%s", c, ch.ch(), ch.bits(), r.model(),
           alternatives.isEmpty() ? "" : "; most likely here: " + alternatives));
-      return;
-    }
-    if (c < generate.cells().size()) { // the baseline: no trace, Generate's own figures
-      CharCell cell = generate.cells().get(c);
-      readout.set(String.format("position %d: '%s', %.2f bits", c, cell.ch(), cell.bits()));
     }
   }
 
-  /** Number of characters the selection indexes: the traced run's, or the generated text's before it is traced. */
+  /** Number of characters the selection indexes: the current run's. */
   int selectable() {
-    ForwardTrace t = layers.traceProperty().get();
-    if (t != null) {
-      return t.scored().length();
-    }
-    GenerationResult g = generate.resultProperty().get();
-    return g == null ? 0 : g.text().length();
+    Run r = current.get();
+    return r == null ? 0 : r.text().length();
   }
 
   /**
@@ -151,60 +129,30 @@ final class Workspace {
   /** Mixture components show the patch of the selected character. */
   private void showSelectedPatch() {
     int c = selection.characterProperty().get();
-    int p = patchSize();
+    Run r = current.get();
+    int p = r == null || r.trace() == null ? 1 : r.trace().patchSize();
     if (c >= 0 && c / p != mixture.positionProperty().get()) {
       mixture.positionProperty().set(c / p);
     }
   }
 
-  private int patchSize() {
-    ForwardTrace t = layers.traceProperty().get();
-    return t == null ? 1 : t.patchSize();
-  }
-
-  private void follow(GenerationResult r) {
-    ModelRuntime rt = app.runtime();
-    if (!replaying && r != null && rt != null && !rt.isBaseline()) {
-      layers.traceRun(r.text());
-    }
-  }
-
-  /** The run on screen: what Generate, Refinement and Flow layers show (the other views draw the trace). */
-  RunRecord currentRun() {
-    ModelRuntime rt = app.runtime();
-    RunRecord.ShownGeneration g = generate.shown();
-    RunRecord.ShownGeneration r = refinement.shown();
-    ForwardTrace t = layers.traceProperty().get();
-    if (g == null && r == null && t == null) {
+  /** Writes the current run to a run file. */
+  void save(Path file) throws IOException {
+    Run r = current.get();
+    if (r == null) {
       throw new IllegalStateException("there is no run to save yet: generate or trace first");
     }
-    // A replayed run is saved again under its own model, not the open one.
-    String model = t != null ? t.model() : rt == null ? "" : rt.name();
-    String config = rt != null && rt.name().equals(model) ? rt.configJson()
-        : replayed != null && replayed.model().equals(model) ? replayed.config() : "";
-    return new RunRecord(RunFiles.FORMAT, model, config, g, r, t, layers.roundTripProperty().get());
+    RunFiles.save(r, file);
   }
 
-  void save(Path file) throws IOException {
-    RunFiles.save(currentRun(), file);
-  }
-
-  /** Opens a run file and shows it in every view, exactly as recorded. */
+  /** Opens a run file and shows it in every view, exactly as recorded, under the model it names. */
   void open(Path file) throws IOException {
-    RunRecord run = RunFiles.load(file);
-    replayed = run;
-    replaying = true; // a replayed generation shows its saved trace, not a new one of the open model
-    try {
-      if (run.generate() != null) {
-        generate.restore(run.generate(), run.model());
-      }
-    } finally {
-      replaying = false;
+    Run run = RunFiles.load(file);
+    layers.abandon();
+    current.replay(run, file.getFileName().toString());
+    if (run.generation() != null) {
+      generate.adopt(run.generation().request());
     }
-    if (run.refinement() != null) {
-      refinement.restore(run.refinement(), run.model());
-    }
-    layers.replay(run.trace(), run.roundTrip());
     app.statusProperty().set("replaying " + file.getFileName() + " (model " + run.model() + ")");
   }
 }

@@ -22,37 +22,41 @@ class RunFilesTest {
   void savedRunOpensToTheSameNumbers(@TempDir Path dir) throws Exception {
     try (NDManager m = NDManager.newBaseManager()) {
       TarFlowLM model = RuntimeFixtures.model(RuntimeFixtures.config(2, 16, Direction.RIGHT_TO_LEFT), m);
-      ForwardTrace trace = new Tracer(model, m, "tiny").trace("hello world", 4);
-      List<PassResult> passes = new ArrayList<>();
+      ModelRuntime rt = ModelRuntime.of(model, m, "tiny");
       GenerationRequest req = GenerationRequest.of("hi", 8, 0.8, 5);
-      new FlowGenerator(model, m).generate(req, new GenerationListener() {
-        @Override
-        public void onPass(PassResult p) {
-          passes.add(p);
-        }
-      }, () -> false);
+      Run run = Runs.generate(rt, req, null, null, GenerationListener.NONE, () -> false);
       Path file = dir.resolve("run.json");
-      List<RunRecord.ScoredChar> chars = List.of(new RunRecord.ScoredChar('h', 1.5, true, List.of("h 50%", "a 10%")));
-      RunRecord.ShownGeneration shown = new RunRecord.ShownGeneration(req, passes, chars, "1.500 bits/char", null, null);
-      Template layout = Template.continuation("hi", 8);
-      RunRecord.ShownGeneration refined = new RunRecord.ShownGeneration(req, passes, List.of(), "", layout, "xq zzk");
-      RunFiles.save(new RunRecord(RunFiles.FORMAT, "tiny", "{}", shown, refined, trace, new double[] {1e-7, 2e-8}),
-          file);
-      RunRecord back = RunFiles.load(file);
-      assertEquals(req, back.generate().request());
-      assertEquals(passes.size(), back.generate().passes().size());
-      assertEquals(passes.get(2).text(), back.generate().passes().get(2).text());
-      assertEquals(chars, back.generate().chars());
-      assertEquals("1.500 bits/char", back.generate().summary());
-      assertEquals(layout.text(), back.refinement().layout().text());
-      assertArrayEquals(layout.fixed(), back.refinement().layout().fixed());
-      assertEquals("xq zzk", back.refinement().noise());
-      assertArrayEquals(new double[] {1e-7, 2e-8}, back.roundTrip());
+      RunFiles.save(run, file);
+      Run back = RunFiles.load(file);
+      assertEquals("tiny", back.model());
+      assertEquals(run.text(), back.text());
+      assertEquals(run.chars(), back.chars());
+      assertEquals(run.bitsPerChar(), back.bitsPerChar());
+      assertEquals(req, back.generation().request());
+      assertEquals(run.generation().passes().size(), back.generation().passes().size());
+      assertEquals(run.generation().passes().get(2).text(), back.generation().passes().get(2).text());
+      assertEquals(run.generation().writes(), back.generation().writes());
+      assertEquals(run.generation().layout().text(), back.generation().layout().text());
+      assertArrayEquals(run.generation().layout().fixed(), back.generation().layout().fixed());
+      assertEquals(run.generation().noise(), back.generation().noise());
+      assertArrayEquals(run.generation().rightToLeft(), back.generation().rightToLeft());
+      assertArrayEquals(run.roundTrip(), back.roundTrip());
+      ForwardTrace trace = run.trace();
       assertArrayEquals(trace.totalBits(), back.trace().totalBits());
       assertArrayEquals(trace.states().get(2).latents()[3], back.trace().states().get(2).latents()[3]);
       assertArrayEquals(trace.states().get(1).logDet(), back.trace().states().get(1).logDet());
       assertEquals(trace.bitsPerChar(), back.trace().bitsPerChar());
     }
+  }
+
+  /** A file of the format before one run value: refused in words that say what to do, not as a corrupt file. */
+  @Test
+  void aRunFileOfTheEarlierFormatIsRefusedInWords(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("old.json");
+    Files.writeString(file, "{\"format\": \"tarflowlm-run/2\", \"model\": \"mixd-p2\", \"generate\": null}");
+    IOException e = assertThrows(IOException.class, () -> RunFiles.load(file));
+    assertEquals("old.json was saved by an earlier version of the explorer (tarflowlm-run/2); this version opens "
+        + "tarflowlm-run/3 files: generate or trace the run again and save it", e.getMessage());
   }
 
   @Test
@@ -66,42 +70,69 @@ class RunFilesTest {
     IOException e4 = assertThrows(IOException.class, () -> RunFiles.load(array));
     assertEquals("d.json is not a run file: its JSON does not have the shape of a run (line 1, column 2)", e4.getMessage());
     Path badNumber = dir.resolve("e.json");
-    Files.writeString(badNumber, "{\"format\": \"" + RunFiles.FORMAT + "\", \"roundTrip\": [-]}");
+    Files.writeString(badNumber, "{\"format\": \"" + RunFiles.FORMAT + "\", \"run\": {\"roundTrip\": [-]}}");
     IOException e5 = assertThrows(IOException.class, () -> RunFiles.load(badNumber));
     assertTrue(e5.getMessage().startsWith("e.json is not a run file: a number in it is malformed"), e5.getMessage());
     Path otherFormat = dir.resolve("b.json");
     Files.writeString(otherFormat, "{\"format\": \"something-else\"}");
     assertThrows(IOException.class, () -> RunFiles.load(otherFormat));
     Path truncated = dir.resolve("c.json");
-    Files.writeString(truncated, "{\"format\": \"" + RunFiles.FORMAT + "\", "
-        + "\"trace\": {\"scored\": \"abc\", \"states\": [], \"totalBits\": [1, 2, 3]}}");
+    Files.writeString(truncated, "{\"format\": \"" + RunFiles.FORMAT + "\", \"run\": " + run("abc",
+        "\"trace\": {\"scored\": \"abc\", \"states\": [], \"totalBits\": [1, 2, 3]}") + "}");
     IOException e3 = assertThrows(IOException.class, () -> RunFiles.load(truncated));
     assertTrue(e3.getMessage().contains("incomplete trace"), e3.getMessage());
+  }
+
+  /** A run of {@code text} (each character 1 bit) with the fields given, as JSON. */
+  private static String run(String text, String fields) {
+    StringBuilder chars = new StringBuilder();
+    for (char c : text.toCharArray()) {
+      chars.append(chars.length() == 0 ? "" : ", ").append("{\"ch\": \"").append(c).append("\", \"bits\": 1}");
+    }
+    return "{\"model\": \"tiny\", \"text\": \"" + text + "\", \"chars\": [" + chars + "]"
+        + (fields.isEmpty() ? "" : ", " + fields) + "}";
   }
 
   @Test
   void aGenerationWhoseSettingsTheRequestRefusesIsNotARunFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("zero.json");
-    Files.writeString(file, "{\"format\": \"" + RunFiles.FORMAT + "\", \"generate\": {\"request\": {\"prompt\": \"a\", "
-        + "\"length\": 0, \"temperature\": 1, \"seed\": 1, \"maxIterations\": 8}, \"passes\": [], \"chars\": []}}");
+    Files.writeString(file, "{\"format\": \"" + RunFiles.FORMAT + "\", \"run\": " + run("a", "\"generation\": "
+        + "{\"request\": {\"prompt\": \"a\", \"length\": 0, \"temperature\": 1, \"seed\": 1, \"maxIterations\": 8}}")
+        + "}");
     IOException e = assertThrows(IOException.class, () -> RunFiles.load(file));
     assertEquals("zero.json is not a run file: a value in it is out of range: length must be at least 1 character, got 0",
         e.getMessage());
   }
 
   @Test
+  void aRunWhoseCharactersAreNotItsTextIsNotARunFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("chars.json");
+    Files.writeString(file, "{\"format\": \"" + RunFiles.FORMAT + "\", \"run\": "
+        + run("ab", "").replace("\"text\": \"ab\"", "\"text\": \"abc\"") + "}");
+    IOException e = assertThrows(IOException.class, () -> RunFiles.load(file));
+    assertEquals("chars.json is not a run file: a value in it is out of range: a run needs its model, its text and one "
+        + "scored character per character", e.getMessage());
+  }
+
+  @Test
   void aGenerationOrTraceMissingWhatTheViewsRestoreIsIncomplete(@TempDir Path dir) throws Exception {
     String request = "\"request\": {\"prompt\": \"a\", \"length\": 2, \"temperature\": 1, \"seed\": 1, \"maxIterations\": 8}";
-    for (String generate : List.of("{\"passes\": [], \"chars\": []}", "{" + request + ", \"passes\": [null], \"chars\": []}",
-        "{" + request + ", \"passes\": [{\"layer\": 1}], \"chars\": []}", "{" + request + ", \"passes\": [], \"chars\": [null]}")) {
+    String layout = "\"layout\": {\"text\": \"a\", \"fixed\": [true]}";
+    String result = "\"result\": {\"passes\": %s}";
+    for (String generation : List.of("{" + layout + ", " + String.format(result, "[]") + "}",
+        "{" + request + ", " + String.format(result, "[]") + "}",
+        "{" + request + ", " + layout + "}",
+        "{" + request + ", " + layout + ", " + String.format(result, "[null]") + "}",
+        "{" + request + ", " + layout + ", " + String.format(result, "[{\"layer\": 1}]") + "}")) {
       Path file = dir.resolve("g.json");
-      Files.writeString(file, "{\"format\": \"" + RunFiles.FORMAT + "\", \"refinement\": " + generate + "}");
-      IOException e = assertThrows(IOException.class, () -> RunFiles.load(file), generate);
-      assertEquals("g.json holds an incomplete generation (no settings, or a pass or character missing)", e.getMessage());
+      Files.writeString(file, "{\"format\": \"" + RunFiles.FORMAT + "\", \"run\": "
+          + run("a", "\"generation\": " + generation) + "}");
+      IOException e = assertThrows(IOException.class, () -> RunFiles.load(file), generation);
+      assertEquals("g.json holds an incomplete generation (no settings, no layout, or a pass missing)", e.getMessage());
     }
     Path noText = dir.resolve("t.json");
-    Files.writeString(noText, "{\"format\": \"" + RunFiles.FORMAT + "\", \"trace\": {\"scored\": \"a\", \"totalBits\": [1], "
-        + "\"states\": [{\"latents\": [[0]], \"decoded\": \"a\"}]}}");
+    Files.writeString(noText, "{\"format\": \"" + RunFiles.FORMAT + "\", \"run\": " + run("a", "\"trace\": "
+        + "{\"scored\": \"a\", \"totalBits\": [1], \"states\": [{\"latents\": [[0]], \"decoded\": \"a\"}]}") + "}");
     IOException e = assertThrows(IOException.class, () -> RunFiles.load(noText));
     assertTrue(e.getMessage().contains("incomplete trace"), e.getMessage());
   }
@@ -117,7 +148,7 @@ class RunFilesTest {
           java.util.Arrays.copyOf(t.decoderBits(), 3), t.layerBits(), t.baseBits(), t.totalBits(), t.bitsPerChar(),
           t.nextCharProbs());
       Path file = dir.resolve("short.json");
-      RunFiles.save(new RunRecord(RunFiles.FORMAT, "tiny", "{}", null, null, shortBits, null), file);
+      RunFiles.save(new Run("tiny", "{}", "", List.of(), 1, Double.NaN, null, shortBits, null, ""), file);
       IOException e = assertThrows(IOException.class, () -> RunFiles.load(file));
       assertEquals("short.json holds an incomplete trace: its bits do not have one entry per character and layer",
           e.getMessage());

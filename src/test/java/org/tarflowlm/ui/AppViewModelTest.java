@@ -37,7 +37,7 @@ class AppViewModelTest {
   void aGenerationStopsTheWarmUpInsteadOfQueueingBehindIt(@TempDir Path models) throws Exception {
     AppViewModel app = TinyModels.openFlow(models, 1, worker, ui);
     assertTrue(app.warmingUp(), "a model warms up right after it loads");
-    GenerateViewModel generate = new GenerateViewModel(app, ui);
+    GenerateViewModel generate = new GenerateViewModel(app, new CurrentRun(), ui);
     generate.lengthProperty().set(8);
     generate.generate();
     assertFalse(app.warmingUp(), "Generate stopped the warm-up");

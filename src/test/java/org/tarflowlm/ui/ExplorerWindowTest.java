@@ -118,7 +118,8 @@ class ExplorerWindowTest extends ApplicationTest {
     pressed.countDown();
     waitFor(() -> !ws.generate.runningProperty().get());
     WaitForAsyncUtils.waitForFxEvents();
-    assertEquals("stopped", lookup("#summary").queryAs(Label.class).getText(), "the run ended at Stop, not by finishing");
+    assertEquals(GenerateViewModel.STOPPED, lookup("#summary").queryAs(Label.class).getText(),
+        "the run ended at Stop, not by finishing");
     assertTrue(ws.generate.cells().isEmpty(), "a stopped run is not scored");
     assertFalse(lookup("#generate").queryButton().isDisabled(), "Generate is available again");
   }
@@ -185,14 +186,14 @@ class ExplorerWindowTest extends ApplicationTest {
     interact(() -> ws.refinement.run());
     waitFor(() -> ws.refinement.resultProperty().get() != null);
     interact(() -> app.request(models.resolve("mixd-p2")));
-    waitFor(() -> app.runtime() != null && app.runtime().name().equals("mixd-p2"));
+    waitFor(() -> ws.current.get() != null && ws.current.get().model().equals("mixd-p2"));
     WaitForAsyncUtils.waitForFxEvents();
     assertEquals(null, ws.generate.resultProperty().get());
     assertEquals(0, lookup("#scored").queryAs(FlowPane.class).getChildren().size(), "no text shaded by the wrong model");
     assertTrue(lookup("#summary").queryAs(Label.class).getText().startsWith("mixd-p2 is open now"),
         lookup("#summary").queryAs(Label.class).getText());
     assertTrue(ws.refinement.passes().isEmpty());
-    assertTrue(ws.refinement.errorProperty().get().contains("mixd-p1 wrote were cleared"), ws.refinement.errorProperty().get());
+    assertTrue(ws.refinement.noteProperty().get().contains("mixd-p1 wrote were cleared"), ws.refinement.noteProperty().get());
   }
 
   @Test
@@ -359,7 +360,7 @@ class ExplorerWindowTest extends ApplicationTest {
     assertEquals(2 + 3 * 9, lines.size(), "the caption, the header, a line per state and character");
     assertTrue(Files.size(png) > 1000);
     float[] before = layers.traceProperty().get().totalBits();
-    interact(() -> layers.traceProperty().set(null));
+    interact(() -> ws.current.clear());
     interact(() -> {
       try {
         ws.open(run);
@@ -398,13 +399,7 @@ class ExplorerWindowTest extends ApplicationTest {
         throw new java.io.UncheckedIOException(e);
       }
     });
-    interact(() -> {
-      ws.generate.cells().clear();
-      ws.generate.summaryProperty().set("");
-      ws.refinement.passes().clear();
-      layers.traceProperty().set(null);
-      layers.roundTripProperty().set(null);
-    });
+    interact(() -> ws.current.clear());
     interact(() -> {
       try {
         ws.open(run);

@@ -33,7 +33,7 @@ class GenerateViewModelTest {
   void generateScoresEveryCharacter(@TempDir Path models) throws Exception {
     TinyModels.flow(models, "mixd-p1", 1);
     AppViewModel app = app(models);
-    GenerateViewModel vm = new GenerateViewModel(app, ui);
+    GenerateViewModel vm = new GenerateViewModel(app, new CurrentRun(), ui);
     vm.promptProperty().set("Hello");
     vm.lengthProperty().set(20);
     vm.generate();
@@ -53,7 +53,7 @@ class GenerateViewModelTest {
   void streamedTextHoldsEveryPatchOfAPaddedPrompt(@TempDir Path models) throws Exception {
     TinyModels.flow(models, "mixd-p1", 4);
     AppViewModel app = app(models);
-    GenerateViewModel vm = new GenerateViewModel(app, ui);
+    GenerateViewModel vm = new GenerateViewModel(app, new CurrentRun(), ui);
     vm.promptProperty().set("hello"); // 5 characters: the model reads "   hello", then one more patch
     vm.lengthProperty().set(3);
     java.util.List<String> streamed = new java.util.ArrayList<>();
@@ -72,7 +72,7 @@ class GenerateViewModelTest {
   void aTemplateFillsItsBlanksAndKeepsItsFixedCharacters(@TempDir Path models) throws Exception {
     TinyModels.flow(models, "mixd-p1", 1);
     AppViewModel app = app(models);
-    GenerateViewModel vm = new GenerateViewModel(app, ui);
+    GenerateViewModel vm = new GenerateViewModel(app, new CurrentRun(), ui);
     vm.promptProperty().set("The ___ sat on the mat");
     assertTrue(vm.normalizationProperty().get().startsWith("infill: the model writes the 3 blanks"),
         vm.normalizationProperty().get());
@@ -92,7 +92,7 @@ class GenerateViewModelTest {
   void aPromptTooLongForTheContextIsRefusedWithAnOfferToKeepItsEnd(@TempDir Path models) throws Exception {
     TinyModels.flow(models, "mixd-p1", 1);
     AppViewModel app = app(models);
-    GenerateViewModel vm = new GenerateViewModel(app, ui);
+    GenerateViewModel vm = new GenerateViewModel(app, new CurrentRun(), ui);
     vm.lengthProperty().set(10);
     vm.generate();
     ui.runUntil(() -> !vm.runningProperty().get());
@@ -117,12 +117,12 @@ class GenerateViewModelTest {
   void stopEndsTheGeneration(@TempDir Path models) throws Exception {
     TinyModels.flow(models, "mixd-p1", 1);
     AppViewModel app = app(models);
-    GenerateViewModel vm = new GenerateViewModel(app, ui);
+    GenerateViewModel vm = new GenerateViewModel(app, new CurrentRun(), ui);
     vm.lengthProperty().set(60);
     vm.generate();
     vm.stop();
     ui.runUntil(() -> !vm.runningProperty().get());
-    assertEquals("stopped", vm.summaryProperty().get());
+    assertEquals(GenerateViewModel.STOPPED, vm.summaryProperty().get());
     assertTrue(vm.cells().isEmpty());
   }
 
@@ -130,7 +130,7 @@ class GenerateViewModelTest {
   void tooLongARequestIsAClearMessage(@TempDir Path models) throws Exception {
     TinyModels.flow(models, "mixd-p1", 1);
     AppViewModel app = app(models);
-    GenerateViewModel vm = new GenerateViewModel(app, ui);
+    GenerateViewModel vm = new GenerateViewModel(app, new CurrentRun(), ui);
     vm.lengthProperty().set(500);
     vm.generate();
     ui.runUntil(() -> !vm.runningProperty().get() && !vm.errorProperty().get().isEmpty());
@@ -152,7 +152,7 @@ class GenerateViewModelTest {
   void oneBlankIsCountedInTheSingular(@TempDir Path models) throws Exception {
     TinyModels.flow(models, "mixd-p1", 1);
     AppViewModel app = app(models);
-    GenerateViewModel vm = new GenerateViewModel(app, ui);
+    GenerateViewModel vm = new GenerateViewModel(app, new CurrentRun(), ui);
     vm.promptProperty().set("a_c");
     assertTrue(vm.normalizationProperty().get().startsWith("infill: the model writes the 1 blank marked _"),
         vm.normalizationProperty().get());
@@ -165,7 +165,7 @@ class GenerateViewModelTest {
   void aTemplateWhoseBlankSharesAPatchWithFixedTextIsRefusedInWords(@TempDir Path models) throws Exception {
     TinyModels.flow(models, "mixd-p1", 2);
     AppViewModel app = app(models);
-    GenerateViewModel vm = new GenerateViewModel(app, ui);
+    GenerateViewModel vm = new GenerateViewModel(app, new CurrentRun(), ui);
     vm.promptProperty().set("a_c"); // 'a' and the blank are one patch: written whole, 'a' became 'd'
     vm.seedProperty().set(3);
     vm.generate();
@@ -179,7 +179,7 @@ class GenerateViewModelTest {
   void jacobiDecodingWritesTheSequentialText(@TempDir Path models) throws Exception {
     TinyModels.flow(models, "mixd-p1", 1);
     AppViewModel app = app(models);
-    GenerateViewModel vm = new GenerateViewModel(app, ui);
+    GenerateViewModel vm = new GenerateViewModel(app, new CurrentRun(), ui);
     vm.promptProperty().set("the");
     vm.lengthProperty().set(12);
     vm.generate();

@@ -45,8 +45,9 @@ class MixtureViewModelTest {
   void showsTheStepperTraceAsANextCharacterDistribution(@TempDir Path models) throws Exception {
     TinyModels.flow(models, "mixd-p1", 1);
     AppViewModel app = app(models, "mixd-p1");
-    LayersViewModel layers = new LayersViewModel(app);
-    MixtureViewModel vm = new MixtureViewModel(app, layers);
+    Workspace ws = new Workspace(app, ui);
+    LayersViewModel layers = ws.layers;
+    MixtureViewModel vm = ws.mixture;
     assertNull(vm.sliceProperty().get(), "nothing before a trace");
     assertEquals(0, vm.layerCount());
     trace(layers, "hello world");
@@ -90,8 +91,9 @@ class MixtureViewModelTest {
   void selectionChangesRecomputeAtOnceAndStayInRange(@TempDir Path models) throws Exception {
     TinyModels.flow(models, "mixd-p1", 1);
     AppViewModel app = app(models, "mixd-p1");
-    LayersViewModel layers = new LayersViewModel(app);
-    MixtureViewModel vm = new MixtureViewModel(app, layers);
+    Workspace ws = new Workspace(app, ui);
+    LayersViewModel layers = ws.layers;
+    MixtureViewModel vm = ws.mixture;
     trace(layers, "the quick brown fox");
     ui.runUntil(() -> vm.sliceProperty().get() != null);
 
@@ -129,8 +131,9 @@ class MixtureViewModelTest {
   void patchedModelsMapChannelsToTheirTokens(@TempDir Path models) throws Exception {
     TinyModels.flow(models, "mixd-p2", 2);
     AppViewModel app = app(models, "mixd-p2");
-    LayersViewModel layers = new LayersViewModel(app);
-    MixtureViewModel vm = new MixtureViewModel(app, layers);
+    Workspace ws = new Workspace(app, ui);
+    LayersViewModel layers = ws.layers;
+    MixtureViewModel vm = ws.mixture;
     trace(layers, "hello world");
     ui.runUntil(() -> vm.sliceProperty().get() != null);
     assertEquals(6, vm.positionCount(), "11 characters padded to 12, two per position");
@@ -150,16 +153,17 @@ class MixtureViewModelTest {
     TinyModels.flow(models, "mixd-p1", 1);
     TinyModels.flow(models, "other", 1);
     AppViewModel app = app(models, "mixd-p1");
-    LayersViewModel layers = new LayersViewModel(app);
-    MixtureViewModel vm = new MixtureViewModel(app, layers);
+    Workspace ws = new Workspace(app, ui);
+    LayersViewModel layers = ws.layers;
+    MixtureViewModel vm = ws.mixture;
     trace(layers, "hello");
     ui.runUntil(() -> vm.sliceProperty().get() != null);
-    org.tarflowlm.runtime.ForwardTrace first = layers.traceProperty().get();
+    org.tarflowlm.runtime.Run first = ws.current.get();
     app.request(models.resolve("other"));
     ui.runUntil(() -> layers.traceProperty().get() != null && layers.traceProperty().get().model().equals("other")
         && !vm.loadingProperty().get() && vm.sliceProperty().get() != null);
     assertEquals("", vm.errorProperty().get(), "the new model's trace of the same text");
-    layers.traceProperty().set(first); // a saved run of the other model, opened again
+    ws.current.replay(first, "first.json"); // a saved run of the other model, opened again
     ui.runUntil(() -> !vm.loadingProperty().get() && !vm.errorProperty().get().isEmpty());
     assertNull(vm.sliceProperty().get());
     assertTrue(vm.errorProperty().get().contains("trace the text again"), vm.errorProperty().get());

@@ -22,7 +22,7 @@ class RefinementViewModelTest {
   @Test
   void jacobiShowsEverySweepAsARowAndEndsAtTheSequentialText(@TempDir Path models) throws Exception {
     AppViewModel app = TinyModels.openFlow(models, 1, worker, ui);
-    RefinementViewModel vm = new RefinementViewModel(app, ui);
+    RefinementViewModel vm = new RefinementViewModel(app, new CurrentRun(), ui);
     vm.promptProperty().set("the ");
     vm.lengthProperty().set(12);
     vm.run();
@@ -52,7 +52,7 @@ class RefinementViewModelTest {
   @Test
   void samplingCanBeSteppedPassByPassAndPositionByPosition(@TempDir Path models) throws Exception {
     AppViewModel app = TinyModels.openFlow(models, 2, worker, ui);
-    RefinementViewModel vm = new RefinementViewModel(app, ui);
+    RefinementViewModel vm = new RefinementViewModel(app, new CurrentRun(), ui);
     vm.lengthProperty().set(20);
     vm.run();
     ui.runUntil(() -> !vm.runningProperty().get() && vm.resultProperty().get() != null);
@@ -75,7 +75,8 @@ class RefinementViewModelTest {
   @Test
   void thePromptsPositionsAreFixedInEveryRowAndSurviveARunFile(@TempDir Path models) throws Exception {
     AppViewModel app = TinyModels.openFlow(models, 1, worker, ui);
-    RefinementViewModel vm = new RefinementViewModel(app, ui);
+    CurrentRun current = new CurrentRun();
+    RefinementViewModel vm = new RefinementViewModel(app, current, ui);
     vm.promptProperty().set("the ");
     vm.lengthProperty().set(6);
     vm.run();
@@ -84,8 +85,11 @@ class RefinementViewModelTest {
       assertEquals(j < 4, vm.isFixed(j), "position " + j);
     }
     assertEquals('h', vm.fixedChar(1));
-    RefinementViewModel replay = new RefinementViewModel(app, ui);
-    replay.restore(vm.shown(), "mixd-p1");
+    java.nio.file.Path file = models.resolve("run.json");
+    org.tarflowlm.runtime.RunFiles.save(current.get(), file);
+    CurrentRun opened = new CurrentRun();
+    RefinementViewModel replay = new RefinementViewModel(app, opened, ui);
+    opened.replay(org.tarflowlm.runtime.RunFiles.load(file), "run.json");
     assertEquals(vm.rows(), replay.rows(), "a saved run shows the same rows, the noise included");
     assertTrue(replay.isFixed(3));
     assertFalse(replay.isFixed(4));
@@ -95,12 +99,12 @@ class RefinementViewModelTest {
   void aTemplateIsRefinedAsInfillAndWritesWhatGenerateWrites(@TempDir Path models) throws Exception {
     AppViewModel app = TinyModels.openFlow(models, 1, worker, ui);
     String template = "the ____ of the union is strong";
-    GenerateViewModel generate = new GenerateViewModel(app, ui);
+    GenerateViewModel generate = new GenerateViewModel(app, new CurrentRun(), ui);
     generate.promptProperty().set(template);
     generate.seedProperty().set(4);
     generate.generate();
     ui.runUntil(() -> !generate.runningProperty().get() && generate.resultProperty().get() != null);
-    RefinementViewModel vm = new RefinementViewModel(app, ui);
+    RefinementViewModel vm = new RefinementViewModel(app, new CurrentRun(), ui);
     vm.promptProperty().set(template);
     vm.seedProperty().set(4);
     vm.run();
@@ -116,7 +120,7 @@ class RefinementViewModelTest {
   @Test
   void playWalksEveryPositionOfEveryPassOnceAndStops(@TempDir Path models) throws Exception {
     AppViewModel app = TinyModels.openFlow(models, 2, worker, ui);
-    RefinementViewModel vm = new RefinementViewModel(app, ui);
+    RefinementViewModel vm = new RefinementViewModel(app, new CurrentRun(), ui);
     vm.lengthProperty().set(20);
     vm.run();
     ui.runUntil(() -> !vm.runningProperty().get() && vm.resultProperty().get() != null);

@@ -31,7 +31,9 @@ import org.jfree.chart.entity.XYItemEntity;
 import org.jfree.chart.fx.ChartViewer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.tarflowlm.runtime.ForwardTrace;
 import org.tarflowlm.runtime.GenerationResult;
+import org.tarflowlm.runtime.Run;
 import org.tarflowlm.runtime.Template;
 import org.testfx.framework.junit5.ApplicationTest;
 import org.testfx.util.WaitForAsyncUtils;
@@ -227,8 +229,7 @@ class UiWalkTest extends ApplicationTest {
         return "generate template \"" + template + "\"";
       }
       case STOP -> {
-        GenerationResult before = ws.generate.resultProperty().get();
-        var trace = ws.layers.traceProperty().get();
+        Run before = ws.current.get();
         tab("tab-generate");
         fx(() -> {
           ws.generate.promptProperty().set("");
@@ -240,21 +241,20 @@ class UiWalkTest extends ApplicationTest {
           clickOn("#stop");
         }
         idle();
-        if (ws.generate.summaryProperty().get().equals("stopped")) {
-          expect(ws.generate.resultProperty().get() == before, "a stopped generation became Generate's run");
-          expect(ws.layers.traceProperty().get() == trace, "Flow layers traced a stopped generation");
+        if (ws.generate.summaryProperty().get().equals(GenerateViewModel.STOPPED)) {
+          expect(ws.current.get() == before, "a stopped generation became the run");
         }
         return "generate 150 and click Stop" + (running ? "" : " (it had finished)");
       }
       case STOP_TRACE -> {
-        var trace = ws.layers.traceProperty().get();
+        Run before = ws.current.get();
         tab("tab-flow-layers");
         fx(() -> ws.layers.textProperty().set("the quick brown fox jumps over the lazy dog ".repeat(3)));
         press("#trace");
         press("#trace-stop");
         idle();
         if (ws.layers.errorProperty().get().startsWith("stopped")) {
-          expect(ws.layers.traceProperty().get() == trace, "Flow layers show a stopped trace");
+          expect(ws.current.get() == before, "a stopped trace became the run");
         }
         return "trace a long text and click Stop";
       }
@@ -262,7 +262,7 @@ class UiWalkTest extends ApplicationTest {
         List<String> others = new ArrayList<>(MODELS);
         others.remove(app.runtime().name());
         String m = others.get(random.nextInt(others.size()));
-        String traced = ws.layers.textProperty().get();
+        Run before = ws.current.get();
         fx(() -> {
           ws.generate.promptProperty().set("");
           ws.generate.lengthProperty().set(150);
@@ -270,9 +270,15 @@ class UiWalkTest extends ApplicationTest {
           app.request(models.resolve(m));
         });
         idle();
+        Run after = ws.current.get();
+        if (!ws.current.replayOfProperty().get().isEmpty()) {
+          expect(after == before, "a replay was replaced by a generation cut short by a switch to " + m);
+          return "generate 150 and switch to " + m + " at once (a replay stays)";
+        }
         expect(ws.generate.resultProperty().get() == null, "Generate shows a run cut short by the switch to " + m);
-        expect(ws.layers.textProperty().get().equals(traced), "Flow layers trace \"" + ws.layers.textProperty().get()
-            + "\", not \"" + traced + "\" again, after a generation cut short by a model switch");
+        expect(after == null || after.generation() == null && (before == null || read(after).equals(read(before))),
+            "the run after a generation cut short by a switch to " + m + " is \"" + (after == null ? "" : after.text())
+            + "\", not the text before it traced again");
         return "generate 150 and switch to " + m + " at once";
       }
       case SWITCH -> {
@@ -365,8 +371,7 @@ class UiWalkTest extends ApplicationTest {
       }
       case SAVE_AND_OPEN -> {
         Path file = runs.resolve("run.json");
-        if (ws.generate.resultProperty().get() == null && ws.layers.traceProperty().get() == null
-            && ws.refinement.resultProperty().get() == null) {
+        if (ws.current.get() == null) {
           return "save run (nothing to save)";
         }
         fx(() -> view.saveTo(file, ws::save));
@@ -376,7 +381,7 @@ class UiWalkTest extends ApplicationTest {
       }
       case OPEN_RETIRED -> {
         Path file = runs.resolve("retired.json");
-        if (ws.layers.traceProperty().get() == null) {
+        if (ws.current.get() == null) {
           return "open a run of " + RETIRED + " (nothing to save first)";
         }
         String model = app.runtime().name();
@@ -466,7 +471,7 @@ class UiWalkTest extends ApplicationTest {
     tab("tab-latent-trajectories");
     WaitForAsyncUtils.waitForFxEvents(); // a layout pulse draws the chart
     ChartViewer viewer = find(currentView(), ChartViewer.class);
-    var trace = ws.layers.traceProperty().get();
+    ForwardTrace trace = ws.current.traceProperty().get();
     if (viewer == null || trace == null || viewer.getCanvas().getRenderingInfo() == null) {
       return "click a path (none drawn" + (viewer == null ? ", no chart" : trace == null ? "" : ", no rendering") + ")";
     }
@@ -546,11 +551,10 @@ class UiWalkTest extends ApplicationTest {
     // A template generation the walk started has become Generate's or Refinement's run by now.
     Template pending = templates.remove(null);
     if (pending != null) {
-      for (GenerationResult r : List.of(ws.generate.resultProperty(), ws.refinement.resultProperty()).stream()
-          .map(p -> p.get()).filter(java.util.Objects::nonNull).toList()) {
-        if (r.request().prompt().equals(pending.typed()) && !templates.containsKey(r)) {
-          templates.put(r, pending);
-        }
+      Run run = ws.current.get();
+      GenerationResult r = run == null || run.generation() == null ? null : run.generation().result();
+      if (r != null && r.request().prompt().equals(pending.typed()) && !templates.containsKey(r)) {
+        templates.put(r, pending);
       }
     }
   }
@@ -563,27 +567,42 @@ class UiWalkTest extends ApplicationTest {
       throw new AssertionError("a background job failed: " + failedJobs.get(0).getThrown());
     }
     String open = app.runtime().name();
-    var trace = ws.layers.traceProperty().get();
-    expect(trace == null || named(trace.model()), "Flow layers show a trace of " + (trace == null ? "" : trace.model())
-        + " while " + open + " is open");
+    Run run = ws.current.get();
+    boolean replay = !ws.current.replayOfProperty().get().isEmpty();
+    expect(run == null || run.model().equals(open) || replay && run.model().equals(replayed), "the run is of "
+        + (run == null ? "" : run.model()) + " while " + open + " is open" + (replay ? " and no run file of it was opened" : ""));
+    ForwardTrace trace = run == null ? null : run.trace();
+    // Every view draws the one run: the same objects, not copies that could drift apart.
+    expect(ws.layers.traceProperty().get() == trace, "Flow layers draw another trace than the run's");
+    expect(ws.layers.roundTripProperty().get() == (run == null ? null : run.roundTrip()),
+        "Flow layers show another round trip than the run's");
     TrajectoryViewModel.Fit fit = ws.trajectory.fitProperty().get();
-    expect(fit == null || fit.trace() == trace, "Latent trajectories draw another trace than Flow layers");
+    expect(fit == null || fit.trace() == trace, "Latent trajectories draw another trace than the run's");
     expect(trace != null || ws.mixture.summaryProperty().get().isEmpty(), "Mixture figures without a trace: "
         + ws.mixture.summaryProperty().get());
+    expect(ws.mixture.traceProperty().get() == trace, "Mixture components show another trace than the run's");
     expect(trace == null || ws.mixture.captionProperty().get().startsWith(trace.model() + " on "),
         "Mixture components name another model: " + ws.mixture.captionProperty().get());
+    GenerationResult generated = run == null || run.generation() == null ? null : run.generation().result();
+    if (!ws.generate.runningProperty().get()) {
+      expect(ws.generate.resultProperty().get() == generated, "Generate shows another generation than the run's");
+      expect(generated == null ? ws.generate.cells().isEmpty() : cellsText().equals(run.text()),
+          "Generate shades \"" + cellsText() + "\" for the run \"" + (run == null ? "" : run.text()) + "\"");
+    }
+    if (!ws.refinement.runningProperty().get()) {
+      expect(ws.refinement.resultProperty().get() == generated, "Refinement shows another generation than the run's");
+      expect(generated == null ? ws.refinement.passes().isEmpty() : ws.refinement.passes().equals(generated.passes()),
+          "Refinement shows other passes than the run's");
+    }
     for (String[] shown : new String[][] {{"Generate", ws.generate.caption()}, {"Refinement", ws.refinement.caption()},
         {"Interpolation", ws.interpolation.caption()}}) {
       expect(shown[1].isEmpty() || named(shown[1].split(",")[0]), shown[0] + " shows a run of another model: " + shown[1]);
     }
-    GenerationResult run = ws.generate.resultProperty().get();
-    boolean traced = run != null && trace != null && ws.layers.textProperty().get().equals(run.text());
-    if (traced) {
-      // The trace pads the text with spaces to a multiple of P at the end: the run's indices stay.
-      expect(trace.scored().startsWith(run.text()) && trace.scored().length() - run.text().length() < trace.patchSize(),
-          "Flow layers trace \"" + trace.scored() + "\" for the run \"" + run.text() + "\"");
+    if (trace != null) {
+      expect(trace.scored().equals(run.text()), "the run's trace reads \"" + trace.scored() + "\" for its text \""
+          + run.text() + "\"");
     }
-    checkTemplates(run, traced ? trace.scored() : null);
+    checkTemplates(run);
     // A Jacobi pass ends as its last sweep reads, with every character settled.
     List<RefinementRows.Row> rows = List.copyOf(ws.refinement.rows());
     for (int i = 0; i + 1 < rows.size(); i++) {
@@ -594,51 +613,67 @@ class UiWalkTest extends ApplicationTest {
             + "\" after a last sweep that reads \"" + a.text() + "\" with " + a.unsettled() + " unsettled");
       }
     }
-    checkSelection(run, trace, traced);
+    checkSelection(run);
   }
 
-  /** A template's fixed characters are the template's wherever its run is shown. */
-  private void checkTemplates(GenerationResult run, String traced) {
-    for (GenerationResult r : new GenerationResult[] {run, ws.refinement.resultProperty().get()}) {
-      Template t = r == null ? null : templates.get(r);
-      if (t == null) {
-        continue;
-      }
-      Map<String, String> shown = new java.util.LinkedHashMap<>();
-      shown.put(r == run ? "Generate's run" : "Refinement's run", r.text());
-      if (r == run) {
-        shown.put("Generate's text", ws.generate.streamedProperty().get());
-        if (traced != null) {
-          shown.put("Flow layers", traced);
-        }
-      }
-      shown.forEach((where, s) -> {
-        for (int i = 0; i < t.length(); i++) {
-          expect(!t.fixed()[i] || (i < s.length() && s.charAt(i) == t.text().charAt(i)),
-              "template \"" + t.typed() + "\" shown as \"" + s + "\" in " + where + " (" + ws.generate.caption() + ")");
-        }
-      });
-    }
+  /** A run's text as its model read it, without the padding to a whole patch. */
+  private static String read(Run r) {
+    return r.trace() == null ? r.text() : r.trace().text().normalized();
   }
 
-  private void checkSelection(GenerationResult run, org.tarflowlm.runtime.ForwardTrace trace, boolean traced) {
-    int selected = ws.selection.characterProperty().get();
-    if (selected < 0 || trace == null) {
+  private String cellsText() {
+    StringBuilder sb = new StringBuilder();
+    ws.generate.cells().forEach(c -> sb.append(c.ch()));
+    return sb.toString();
+  }
+
+  /** A template's fixed characters are the template's in the run and wherever it is shown. */
+  private void checkTemplates(Run run) {
+    Template t = run == null || run.generation() == null ? null : templates.get(run.generation().result());
+    if (t == null) {
       return;
     }
-    expect(selected < trace.scored().length(), "selection " + selected + " beyond the run's " + trace.scored().length()
+    Map<String, String> shown = new java.util.LinkedHashMap<>();
+    shown.put("the run", run.text());
+    if (!ws.generate.runningProperty().get()) {
+      shown.put("Generate's text", ws.generate.streamedProperty().get());
+    }
+    if (!ws.refinement.runningProperty().get() && !ws.refinement.passes().isEmpty()) {
+      shown.put("Refinement's last pass", ws.refinement.passes().get(ws.refinement.passes().size() - 1).text());
+    }
+    shown.forEach((where, s) -> {
+      for (int i = 0; i < t.length(); i++) {
+        expect(!t.fixed()[i] || (i < s.length() && s.charAt(i) == t.text().charAt(i)),
+            "template \"" + t.typed() + "\" shown as \"" + s + "\" in " + where + " (" + ws.generate.caption() + ")");
+      }
+    });
+    for (int i = 0; i < t.length(); i++) {
+      expect(run.fixed(i) == t.fixed()[i], "the run marks character " + i + " of template \"" + t.typed() + "\" as "
+          + (run.fixed(i) ? "fixed" : "written"));
+    }
+  }
+
+  private void checkSelection(Run run) {
+    int selected = ws.selection.characterProperty().get();
+    if (selected < 0 || run == null) {
+      return;
+    }
+    expect(selected < run.text().length(), "selection " + selected + " beyond the run's " + run.text().length()
         + " characters");
     expect(ws.trajectory.selectedProperty().get() == selected, "Latent trajectories select another position");
-    expect(ws.mixture.positionProperty().get() == selected / trace.patchSize(), "Mixture components show position "
-        + ws.mixture.positionProperty().get() + " for character " + selected);
-    // Every Flow layers row marks the selected position, and no other.
-    for (Node row : viewOf("tab-flow-layers").lookupAll(".layer-row")) {
-      List<Node> cells = new ArrayList<>(row.lookupAll(".cell"));
-      List<Node> marked = cells.stream().filter(n -> n.getStyleClass().contains("selected")).toList();
-      expect(marked.size() == 1 && cells.indexOf(marked.get(0)) == selected, "a Flow layers row marks "
-          + marked.stream().map(cells::indexOf).toList() + " for the selection " + selected);
+    ForwardTrace trace = run.trace();
+    if (trace != null) {
+      expect(ws.mixture.positionProperty().get() == selected / trace.patchSize(), "Mixture components show position "
+          + ws.mixture.positionProperty().get() + " for character " + selected);
+      // Every Flow layers row marks the selected position, and no other.
+      for (Node row : viewOf("tab-flow-layers").lookupAll(".layer-row")) {
+        List<Node> cells = new ArrayList<>(row.lookupAll(".cell"));
+        List<Node> marked = cells.stream().filter(n -> n.getStyleClass().contains("selected")).toList();
+        expect(marked.size() == 1 && cells.indexOf(marked.get(0)) == selected, "a Flow layers row marks "
+            + marked.stream().map(cells::indexOf).toList() + " for the selection " + selected);
+      }
     }
-    if (traced && selected < run.text().length()) {
+    if (run.generation() != null && !ws.generate.runningProperty().get()) {
       List<Node> marked = viewOf("tab-generate").lookupAll(".selected").stream().filter(Label.class::isInstance).toList();
       char expected = run.text().charAt(selected);
       expect(marked.size() == 1 && ((Label) marked.get(0)).getText().replace('\u00a0', ' ').equals(String.valueOf(expected)),

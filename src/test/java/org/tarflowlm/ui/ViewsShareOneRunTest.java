@@ -111,18 +111,21 @@ class ViewsShareOneRunTest extends ApplicationTest {
         && drawn());
   }
 
+  /** Generate showed its earlier text beside a typed one that the other views traced: two runs on screen at once. */
   @Test
-  void aCharacterOfAnEarlierGenerationSelectsNothingOnceATypedTextIsTheRun() throws Exception {
+  void aTypedTextReplacesTheGenerationInEveryView() throws Exception {
     open("mixd-p1");
     interact(() -> ws.generate.lengthProperty().set(40));
     generate(1);
+    interact(() -> ws.selection.characterProperty().set(30));
     trace("abc");
-    clickOn("#tab-generate");
-    javafx.scene.Node last = lookup("#scored").queryAs(javafx.scene.layout.FlowPane.class).lookupAll(".cell").stream()
-        .reduce((a, b) -> b).orElseThrow();
-    clickOn(last);
     assertEquals(-1, ws.selection.characterProperty().get(), "no selection beyond the 3 characters of the run");
-    assertTrue(lookup("#generate-not-current").query().isVisible(), "Generate says its text is not the run now");
+    clickOn("#tab-generate");
+    assertEquals(0, lookup("#scored").queryAs(javafx.scene.layout.FlowPane.class).getChildren().size(),
+        "no shading of a text that is not the run");
+    assertTrue(lookup("#summary").queryAs(javafx.scene.control.Label.class).getText().startsWith("The current run is a text traced"),
+        lookup("#summary").queryAs(javafx.scene.control.Label.class).getText());
+    assertTrue(ws.refinement.passes().isEmpty(), "no passes of a text that is not the run");
   }
 
   @Test
@@ -293,18 +296,22 @@ class ViewsShareOneRunTest extends ApplicationTest {
     clickOn("#tab-mixture-components");
     waitFor(() -> ws.mixture.summaryProperty().get().startsWith("x = "));
     // What a switch to the baseline does to the run: it has no flow layers, so nothing is traced.
-    interact(() -> ws.layers.traceProperty().set(null));
+    interact(() -> ws.current.clear());
     assertEquals("", ws.mixture.summaryProperty().get(), "no figures of a run that is gone");
     assertEquals("", ws.mixture.hLabelProperty().get());
     assertEquals("", ws.mixture.layerLabelProperty().get());
     assertTrue(ws.trajectory.fitProperty().get() == null, "no paths of a run that is gone");
+    generate(1);
     open("mixd-p2");
-    assertTrue(ws.refinement.errorProperty().get().startsWith("mixd-p2 is open now"), ws.refinement.errorProperty().get());
+    waitFor(() -> ws.current.get() != null && ws.current.get().model().equals("mixd-p2"));
+    assertTrue(ws.refinement.noteProperty().get().startsWith("mixd-p2 is open now"), ws.refinement.noteProperty().get());
     open("mixd-p4");
-    for (String shown : List.of(ws.generate.summaryProperty().get(), ws.refinement.errorProperty().get(),
+    waitFor(() -> ws.current.get() != null && ws.current.get().model().equals("mixd-p4"));
+    for (String shown : List.of(ws.generate.summaryProperty().get(), ws.refinement.noteProperty().get(),
         ws.interpolation.errorProperty().get())) {
       assertTrue(!shown.contains("mixd-p2 is open now"), "a note about a model no longer open: " + shown);
     }
+    assertTrue(ws.refinement.noteProperty().get().contains("the passes mixd-p1 wrote"), ws.refinement.noteProperty().get());
   }
 
   @Test
