@@ -48,6 +48,8 @@ final class GenerateView extends BorderPane implements Exportable, RunsFromKeybo
     vm.jacobiProperty().addListener((o, a, on) -> decoding.setValue(on ? "Jacobi" : "Sequential"));
     decoding.setTooltip(new Tooltip("How each layer is inverted: position by position, or by Jacobi sweeps over "
         + "the whole text until nothing moves (the same text; Multi-pass refinement shows the sweeps)"));
+    javafx.scene.control.ChoiceBox<Double> tolerance = ToleranceChoice.of("tolerance", vm.toleranceProperty(),
+        vm.jacobiProperty());
     Button newSeed = new Button("New seed");
     newSeed.setOnAction(e -> vm.newSeed());
 
@@ -70,7 +72,8 @@ final class GenerateView extends BorderPane implements Exportable, RunsFromKeybo
     prompt.setPrefColumnCount(30);
     FlowPane controls = new FlowPane(8, 6, new Label("Prompt"), prompt);
     controls.getChildren().addAll(sampling.nodes());
-    controls.getChildren().addAll(newSeed, new Label("Decoding"), decoding, generate, stop, progress);
+    controls.getChildren().addAll(newSeed, new Label("Decoding"), decoding, new Label("Tolerance"), tolerance, generate,
+        stop, progress);
     controls.setAlignment(Pos.CENTER_LEFT);
 
     Label normalization = new Label();

@@ -90,6 +90,13 @@ public final class GenerateViewModel {
     return jacobi;
   }
 
+  private final DoubleProperty tolerance = new SimpleDoubleProperty(0);
+
+  /** Jacobi: a latent that moves no more than this in a sweep counts as settled (0: exactly). */
+  public DoubleProperty toleranceProperty() {
+    return tolerance;
+  }
+
   public BooleanProperty runningProperty() {
     return job.runningProperty();
   }
@@ -190,7 +197,7 @@ public final class GenerateViewModel {
         }
       }
       if (jacobi.get()) {
-        req = req.with(org.tarflowlm.runtime.Decoding.jacobi(0));
+        req = req.with(org.tarflowlm.runtime.Decoding.jacobi(tolerance.get()));
       }
     } catch (IllegalArgumentException e) {
       job.errorProperty().set(e.getMessage()); // what is on screen stays: a rejected input loses nothing
@@ -317,6 +324,7 @@ public final class GenerateViewModel {
     temperature.set(req.temperature());
     seed.set(req.seed());
     jacobi.set(req.decoding().jacobi());
+    tolerance.set(req.decoding().tolerance());
     job.errorProperty().set("");
   }
 

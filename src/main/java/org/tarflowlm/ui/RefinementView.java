@@ -106,15 +106,8 @@ final class RefinementView extends BorderPane implements Exportable, RunsFromKey
     vm.jacobiProperty().addListener((o, a, on) -> decoding.setValue(on ? JACOBI : SEQUENTIAL));
     decoding.setTooltip(new javafx.scene.control.Tooltip("Sequential writes a pass position by position; Jacobi "
         + "solves every position at once and repeats (a row per sweep) until nothing moves: the same text"));
-    javafx.scene.control.ChoiceBox<Double> tolerance = new javafx.scene.control.ChoiceBox<>(
-        javafx.collections.FXCollections.observableArrayList(0.0, 1e-9, 1e-6, 1e-3));
-    tolerance.setId("refine-tolerance");
-    tolerance.setValue(vm.toleranceProperty().get());
-    tolerance.valueProperty().addListener((o, a, b) -> vm.toleranceProperty().set(b));
-    vm.toleranceProperty().addListener((o, a, b) -> tolerance.setValue(b.doubleValue()));
-    tolerance.disableProperty().bind(vm.jacobiProperty().not());
-    tolerance.setTooltip(new javafx.scene.control.Tooltip("a latent that moves no more than this in a sweep counts as "
-        + "settled (0: only an exact repeat)"));
+    javafx.scene.control.ChoiceBox<Double> tolerance = ToleranceChoice.of("refine-tolerance", vm.toleranceProperty(),
+        vm.jacobiProperty());
     javafx.scene.layout.FlowPane settings = new javafx.scene.layout.FlowPane(8, 6, new Label("Prompt"), prompt);
     settings.getChildren().addAll(sampling.nodes());
     settings.getChildren().addAll(new Label("Decoding"), decoding, new Label("Tolerance"), tolerance, run, stop);

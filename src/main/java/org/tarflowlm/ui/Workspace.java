@@ -7,7 +7,6 @@ import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import org.tarflowlm.runtime.ModelRuntime;
 import org.tarflowlm.runtime.Run;
 import org.tarflowlm.runtime.RunFiles;
 

@@ -190,5 +190,9 @@ class GenerateViewModelTest {
     ui.runUntil(() -> !vm.runningProperty().get() && vm.resultProperty().get().request().decoding().jacobi());
     assertEquals(sequential, vm.resultProperty().get().text());
     assertTrue(vm.summaryProperty().get().endsWith("(Jacobi)"), vm.summaryProperty().get());
+    vm.toleranceProperty().set(1e-6);
+    vm.generate();
+    ui.runUntil(() -> !vm.runningProperty().get() && vm.resultProperty().get().request().decoding().tolerance() == 1e-6);
+    assertEquals("", vm.errorProperty().get());
   }
 }
