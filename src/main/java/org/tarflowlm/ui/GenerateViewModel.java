@@ -256,17 +256,19 @@ public final class GenerateViewModel {
         ui.execute(() -> streamed.set(pass.text()));
       }
     };
-    long ticket = current.begin();
-    job.start(rt, cancelled -> Runs.generate(rt, asked, infill, app.baselineBeside(rt), listener, cancelled), run -> {
-      if (!current.publish(ticket, run)) {
-        show(current.get());
-        job.errorProperty().set("this generation was not shown: a run asked for after it is shown instead");
-      }
-    }, () -> {
-      show(current.get());
-      summary.set(STOPPED);
-    });
+    job.startRun(rt, current,
+        cancelled -> Runs.generate(rt, asked, infill, app.baselineBeside(rt), listener, cancelled), run -> { },
+        () -> {
+          show(current.get());
+          job.errorProperty().set(NOT_SHOWN);
+        }, () -> {
+          show(current.get());
+          summary.set(STOPPED);
+        });
   }
+
+  /** What a view that generated says when a run asked for after its own is shown instead. */
+  static final String NOT_SHOWN = "this generation was not shown: a run asked for after it is shown instead";
 
   /** What the summary says after Stop, above the run shown before. */
   static final String STOPPED = "stopped: the run shown is the one before";

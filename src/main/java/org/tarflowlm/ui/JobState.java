@@ -6,6 +6,7 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import org.tarflowlm.runtime.ModelRuntime;
+import org.tarflowlm.runtime.Run;
 
 /**
  * The running flag, the error message and the Stop of a view model's background job: one job at
@@ -80,6 +81,22 @@ final class JobState {
         error.set(msg);
       }
     });
+  }
+
+  /**
+   * Starts a job that makes a run: when it ends, its run is shown in {@code current} unless a run
+   * of a job started after it is shown already; then {@code notShown} runs instead.
+   */
+  void startRun(ModelRuntime model, CurrentRun current, ModelWorker.Job<Run> job, Consumer<Run> shown,
+      Runnable notShown, Runnable stopped) {
+    long ticket = current.begin(); // taken at the start: a later job's run outranks this one
+    start(model, job, run -> {
+      if (current.publish(ticket, run)) {
+        shown.accept(run);
+      } else {
+        notShown.run();
+      }
+    }, stopped);
   }
 
   private static String nameOf(ModelRuntime rt) {

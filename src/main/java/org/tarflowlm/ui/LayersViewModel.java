@@ -103,11 +103,11 @@ public final class LayersViewModel {
     String typed = text.get();
     long s = seed.get();
     boolean same = shown != null && shown.trace() != null && typed.equals(shown.trace().text().original());
-    long ticket = current.begin();
-    job.start(rt, cancelled -> {
+    job.startRun(rt, current, cancelled -> {
       ModelRuntime baseline = app.baselineBeside(rt);
       return same ? Runs.retrace(rt, shown, s, baseline, cancelled) : Runs.trace(rt, typed, s, baseline, cancelled);
-    }, r -> publish(ticket, r), () -> job.errorProperty().set("stopped: the trace shown is the one before"));
+    }, this::sayIfUntraced, this::sayNotShown,
+        () -> job.errorProperty().set("stopped: the trace shown is the one before"));
   }
 
   /**
@@ -119,18 +119,19 @@ public final class LayersViewModel {
     if (rt == null) {
       return;
     }
-    long ticket = current.begin();
     long s = before.trace() == null ? Runs.TRACE_SEED : before.trace().seed();
-    job.start(rt, cancelled -> Runs.retrace(rt, before, s, app.baselineBeside(rt), cancelled),
-        r -> publish(ticket, r), () -> { });
+    job.startRun(rt, current, cancelled -> Runs.retrace(rt, before, s, app.baselineBeside(rt), cancelled),
+        this::sayIfUntraced, this::sayNotShown, () -> { });
   }
 
-  private void publish(long ticket, Run r) {
-    if (!current.publish(ticket, r)) {
-      job.errorProperty().set("the trace was not shown: a run asked for after it is shown instead");
-    } else if (r.trace() == null) {
+  private void sayIfUntraced(Run r) {
+    if (r.trace() == null) {
       job.errorProperty().set(r.model() + " is the discrete baseline: it has no flow layers to trace");
     }
+  }
+
+  private void sayNotShown() {
+    job.errorProperty().set("the trace was not shown: a run asked for after it is shown instead");
   }
 
   /** Stops the running trace: what the view showed before stays. */

@@ -240,16 +240,15 @@ public final class RefinementViewModel {
     };
     Template infill = template;
     GenerationRequest asked = req;
-    long ticket = current.begin();
-    job.start(rt, cancelled -> Runs.generate(rt, asked, infill, app.baselineBeside(rt), listener, cancelled), r -> {
-      if (!current.publish(ticket, r)) {
-        show(current.get());
-        job.errorProperty().set("this generation was not shown: a run asked for after it is shown instead");
-      }
-    }, () -> {
-      show(current.get());
-      job.errorProperty().set("stopped: the passes shown are the run's before");
-    });
+    job.startRun(rt, current,
+        cancelled -> Runs.generate(rt, asked, infill, app.baselineBeside(rt), listener, cancelled), r -> { },
+        () -> {
+          show(current.get());
+          job.errorProperty().set(GenerateViewModel.NOT_SHOWN);
+        }, () -> {
+          show(current.get());
+          job.errorProperty().set("stopped: the passes shown are the run's before");
+        });
   }
 
   public void stop() {
